@@ -1,0 +1,53 @@
+namespace Metrics.Domain.Catalogue;
+
+/// <summary>What a measure's value is.</summary>
+public enum MeasureUnit
+{
+    Count = 1,
+    Percent = 2,
+    Rate = 3,
+    Duration = 4,
+}
+
+/// <summary>Which direction is an improvement (the report's "Signs of improvement").</summary>
+public enum Polarity
+{
+    UpIsGood = 1,
+    DownIsGood = 2,
+    Neither = 3,
+}
+
+/// <summary>How the monthly report includes a measure.</summary>
+public enum ReportingRule
+{
+    MonthAndQuarter = 1,
+    QuarterUnlessExceptional = 2,
+    Quarter = 3,
+    Monthly = 4,
+}
+
+/// <summary>The base of a rate per 1,000.</summary>
+public enum RateBase
+{
+    None = 1,
+    Population = 2,
+    Households = 3,
+}
+
+/// <summary>A monthly performance measure in the catalogue.</summary>
+public sealed record MeasureDefinition(
+    string Id,
+    string Name,
+    string Section,
+    string Topic,
+    MeasureUnit Unit,
+    Polarity Polarity,
+    ReportingRule ReportingRule,
+    string BreakdownKind,
+    RateBase RateBase,
+    string? PartOfMeasureId,
+    string Description)
+{
+    /// <summary>True when months and areas add up (counts); false for ratios.</summary>
+    public bool IsAdditive => Unit == MeasureUnit.Count;
+}

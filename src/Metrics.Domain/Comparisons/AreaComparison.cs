@@ -1,0 +1,78 @@
+using Metrics.Domain.Calendar;
+using Metrics.Domain.Catalogue;
+using Metrics.Domain.Observations;
+
+namespace Metrics.Domain.Comparisons;
+
+/// <summary>One figure of the report's "Policing Area Comparison by Crime Type".</summary>
+public sealed record AreaComparisonCell(
+    string AreaCode,
+    double? Volume,
+    double? TwelveMonthAverage,
+    int MonthsInAverage,
+    double? PercentOfTotal,
+    double? RatePerThousand);
+
+/// <summary>A measure across the areas.</summary>
+public sealed record AreaComparisonRow(MeasureDefinition Measure, IReadOnlyList<AreaComparisonCell> Cells);
+
+/// <summary>The whole table for a month.</summary>
+public sealed record AreaComparisonTable(
+    YearMonth Month,
+    IReadOnlyList<AreaDefinition> Areas,
+    IReadOnlyList<AreaComparisonRow> Rows,
+    AreaComparisonRow Total);
+
+/// <summary>
+/// Computes the area comparison the analysts build by hand: per area, the month's volume,
+/// the mean of the 12 months ending with it (over the months stored), the volume as a % of
+/// the area's total, and the rate per 1,000 of the measure's own base.
+/// </summary>
+public static class AreaComparison
+{
+    public const int AverageMonths = 12;
+
+    /// <summary>The months whose figures the table needs.</summary>
+    public static Period Window(YearMonth month) => new(month.AddMonths(1 - AverageMonths), AverageMonths);
+
+    public static AreaComparisonTable Compute(
+        YearMonth month,
+        IReadOnlyList<AreaDefinition> areas,
+        IReadOnlyList<MeasureDefinition> measures,
+        MeasureDefinition total,
+        IEnumerable<Observation> monthlyTotals)
+    {
+        var window = Window(month);
+        var values = monthlyTotals
+            .Where(o => o.Period.Months == 1 && o.Breakdown == Breakdowns.Total && window.Contains(o.Period.First))
+            .GroupBy(o => (o.MeasureId, o.AreaCode))
+            .ToDictionary(g => g.Key, g => g.ToDictionary(o => o.Period.First, o => o.ValueAs(MeasureUnit.Count)));
+
+        double? VolumeOf(string measureId, string areaCode) =>
+            values.TryGetValue((measureId, areaCode), out var byMonth) && byMonth.TryGetValue(month, out var v) ? v : null;
+
+        AreaComparisonRow RowFor(MeasureDefinition measure, bool isTotal)
+        {
+            var cells = areas.Select(area =>
+            {
+                var volume = VolumeOf(measure.Id, area.Code);
+                var history = values.TryGetValue((measure.Id, area.Code), out var byMonth)
+                    ? byMonth.Values.Where(v => v.HasValue).Select(v => v!.Value).ToList()
+                    : [];
+                double? average = history.Count > 0 ? history.Average() : null;
+                var areaTotal = VolumeOf(total.Id, area.Code);
+                double? share = !isTotal && volume is { } v && areaTotal is > 0 ? 100 * v / areaTotal.Value : null;
+                var rateBase = area.BaseFor(measure.RateBase);
+                double? rate = volume is { } vol && rateBase is > 0 ? 1000 * vol / rateBase.Value : null;
+                return new AreaComparisonCell(area.Code, volume, average, history.Count, share, rate);
+            }).ToList();
+            return new AreaComparisonRow(measure, cells);
+        }
+
+        return new AreaComparisonTable(
+            month,
+            areas,
+            [.. measures.Select(m => RowFor(m, isTotal: false))],
+            RowFor(total, isTotal: true));
+    }
+}

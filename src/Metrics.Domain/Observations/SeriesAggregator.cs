@@ -1,0 +1,71 @@
+using Metrics.Domain.Calendar;
+using Metrics.Domain.Catalogue;
+
+namespace Metrics.Domain.Observations;
+
+/// <summary>
+/// Turns stored monthly figures into a series by month, quarter or financial year. Counts add
+/// up; ratios are the ratio of the sums of their parts and are left unset where a part is not
+/// known, never averaged. A figure published for the whole period (a year-end total) stands
+/// where the months are incomplete.
+/// </summary>
+public static class SeriesAggregator
+{
+    public static IReadOnlyList<SeriesPoint> Aggregate(
+        MeasureUnit unit,
+        Granularity granularity,
+        YearMonth first,
+        YearMonth last,
+        IReadOnlyList<Observation> monthly,
+        IReadOnlyList<Observation> published)
+    {
+        var byMonth = monthly.Where(o => o.Period.Months == 1).ToDictionary(o => o.Period.First);
+        var publishedByPeriod = published.GroupBy(o => o.Period).ToDictionary(g => g.Key, g => g.First());
+        var points = new List<SeriesPoint>();
+        foreach (var period in granularity.PeriodsCovering(first, last))
+        {
+            var months = period.EachMonth().Where(byMonth.ContainsKey).Select(m => byMonth[m]).ToList();
+            var complete = months.Count == period.Months;
+            var label = granularity.Label(period);
+            if (!complete && publishedByPeriod.TryGetValue(period, out var whole))
+            {
+                points.Add(new SeriesPoint(period, label, whole.ValueAs(unit), whole.Numerator, whole.Denominator, months.Count, Complete: true));
+                continue;
+            }
+
+            points.Add(Combine(unit, period, label, months, complete));
+        }
+
+        return points;
+    }
+
+    private static SeriesPoint Combine(MeasureUnit unit, Period period, string label, List<Observation> months, bool complete)
+    {
+        if (months.Count == 0)
+        {
+            return new SeriesPoint(period, label, null, null, null, 0, complete);
+        }
+
+        if (months.Count == 1 && period.Months == 1)
+        {
+            var only = months[0];
+            return new SeriesPoint(period, label, only.ValueAs(unit), only.Numerator, only.Denominator, 1, complete);
+        }
+
+        if (unit == MeasureUnit.Count)
+        {
+            var sum = months.Sum(o => o.ValueAs(unit) ?? 0);
+            return new SeriesPoint(period, label, sum, null, null, months.Count, complete);
+        }
+
+        var partsKnown = months.All(o => o.Numerator.HasValue && o.Denominator.HasValue);
+        if (!partsKnown)
+        {
+            return new SeriesPoint(period, label, null, null, null, months.Count, complete);
+        }
+
+        var numerator = months.Sum(o => o.Numerator!.Value);
+        var denominator = months.Sum(o => o.Denominator!.Value);
+        return new SeriesPoint(period, label, Figures.Resolve(unit, null, numerator, denominator), numerator, denominator, months.Count, complete);
+    }
+}

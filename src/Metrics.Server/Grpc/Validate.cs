@@ -1,0 +1,72 @@
+using Metrics.Domain.Calendar;
+using V1 = Metrics.Contracts.V1;
+
+namespace Metrics.Server.Grpc;
+
+/// <summary>Checks of request fields at the edge, each failing with INVALID_ARGUMENT naming the field.</summary>
+internal static class Validate
+{
+    public const int MaxKeyLength = 100;
+    public const int MaxBreakdownLength = 200;
+
+    public static string Key(string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw Problems.Required(field);
+        }
+
+        return value.Length > MaxKeyLength
+            ? throw Problems.Invalid(field, $"is {value.Length} characters; the most is {MaxKeyLength}")
+            : value.Trim();
+    }
+
+    public static string Breakdown(string? value, string field) =>
+        value is { Length: > MaxBreakdownLength }
+            ? throw Problems.Invalid(field, $"is {value.Length} characters; the most is {MaxBreakdownLength}")
+            : value?.Trim() ?? string.Empty;
+
+    public static YearMonth Month(V1.YearMonth? month, string field) =>
+        month is null ? throw Problems.Required(field) : TryMonth(month, out var m, out var why) ? m : throw Problems.Invalid(field, why);
+
+    public static bool TryMonth(V1.YearMonth? month, out YearMonth result, out string why)
+    {
+        result = default;
+        if (month is null)
+        {
+            why = "is required";
+            return false;
+        }
+
+        if (month.Year is < YearMonth.MinYear or > YearMonth.MaxYear)
+        {
+            why = $"year {month.Year} is out of range ({YearMonth.MinYear} to {YearMonth.MaxYear})";
+            return false;
+        }
+
+        if (month.Month is < 1 or > 12)
+        {
+            why = $"month {month.Month} is not a month of the year (1 to 12)";
+            return false;
+        }
+
+        why = string.Empty;
+        result = new YearMonth(month.Year, month.Month);
+        return true;
+    }
+
+    /// <summary>An inclusive range of months; null when the request leaves it unset.</summary>
+    public static (YearMonth First, YearMonth Last)? Range(V1.MonthRange? range, string field)
+    {
+        if (range is null)
+        {
+            return null;
+        }
+
+        var first = Month(range.First, $"{field}.first");
+        var last = Month(range.Last, $"{field}.last");
+        return last < first
+            ? throw Problems.Invalid(field, $"is reversed: last ({last}) is before first ({first})")
+            : (first, last);
+    }
+}

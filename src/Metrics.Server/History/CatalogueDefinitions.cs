@@ -1,0 +1,122 @@
+using Google.Protobuf.Collections;
+using Metrics.Domain.Catalogue;
+using Metrics.Server.Grpc;
+using Metrics.Storage.Repositories;
+using V1 = Metrics.Contracts.V1;
+
+namespace Metrics.Server.History;
+
+/// <summary>Forces, areas and measures defined as data, checked whole before anything is written.</summary>
+internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
+{
+    public async Task<(int Created, int Updated)> DefineForceAsync(V1.DefineForceRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Force is null)
+        {
+            throw Problems.Required("force");
+        }
+
+        var force = ToArea(request.Force, "force", expectedParent: null);
+        if (force.Kind != AreaKind.Force)
+        {
+            throw Problems.Invalid("force.kind", "must be AREA_KIND_FORCE");
+        }
+
+        var areas = request.Areas.Select((a, i) => ToArea(a, $"areas[{i}]", force.Code)).ToList();
+        var duplicate = areas.Prepend(force).GroupBy(a => a.Code).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw Problems.Invalid("areas", $"code '{duplicate.Key}' is given more than once");
+        }
+
+        var existing = await catalogue.GetAreasAsync(cancellationToken);
+        var clash = areas.FirstOrDefault(a => existing.Any(e => e.Code == a.Code && e.ParentCode != force.Code));
+        if (clash is not null)
+        {
+            throw Problems.Invalid("areas", $"code '{clash.Code}' already belongs to another force");
+        }
+
+        return await catalogue.UpsertAreasAsync(areas.Prepend(force), cancellationToken);
+    }
+
+    public async Task<(int Created, int Updated)> DefineMeasuresAsync(RepeatedField<V1.Measure> measures, CancellationToken cancellationToken)
+    {
+        if (measures.Count == 0)
+        {
+            throw Problems.Required("measures");
+        }
+
+        var definitions = measures.Select((m, i) => ToMeasure(m, $"measures[{i}]")).ToList();
+        var known = (await catalogue.GetMeasuresAsync(cancellationToken)).Select(m => m.Id).Concat(definitions.Select(d => d.Id)).ToHashSet();
+        var orphan = definitions.FirstOrDefault(d => d.PartOfMeasureId is not null && !known.Contains(d.PartOfMeasureId));
+        if (orphan is not null)
+        {
+            throw Problems.NotFound("measure", orphan.PartOfMeasureId!);
+        }
+
+        return await catalogue.UpsertMeasuresAsync(definitions, cancellationToken);
+    }
+
+    private static AreaDefinition ToArea(V1.Area area, string field, string? expectedParent)
+    {
+        var code = Validate.Key(area.Code, $"{field}.code");
+        if (code != AreaCodes.FromName(code))
+        {
+            throw Problems.Invalid($"{field}.code", $"'{code}' is not lower-kebab-case (try '{AreaCodes.FromName(code)}')");
+        }
+
+        var kind = area.Kind switch
+        {
+            V1.AreaKind.Force => AreaKind.Force,
+            V1.AreaKind.LocalPolicingArea => AreaKind.LocalPolicingArea,
+            V1.AreaKind.PartnerArea => AreaKind.PartnerArea,
+            _ => throw Problems.Invalid($"{field}.kind", "is required"),
+        };
+        if (expectedParent is not null && area.ParentCode != expectedParent)
+        {
+            throw Problems.Invalid($"{field}.parent_code", $"must be the force, '{expectedParent}'");
+        }
+
+        if (area.HasPopulation && area.Population <= 0)
+        {
+            throw Problems.Invalid($"{field}.population", "must be positive");
+        }
+
+        if (area.HasHouseholds && area.Households <= 0)
+        {
+            throw Problems.Invalid($"{field}.households", "must be positive");
+        }
+
+        return new AreaDefinition(
+            code,
+            Validate.Key(area.Name, $"{field}.name"),
+            kind,
+            expectedParent,
+            area.HasPopulation ? area.Population : null,
+            area.HasHouseholds ? area.Households : null,
+            area.PopulationVintage,
+            [.. area.Peers],
+            [.. area.Districts]);
+    }
+
+    private static MeasureDefinition ToMeasure(V1.Measure m, string field)
+    {
+        var id = Validate.Key(m.Id, $"{field}.id");
+        T Required<T>(int value, string name)
+            where T : struct, Enum =>
+            value > 0 && Enum.IsDefined(typeof(T), value) ? (T)(object)value : throw Problems.Invalid($"{field}.{name}", "is required");
+
+        return new MeasureDefinition(
+            id,
+            Validate.Key(m.Name, $"{field}.name"),
+            m.Section,
+            m.Topic,
+            Required<MeasureUnit>((int)m.Unit, "unit"),
+            Required<Polarity>((int)m.Polarity, "polarity"),
+            Required<ReportingRule>((int)m.ReportingRule, "reporting_rule"),
+            m.BreakdownKind,
+            m.RateBase == V1.RateBase.Unspecified ? RateBase.None : Required<RateBase>((int)m.RateBase, "rate_base"),
+            string.IsNullOrWhiteSpace(m.PartOfMeasureId) ? null : m.PartOfMeasureId.Trim(),
+            m.Description);
+    }
+}

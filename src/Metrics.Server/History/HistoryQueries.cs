@@ -1,0 +1,226 @@
+using Metrics.Domain.Calendar;
+using Metrics.Domain.Catalogue;
+using Metrics.Domain.Comparisons;
+using Metrics.Domain.Observations;
+using Metrics.Server.Grpc;
+using Metrics.Storage.Repositories;
+using V1 = Metrics.Contracts.V1;
+
+namespace Metrics.Server.History;
+
+/// <summary>Loads what a history request needs, computes it with the domain, and maps the result.</summary>
+internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationRepository observations)
+{
+    public const string DefaultTotalMeasureId = "total_recorded_crime";
+    private static readonly YearMonth Earliest = new(YearMonth.MinYear, 1);
+    private static readonly YearMonth Latest = new(YearMonth.MaxYear, 12);
+
+    public async Task<V1.GetSeriesResponse> GetSeriesAsync(V1.GetSeriesRequest request, CancellationToken cancellationToken)
+    {
+        var measureId = Validate.Key(request.MeasureId, "measure_id");
+        var areaCode = Validate.Key(request.AreaCode, "area_code");
+        var breakdown = Breakdowns.Join(Breakdowns.Split(Validate.Breakdown(request.Breakdown, "breakdown")));
+        var range = Validate.Range(request.Range, "range");
+        var granularity = request.Granularity.ToDomain("granularity");
+        var measure = await lookup.MeasureAsync(measureId, cancellationToken);
+        var area = await lookup.AreaAsync(areaCode, cancellationToken);
+
+        var (first, last) = range ?? (Earliest, Latest);
+        var stored = await observations.GetSeriesAsync(measure.Id, area.Code, breakdown, first, last, cancellationToken);
+        if (range is null && stored.Count > 0)
+        {
+            (first, last) = (stored.Min(o => o.Period.First), stored.Max(o => o.Period.Last));
+        }
+
+        var response = new V1.GetSeriesResponse
+        {
+            Measure = measure.ToContract(),
+            Area = area.ToContract(),
+            Breakdown = breakdown,
+            Granularity = granularity.ToContract(),
+        };
+        response.Breakdowns.Add(await observations.GetBreakdownsAsync(measure.Id, area.Code, cancellationToken));
+        if (stored.Count == 0 && range is null)
+        {
+            return response;
+        }
+
+        var monthly = stored.Where(o => o.Period.Months == 1).ToList();
+        var published = stored.Where(o => o.Period.Months > 1).ToList();
+        foreach (var point in SeriesAggregator.Aggregate(measure.Unit, granularity, first, last, monthly, published))
+        {
+            response.Points.Add(ToContract(point));
+        }
+
+        return response;
+    }
+
+    public async Task<V1.GetAreaComparisonResponse> GetAreaComparisonAsync(V1.GetAreaComparisonRequest request, CancellationToken cancellationToken)
+    {
+        var forceCode = Validate.Key(request.ForceCode, "force_code");
+        var month = Validate.Month(request.Month, "month");
+        var force = await lookup.ForceAsync(forceCode, cancellationToken);
+        var catalogue = await lookup.MeasuresAsync(cancellationToken);
+        var total = FindMeasure(catalogue, TotalId(request.TotalMeasureId), "total_measure_id");
+        var rows = request.MeasureIds.Count > 0
+            ? [.. request.MeasureIds.Select((id, i) => FindMeasure(catalogue, Validate.Key(id, $"measure_ids[{i}]"), $"measure_ids[{i}]"))]
+            : catalogue.Where(m => m.PartOfMeasureId == total.Id).ToList();
+        var areas = force.LocalPolicingAreas.Prepend(force.Force).ToList();
+
+        var figures = await observations.GetMonthlyTotalsAsync(
+            [.. rows.Append(total).Select(m => m.Id).Distinct()], [.. areas.Select(a => a.Code)], AreaComparison.Window(month), cancellationToken);
+        var table = AreaComparison.Compute(month, areas, rows, total, figures);
+
+        var response = new V1.GetAreaComparisonResponse { Month = month.ToContract(), Total = ToContract(table.Total) };
+        response.Areas.Add(areas.Select(a => a.ToContract()));
+        response.Rows.Add(table.Rows.Select(ToContract));
+        return response;
+    }
+
+    public async Task<V1.GetYearEndComparisonResponse> GetYearEndComparisonAsync(V1.GetYearEndComparisonRequest request, CancellationToken cancellationToken)
+    {
+        var areaCode = Validate.Key(request.AreaCode, "area_code");
+        if (request.FinancialYear is < YearMonth.MinYear + 1 or >= YearMonth.MaxYear)
+        {
+            throw request.FinancialYear == 0
+                ? Problems.Required("financial_year")
+                : Problems.Invalid("financial_year", $"{request.FinancialYear} is out of range; give the year it starts in, e.g. 2018 for 2018/19");
+        }
+
+        var year = new FinancialYear(request.FinancialYear);
+        var area = await lookup.AreaAsync(areaCode, cancellationToken);
+        var catalogue = await lookup.MeasuresAsync(cancellationToken);
+        var total = FindMeasure(catalogue, TotalId(request.TotalMeasureId), "total_measure_id");
+        var rows = request.MeasureIds.Count > 0
+            ? [.. request.MeasureIds.Select((id, i) => FindMeasure(catalogue, Validate.Key(id, $"measure_ids[{i}]"), $"measure_ids[{i}]"))]
+            : LeavesUnder(catalogue, total).Prepend(total).ToList();
+
+        var response = new V1.GetYearEndComparisonResponse
+        {
+            Area = area.ToContract(),
+            PreviousLabel = year.Previous.ToString(),
+            CurrentLabel = year.ToString(),
+        };
+        foreach (var measure in rows)
+        {
+            var stored = await observations.GetSeriesAsync(measure.Id, area.Code, Breakdowns.Total, year.Previous.First, year.Last, cancellationToken);
+            var row = YearEndComparison.Compute(
+                measure, year, [.. stored.Where(o => o.Period.Months == 1)], [.. stored.Where(o => o.Period.Months > 1)]);
+            response.Rows.Add(ToContract(row));
+        }
+
+        return response;
+    }
+
+    private static string TotalId(string requested) =>
+        string.IsNullOrWhiteSpace(requested) ? DefaultTotalMeasureId : Validate.Key(requested, "total_measure_id");
+
+    private static MeasureDefinition FindMeasure(IReadOnlyList<MeasureDefinition> catalogue, string id, string field) =>
+        catalogue.FirstOrDefault(m => m.Id == id) ?? throw Problems.NotFound("measure", id);
+
+    /// <summary>The measures under a total that have no parts of their own, in catalogue order: the year-end table's rows.</summary>
+    private static IEnumerable<MeasureDefinition> LeavesUnder(IReadOnlyList<MeasureDefinition> catalogue, MeasureDefinition total)
+    {
+        var parents = catalogue.Where(m => m.PartOfMeasureId is not null).Select(m => m.PartOfMeasureId!).ToHashSet();
+        bool IsUnder(MeasureDefinition m)
+        {
+            for (var parent = m.PartOfMeasureId; parent is not null; parent = catalogue.FirstOrDefault(p => p.Id == parent)?.PartOfMeasureId)
+            {
+                if (parent == total.Id)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return catalogue.Where(m => IsUnder(m) && !parents.Contains(m.Id));
+    }
+
+    private static V1.SeriesPoint ToContract(SeriesPoint point)
+    {
+        var message = new V1.SeriesPoint
+        {
+            FirstMonth = point.Period.First.ToContract(),
+            Months = point.Period.Months,
+            Label = point.Label,
+            MonthsWithData = point.MonthsWithData,
+            Complete = point.Complete,
+        };
+        if (point.Value is { } value)
+        {
+            message.Value = value;
+        }
+
+        if (point.Numerator is { } numerator)
+        {
+            message.Numerator = numerator;
+        }
+
+        if (point.Denominator is { } denominator)
+        {
+            message.Denominator = denominator;
+        }
+
+        return message;
+    }
+
+    private static V1.AreaComparisonRow ToContract(AreaComparisonRow row)
+    {
+        var message = new V1.AreaComparisonRow { Measure = row.Measure.ToContract(), RateBase = (V1.RateBase)(int)row.Measure.RateBase };
+        foreach (var cell in row.Cells)
+        {
+            var c = new V1.AreaComparisonCell { AreaCode = cell.AreaCode, MonthsInAverage = cell.MonthsInAverage };
+            if (cell.Volume is { } volume)
+            {
+                c.Volume = volume;
+            }
+
+            if (cell.TwelveMonthAverage is { } average)
+            {
+                c.TwelveMonthAverage = average;
+            }
+
+            if (cell.PercentOfTotal is { } share)
+            {
+                c.PercentOfTotal = share;
+            }
+
+            if (cell.RatePerThousand is { } rate)
+            {
+                c.RatePerThousand = rate;
+            }
+
+            message.Cells.Add(c);
+        }
+
+        return message;
+    }
+
+    private static V1.YearEndRow ToContract(YearEndRow row)
+    {
+        var message = new V1.YearEndRow
+        {
+            Measure = row.Measure.ToContract(),
+            PreviousComplete = row.PreviousComplete,
+            CurrentComplete = row.CurrentComplete,
+        };
+        if (row.PreviousTotal is { } previous)
+        {
+            message.PreviousTotal = previous;
+        }
+
+        if (row.CurrentTotal is { } current)
+        {
+            message.CurrentTotal = current;
+        }
+
+        if (row.PercentChange is { } change)
+        {
+            message.PercentChange = change;
+        }
+
+        return message;
+    }
+}

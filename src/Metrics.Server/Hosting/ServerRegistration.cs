@@ -1,0 +1,56 @@
+using Metrics.Server.Grpc;
+using Metrics.Server.History;
+using Metrics.Server.Imports;
+using Metrics.Server.Seeding;
+using Metrics.Storage;
+using Metrics.Storage.Engines;
+using Metrics.Storage.Repositories;
+using Microsoft.Extensions.Options;
+
+namespace Metrics.Server.Hosting;
+
+/// <summary>Everything the server registers and maps, so that Program.cs stays a few lines.</summary>
+public static class ServerRegistration
+{
+    public static WebApplicationBuilder AddMetricsServer(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
+        services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName);
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton<CatalogueRepository>();
+        services.AddSingleton<ObservationRepository>();
+        services.AddSingleton<ImportRepository>();
+
+        services.AddSingleton<CatalogueLookup>();
+        services.AddSingleton<CatalogueDefinitions>();
+        services.AddSingleton<HistoryQueries>();
+        services.AddSingleton<ObservationImporter>();
+        services.AddSingleton<StreetCrimeImporter>();
+        services.AddSingleton<SeedLoader>();
+
+        services.AddGrpc(options => options.EnableDetailedErrors = builder.Environment.IsDevelopment());
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    public static WebApplication MapMetricsServer(this WebApplication app)
+    {
+        // gRPC-Web lets a browser call every service over HTTP/1.1 (the web port).
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.MapGrpcService<MeasuresService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+
+    /// <summary>Creates, migrates and seeds the store before the server takes a call.</summary>
+    public static async Task PrepareStorageAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        Migrations.Apply(app.Services.GetRequiredService<Database>());
+        await app.Services.GetRequiredService<SeedLoader>().LoadAsync(cancellationToken);
+    }
+}

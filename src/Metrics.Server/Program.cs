@@ -1,0 +1,9 @@
+using Metrics.Server.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddMetricsServer();
+
+var app = builder.Build();
+app.MapMetricsServer();
+await app.PrepareStorageAsync();
+await app.RunAsync();

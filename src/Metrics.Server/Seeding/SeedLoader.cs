@@ -1,0 +1,76 @@
+using Metrics.Server.History;
+using Metrics.Server.Imports;
+using Metrics.Storage.Repositories;
+using Microsoft.Extensions.Options;
+using V1 = Metrics.Contracts.V1;
+
+namespace Metrics.Server.Seeding;
+
+/// <summary>Where the seed data is, and whether to load it. Bound from "Seed".</summary>
+public sealed class SeedOptions
+{
+    public const string SectionName = "Seed";
+
+    /// <summary>Load the seed data at start: the catalogue, the areas, and report figures not yet imported.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Folder of the seed files; empty for the "Seed" folder beside the server.</summary>
+    public string Directory { get; set; } = string.Empty;
+}
+
+/// <summary>
+/// Loads the seed data through the same definitions and import path as any client. The
+/// catalogue and areas are upserted every start; each figures file is imported once,
+/// recognised by its source name in the import batches, so a newer seed file loads on an
+/// existing database without doubling anything.
+/// </summary>
+internal sealed partial class SeedLoader(
+    IOptions<SeedOptions> options,
+    CatalogueDefinitions definitions,
+    ObservationImporter importer,
+    ImportRepository imports,
+    ILogger<SeedLoader> logger)
+{
+    public const string SourcePrefix = "seed:";
+
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        var folder = string.IsNullOrEmpty(options.Value.Directory)
+            ? Path.Combine(AppContext.BaseDirectory, "Seed")
+            : options.Value.Directory;
+        await definitions.DefineMeasuresAsync([.. SeedFiles.ReadMeasures(Path.Combine(folder, SeedFiles.MeasuresFile))], cancellationToken);
+
+        var imported = (await imports.ListAsync(int.MaxValue, cancellationToken)).Select(b => b.Source).ToHashSet(StringComparer.Ordinal);
+        foreach (var forceFolder in System.IO.Directory.GetDirectories(Path.Combine(folder, SeedFiles.ForcesFolder)).Order(StringComparer.Ordinal))
+        {
+            var force = SeedFiles.ReadForce(Path.Combine(forceFolder, SeedFiles.AreasFile));
+            await definitions.DefineForceAsync(force, cancellationToken);
+            foreach (var file in System.IO.Directory.GetFiles(forceFolder, "*.csv").Where(f => Path.GetFileName(f) != SeedFiles.AreasFile).Order(StringComparer.Ordinal))
+            {
+                var source = SourcePrefix + Path.GetRelativePath(folder, file).Replace('\\', '/');
+                if (imported.Contains(source))
+                {
+                    continue;
+                }
+
+                var header = new V1.ObservationImportHeader { ForceCode = force.Force.Code, Source = source };
+                var summary = await importer.ImportAsync(header, SeedFiles.ReadObservations(file).ToAsyncEnumerable(), cancellationToken);
+                if (summary.RowsRejected > 0)
+                {
+                    throw new InvalidDataException(
+                        $"Seed file {source} has {summary.RowsRejected} bad rows, first: line {summary.Problems[0].LineNumber}: {summary.Problems[0].Reason}");
+                }
+
+                LogSeeded(source, summary.ObservationsWritten);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Seeded {Source}: {Figures} figures")]
+    private partial void LogSeeded(string source, long figures);
+}

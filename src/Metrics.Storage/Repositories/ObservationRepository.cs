@@ -1,0 +1,144 @@
+using System.Data.Common;
+using Dapper;
+using Metrics.Domain.Calendar;
+using Metrics.Domain.Observations;
+using Metrics.Storage.Engines;
+
+namespace Metrics.Storage.Repositories;
+
+/// <summary>Which stored figures an import replaces: every breakdown of these cells.</summary>
+public sealed record ReplaceScope(IReadOnlyCollection<string> MeasureIds, IReadOnlyCollection<string> AreaCodes, IReadOnlyCollection<Period> Periods);
+
+/// <summary>Stored figures: reads for series and comparisons, and whole-cell replacement for imports.</summary>
+public sealed class ObservationRepository(Database database)
+{
+    public const string SelectSeries = """
+        SELECT measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator
+        FROM observation
+        WHERE measure_id = @MeasureId AND area_code = @AreaCode AND breakdown = @Breakdown
+          AND period_start BETWEEN @First AND @Last
+        ORDER BY period_months, period_start;
+        """;
+
+    public const string SelectMonthlyTotals = """
+        SELECT measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator
+        FROM observation
+        WHERE period_months = 1 AND breakdown = ''
+          AND period_start BETWEEN @First AND @Last
+          AND measure_id IN @MeasureIds AND area_code IN @AreaCodes;
+        """;
+
+    public const string SelectBreakdowns = """
+        SELECT DISTINCT breakdown
+        FROM observation
+        WHERE measure_id = @MeasureId AND area_code = @AreaCode AND breakdown <> ''
+        ORDER BY breakdown;
+        """;
+
+    public const string SelectMonthRange = """
+        SELECT MIN(period_start) AS first_month, MAX(period_start) AS last_month
+        FROM observation
+        WHERE measure_id = @MeasureId AND area_code = @AreaCode AND breakdown = @Breakdown AND period_months = 1;
+        """;
+
+    public const string DeleteCell = """
+        DELETE FROM observation
+        WHERE measure_id = @MeasureId AND area_code = @AreaCode AND period_start = @PeriodStart AND period_months = @PeriodMonths;
+        """;
+
+    public const string InsertObservation = """
+        INSERT INTO observation (measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator, import_id)
+        VALUES (@MeasureId, @AreaCode, @Breakdown, @PeriodStart, @PeriodMonths, @Value, @Numerator, @Denominator, @ImportId);
+        """;
+
+    /// <summary>
+    /// Every figure of one measure, area and breakdown whose period starts in the range:
+    /// months, and periods published whole (quarters, financial years).
+    /// </summary>
+    public async Task<IReadOnlyList<Observation>> GetSeriesAsync(
+        string measureId, string areaCode, string breakdown, YearMonth first, YearMonth last, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ObservationRow>(Command(
+            SelectSeries, new { MeasureId = measureId, AreaCode = areaCode, Breakdown = breakdown, First = first.Key, Last = last.Key }, cancellationToken));
+        return [.. rows.Select(r => r.ToObservation())];
+    }
+
+    /// <summary>The first and last stored month of a series, if it has any.</summary>
+    public async Task<(YearMonth First, YearMonth Last)?> GetMonthRangeAsync(
+        string measureId, string areaCode, string breakdown, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var range = await connection.QuerySingleAsync<(long? FirstMonth, long? LastMonth)>(Command(
+            SelectMonthRange, new { MeasureId = measureId, AreaCode = areaCode, Breakdown = breakdown }, cancellationToken));
+        return range is { FirstMonth: { } f, LastMonth: { } l } ? (YearMonth.FromKey((int)f), YearMonth.FromKey((int)l)) : null;
+    }
+
+    /// <summary>Monthly totals (no breakdown) of several measures and areas over a run of months.</summary>
+    public async Task<IReadOnlyList<Observation>> GetMonthlyTotalsAsync(
+        IReadOnlyCollection<string> measureIds, IReadOnlyCollection<string> areaCodes, Period months, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ObservationRow>(Command(
+            SelectMonthlyTotals,
+            new { First = months.First.Key, Last = months.Last.Key, MeasureIds = measureIds, AreaCodes = areaCodes },
+            cancellationToken));
+        return [.. rows.Select(r => r.ToObservation())];
+    }
+
+    public async Task<IReadOnlyList<string>> GetBreakdownsAsync(string measureId, string areaCode, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<string>(Command(SelectBreakdowns, new { MeasureId = measureId, AreaCode = areaCode }, cancellationToken));
+        return [.. rows];
+    }
+
+    /// <summary>
+    /// Replaces, inside the caller's transaction, every figure in the scope with the given ones,
+    /// so that importing the same months again replaces them and never doubles them.
+    /// </summary>
+    public async Task<int> ReplaceAsync(
+        DbConnection connection, DbTransaction transaction, long importId, ReplaceScope scope, IEnumerable<Observation> observations, CancellationToken cancellationToken)
+    {
+        var cells = from measureId in scope.MeasureIds
+                    from areaCode in scope.AreaCodes
+                    from period in scope.Periods
+                    select new { MeasureId = measureId, AreaCode = areaCode, PeriodStart = period.First.Key, PeriodMonths = period.Months };
+        await connection.ExecuteAsync(Command(DeleteCell, cells, cancellationToken, transaction));
+        var rows = observations.Select(o => ObservationRow.From(o, importId)).ToList();
+        await connection.ExecuteAsync(Command(InsertObservation, rows, cancellationToken, transaction));
+        return rows.Count;
+    }
+
+    private CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
+        new(sql, parameters, transaction, database.CommandTimeoutSeconds, cancellationToken: cancellationToken);
+
+    private sealed class ObservationRow
+    {
+        public string MeasureId { get; set; } = "";
+        public string AreaCode { get; set; } = "";
+        public string Breakdown { get; set; } = "";
+        public long PeriodStart { get; set; }
+        public long PeriodMonths { get; set; }
+        public double? Value { get; set; }
+        public double? Numerator { get; set; }
+        public double? Denominator { get; set; }
+        public long ImportId { get; set; }
+
+        public static ObservationRow From(Observation o, long importId) => new()
+        {
+            MeasureId = o.MeasureId,
+            AreaCode = o.AreaCode,
+            Breakdown = o.Breakdown,
+            PeriodStart = o.Period.First.Key,
+            PeriodMonths = o.Period.Months,
+            Value = o.Value,
+            Numerator = o.Numerator,
+            Denominator = o.Denominator,
+            ImportId = importId,
+        };
+
+        public Observation ToObservation() => new(
+            MeasureId, AreaCode, new Period(YearMonth.FromKey((int)PeriodStart), (int)PeriodMonths), Breakdown, Value, Numerator, Denominator);
+    }
+}
