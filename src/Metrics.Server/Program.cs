@@ -5,5 +5,4 @@ builder.AddMetricsServer();
 
 var app = builder.Build();
 app.MapMetricsServer();
-await app.PrepareStorageAsync();
 await app.RunAsync();

@@ -30,6 +30,7 @@ public static class ServerRegistration
         services.AddSingleton<ObservationImporter>();
         services.AddSingleton<StreetCrimeImporter>();
         services.AddSingleton<SeedLoader>();
+        services.AddHostedService<StoragePreparation>();
 
         services.AddGrpc(options => options.EnableDetailedErrors = builder.Environment.IsDevelopment());
         services.AddGrpcReflection();
@@ -45,12 +46,5 @@ public static class ServerRegistration
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
-    }
-
-    /// <summary>Creates, migrates and seeds the store before the server takes a call.</summary>
-    public static async Task PrepareStorageAsync(this WebApplication app, CancellationToken cancellationToken = default)
-    {
-        Migrations.Apply(app.Services.GetRequiredService<Database>());
-        await app.Services.GetRequiredService<SeedLoader>().LoadAsync(cancellationToken);
     }
 }

@@ -1,0 +1,62 @@
+using System.ComponentModel;
+using Metrics.Contracts.V1;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Metrics.Console.Commands;
+
+/// <summary>metrics measures: the measure catalogue.</summary>
+public sealed class MeasuresCommand : AsyncCommand<MeasuresCommand.Settings>
+{
+    public sealed class Settings : ServerSettings
+    {
+        [CommandOption("--section <SECTION>")]
+        [Description("Only this report section")]
+        public string Section { get; init; } = "";
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var response = await settings.Measures().ListMeasuresAsync(
+            new ListMeasuresRequest { Section = settings.Section }, deadline: settings.Deadline(30), cancellationToken: cancellationToken);
+        return Output.Print(response, settings.Json, () =>
+        {
+            var table = Output.Table("Id", "Name", "Unit", "Polarity", "Breakdown");
+            foreach (var m in response.Measures)
+            {
+                table.AddRow(Markup.Escape(m.Id), Markup.Escape(m.Name), m.Unit.ToString(), m.Polarity.ToString(), Markup.Escape(m.BreakdownKind));
+            }
+
+            AnsiConsole.Write(table);
+        });
+    }
+}
+
+/// <summary>metrics areas: forces and their areas.</summary>
+public sealed class AreasCommand : AsyncCommand<AreasCommand.Settings>
+{
+    public sealed class Settings : ServerSettings
+    {
+        [CommandOption("--force <CODE>")]
+        [Description("Only this force and its areas")]
+        public string Force { get; init; } = "";
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var response = await settings.Measures().ListAreasAsync(
+            new ListAreasRequest { ForceCode = settings.Force }, deadline: settings.Deadline(30), cancellationToken: cancellationToken);
+        return Output.Print(response, settings.Json, () =>
+        {
+            var table = Output.Table("Code", "Name", "Kind", "Population", "Households");
+            foreach (var a in response.Areas)
+            {
+                table.AddRow(
+                    Markup.Escape(a.Code), Markup.Escape(a.Name), a.Kind.ToString(),
+                    Output.Figure(a.HasPopulation ? a.Population : null), Output.Figure(a.HasHouseholds ? a.Households : null));
+            }
+
+            AnsiConsole.Write(table);
+        });
+    }
+}

@@ -1,0 +1,56 @@
+using Grpc.Core;
+using Metrics.Console.Commands;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Metrics.Console;
+
+/// <summary>The command tree, and one clear line (no stack trace) when something fails.</summary>
+public static class MetricsCli
+{
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("metrics");
+            config.PropagateExceptions();
+            config.AddCommand<MeasuresCommand>("measures").WithDescription("List the measure catalogue");
+            config.AddCommand<AreasCommand>("areas").WithDescription("List forces and their areas");
+            config.AddCommand<SeriesCommand>("series").WithDescription("Show a measure's series for an area")
+                .WithExample("series", "total_recorded_crime", "west-mercia", "--by", "quarter");
+            config.AddBranch("import", import =>
+            {
+                import.SetDescription("Import data files into the historical store");
+                import.AddCommand<ImportStreetCrimesCommand>("street-crimes").WithDescription("police.uk street-level CSV files")
+                    .WithExample("import", "street-crimes", "2022-01-west-mercia-street.csv", "--force", "west-mercia");
+                import.AddCommand<ImportTableCommand>("table").WithDescription("A wide monthly table: one column per month")
+                    .WithExample("import", "table", "MPS_Borough_Level_Crime_Historic.csv", "--force", "metropolitan-police",
+                        "--area-column", "Borough", "--breakdown-column", "Major Category", "--breakdown-column", "Minor Category");
+            });
+        });
+
+        try
+        {
+            return await app.RunAsync(args, cancellationToken);
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable)
+        {
+            return Fail($"The server does not answer ({e.Status.Detail}). Is it running? See --server.");
+        }
+        catch (RpcException e)
+        {
+            return Fail($"{e.StatusCode}: {e.Status.Detail}");
+        }
+        catch (Exception e) when (e is CommandAppException or FileNotFoundException or InvalidDataException or HttpRequestException)
+        {
+            return Fail(e.Message);
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        System.Console.Error.WriteLine($"error: {message}");
+        return 1;
+    }
+}

@@ -1,0 +1,3 @@
+using Metrics.Console;
+
+return await MetricsCli.RunAsync(args);

@@ -1,0 +1,122 @@
+using Metrics.Domain.Calendar;
+using Metrics.Domain.Catalogue;
+using Metrics.Domain.Observations;
+using Metrics.Storage.Engines;
+using Metrics.Storage.Repositories;
+
+namespace Metrics.Storage.Tests;
+
+/// <summary>
+/// One suite of storage behaviour, run on every engine: SQLite always, SQL Server when
+/// METRICS_TEST_SQLSERVER holds a connection string (skipped, saying so, where it does not).
+/// </summary>
+public abstract class RepositoryContract
+{
+    private static readonly AreaDefinition Force = new("force", "Force", AreaKind.Force, null, 1000, 400, "test", ["Peer A", "Peer B"], []);
+    private static readonly AreaDefinition Lpa = new("lpa", "LPA", AreaKind.LocalPolicingArea, "force", 500, 200, "test", [], ["District"]);
+    private static readonly MeasureDefinition Crime = new(
+        "crime", "Crime", "Section", "Topic", MeasureUnit.Count, Polarity.Neither, ReportingRule.Monthly, "crime_type", RateBase.Population, null, "All crime");
+
+    protected abstract Database? CreateDatabase();
+
+    private Database Open()
+    {
+        var database = CreateDatabase();
+        Skip.If(database is null, $"No SQL Server: set {TestDatabases.SqlServerVariable} to a connection string to run these on SQL Server.");
+        return database!;
+    }
+
+    [SkippableFact]
+    public async Task AreasAndMeasuresRoundTripWithPeersAndDistricts()
+    {
+        var database = Open();
+        var catalogue = new CatalogueRepository(database);
+
+        Assert.Equal((2, 0), await catalogue.UpsertAreasAsync([Force, Lpa], default));
+        Assert.Equal((0, 2), await catalogue.UpsertAreasAsync([Force, Lpa with { Population = 600 }], default));
+        Assert.Equal((1, 0), await catalogue.UpsertMeasuresAsync([Crime], default));
+
+        var areas = await catalogue.GetAreasAsync(default);
+        Assert.Equal(["force", "lpa"], areas.Select(a => a.Code));
+        Assert.Equal(["Peer A", "Peer B"], areas[0].Peers);
+        Assert.Equal(["District"], areas[1].Districts);
+        Assert.Equal(600, areas[1].Population);
+        Assert.Equal(Crime, Assert.Single(await catalogue.GetMeasuresAsync(default)));
+    }
+
+    [SkippableFact]
+    public async Task ImportingTheSameMonthAgainReplacesItAndNeverDoublesIt()
+    {
+        var database = Open();
+        var (observations, imports) = await Seeded(database);
+        var march = Period.Month(new YearMonth(2019, 3));
+        var scope = new ReplaceScope(["crime"], ["lpa"], [march]);
+
+        await imports.StoreAsync("test", "first", "force", DateTimeOffset.UnixEpoch, 2, 0, scope,
+            [Figure(march, "", 10), Figure(march, "Burglary", 4)], TimeProvider.System, default);
+        var second = await imports.StoreAsync("test", "second", "force", DateTimeOffset.UnixEpoch, 1, 0, scope,
+            [Figure(march, "", 12)], TimeProvider.System, default);
+
+        var stored = await observations.GetSeriesAsync("crime", "lpa", "", march.First, march.First, default);
+        Assert.Equal(12, Assert.Single(stored).Value);
+        Assert.Empty(await observations.GetBreakdownsAsync("crime", "lpa", default));
+        Assert.Equal(1, second.ObservationsWritten);
+        Assert.Equal(["second", "first"], (await imports.ListAsync(10, default)).Select(b => b.Source));
+    }
+
+    [SkippableFact]
+    public async Task AFailedImportLeavesWhatWasStored()
+    {
+        var database = Open();
+        var (observations, imports) = await Seeded(database);
+        var march = Period.Month(new YearMonth(2019, 3));
+        var scope = new ReplaceScope(["crime"], ["lpa"], [march]);
+        await imports.StoreAsync("test", "good", "force", DateTimeOffset.UnixEpoch, 1, 0, scope, [Figure(march, "", 10)], TimeProvider.System, default);
+
+        // The second figure names an area that does not exist: the whole import must roll back.
+        var bad = new[] { Figure(march, "", 99), Figure(march, "", 1) with { AreaCode = "nowhere" } };
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() =>
+            imports.StoreAsync("test", "bad", "force", DateTimeOffset.UnixEpoch, 2, 0, scope, bad, TimeProvider.System, default));
+
+        Assert.Equal(10, Assert.Single(await observations.GetSeriesAsync("crime", "lpa", "", march.First, march.First, default)).Value);
+        Assert.Equal(["good"], (await imports.ListAsync(10, default)).Select(b => b.Source));
+    }
+
+    [SkippableFact]
+    public async Task MonthlyTotalsReadOnlyTheWindowAskedFor()
+    {
+        var database = Open();
+        var (observations, imports) = await Seeded(database);
+        var months = new[] { new YearMonth(2019, 1), new YearMonth(2019, 2), new YearMonth(2019, 3) };
+        var periods = months.Select(Period.Month).ToList();
+        await imports.StoreAsync("test", "q1", "force", DateTimeOffset.UnixEpoch, 3, 0, new ReplaceScope(["crime"], ["lpa"], periods),
+            periods.Select((p, i) => Figure(p, "", i + 1)).ToList(), TimeProvider.System, default);
+
+        var totals = await observations.GetMonthlyTotalsAsync(["crime"], ["lpa", "force"], new Period(months[1], 2), default);
+
+        Assert.Equal([2.0, 3.0], totals.OrderBy(o => o.Period.First).Select(o => o.Value!.Value));
+        Assert.Equal((months[0], months[2]), await observations.GetMonthRangeAsync("crime", "lpa", "", default));
+    }
+
+    private static Observation Figure(Period period, string breakdown, double value) =>
+        new("crime", "lpa", period, breakdown, value, null, null);
+
+    private static async Task<(ObservationRepository, ImportRepository)> Seeded(Database database)
+    {
+        var catalogue = new CatalogueRepository(database);
+        await catalogue.UpsertAreasAsync([Force, Lpa], default);
+        await catalogue.UpsertMeasuresAsync([Crime], default);
+        var observations = new ObservationRepository(database);
+        return (observations, new ImportRepository(database, observations));
+    }
+}
+
+public sealed class SqliteRepositoryTests : RepositoryContract
+{
+    protected override Database? CreateDatabase() => TestDatabases.Sqlite();
+}
+
+public sealed class SqlServerRepositoryTests : RepositoryContract
+{
+    protected override Database? CreateDatabase() => TestDatabases.SqlServer();
+}
