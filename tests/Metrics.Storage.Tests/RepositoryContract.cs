@@ -50,7 +50,7 @@ public abstract class RepositoryContract
         var database = Open();
         var (observations, imports) = await Seeded(database);
         var march = Period.Month(new YearMonth(2019, 3));
-        var scope = new ReplaceScope(["crime"], ["lpa"], [march]);
+        var scope = ReplaceScope.Product(["crime"], ["lpa"], [march]);
 
         await imports.StoreAsync("test", "first", "force", DateTimeOffset.UnixEpoch, 2, 0, scope,
             [Figure(march, "", 10), Figure(march, "Burglary", 4)], TimeProvider.System, default);
@@ -70,7 +70,7 @@ public abstract class RepositoryContract
         var database = Open();
         var (observations, imports) = await Seeded(database);
         var march = Period.Month(new YearMonth(2019, 3));
-        var scope = new ReplaceScope(["crime"], ["lpa"], [march]);
+        var scope = ReplaceScope.Product(["crime"], ["lpa"], [march]);
         await imports.StoreAsync("test", "good", "force", DateTimeOffset.UnixEpoch, 1, 0, scope, [Figure(march, "", 10)], TimeProvider.System, default);
 
         // The second figure names an area that does not exist: the whole import must roll back.
@@ -89,13 +89,31 @@ public abstract class RepositoryContract
         var (observations, imports) = await Seeded(database);
         var months = new[] { new YearMonth(2019, 1), new YearMonth(2019, 2), new YearMonth(2019, 3) };
         var periods = months.Select(Period.Month).ToList();
-        await imports.StoreAsync("test", "q1", "force", DateTimeOffset.UnixEpoch, 3, 0, new ReplaceScope(["crime"], ["lpa"], periods),
+        await imports.StoreAsync("test", "q1", "force", DateTimeOffset.UnixEpoch, 3, 0, ReplaceScope.Product(["crime"], ["lpa"], periods),
             periods.Select((p, i) => Figure(p, "", i + 1)).ToList(), TimeProvider.System, default);
 
         var totals = await observations.GetMonthlyTotalsAsync(["crime"], ["lpa", "force"], new Period(months[1], 2), default);
 
         Assert.Equal([2.0, 3.0], totals.OrderBy(o => o.Period.First).Select(o => o.Value!.Value));
         Assert.Equal((months[0], months[2]), await observations.GetMonthRangeAsync("crime", "lpa", "", default));
+    }
+
+    [SkippableFact]
+    public async Task AnImportReplacesOnlyTheCellsItHolds()
+    {
+        var database = Open();
+        var (observations, imports) = await Seeded(database);
+        var february = Period.Month(new YearMonth(2019, 2));
+        var march = Period.Month(new YearMonth(2019, 3));
+        await imports.StoreAsync("test", "march", "force", DateTimeOffset.UnixEpoch, 1, 0, ReplaceScope.Of([Figure(march, "", 7767)]),
+            [Figure(march, "", 7767)], TimeProvider.System, default);
+
+        // February for the LPA and March for the force: March for the LPA is not touched.
+        var other = new[] { Figure(february, "", 6377), Figure(march, "", 1) with { AreaCode = "force" } };
+        await imports.StoreAsync("test", "february", "force", DateTimeOffset.UnixEpoch, 2, 0, ReplaceScope.Of(other), other, TimeProvider.System, default);
+
+        var stored = await observations.GetSeriesAsync("crime", "lpa", "", february.First, march.First, default);
+        Assert.Equal([6377.0, 7767.0], stored.Select(o => o.Value!.Value));
     }
 
     private static Observation Figure(Period period, string breakdown, double value) =>

@@ -62,10 +62,7 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
         var figures = header.AddTotals
             ? ObservationTotals.AddTotals(accepted, code => code == force.Force.Code ? null : force.Find(code)?.ParentCode)
             : accepted;
-        var scope = new ReplaceScope(
-            [.. figures.Select(f => f.MeasureId).Distinct()],
-            [.. figures.Select(f => f.AreaCode).Distinct()],
-            [.. figures.Select(f => f.Period).Distinct()]);
+        var scope = ReplaceScope.Of(figures);
         var batch = await imports.StoreAsync(
             Kind, header.Source, force.Force.Code, startedAt, read, problems.Count, scope, figures, clock, cancellationToken);
         return Summarise(batch, figures.Select(f => f.Period.First).Distinct().Order(), problems);

@@ -47,7 +47,7 @@ internal sealed class StreetCrimeImporter(CatalogueLookup lookup, ImportReposito
         }
 
         var figures = tally.Observations().ToList();
-        var scope = new ReplaceScope(
+        var scope = ReplaceScope.Product(
             [StreetCrimeTally.RecordedCrimeMeasureId, StreetCrimeTally.AntiSocialBehaviourMeasureId],
             tally.AreaCodes,
             [.. tally.Months.Select(Period.Month)]);

@@ -6,8 +6,20 @@ using Metrics.Storage.Engines;
 
 namespace Metrics.Storage.Repositories;
 
-/// <summary>Which stored figures an import replaces: every breakdown of these cells.</summary>
-public sealed record ReplaceScope(IReadOnlyCollection<string> MeasureIds, IReadOnlyCollection<string> AreaCodes, IReadOnlyCollection<Period> Periods);
+/// <summary>A measure for an area over a period: every breakdown of it is replaced together.</summary>
+public readonly record struct ObservationCell(string MeasureId, string AreaCode, Period Period);
+
+/// <summary>Which stored figures an import replaces: every breakdown of these cells, and nothing else.</summary>
+public sealed record ReplaceScope(IReadOnlyCollection<ObservationCell> Cells)
+{
+    /// <summary>The cells the figures fill.</summary>
+    public static ReplaceScope Of(IEnumerable<Observation> figures) =>
+        new([.. figures.Select(f => new ObservationCell(f.MeasureId, f.AreaCode, f.Period)).Distinct()]);
+
+    /// <summary>Every combination: for an import that owns whole months of some measures, zeros included.</summary>
+    public static ReplaceScope Product(IEnumerable<string> measureIds, IEnumerable<string> areaCodes, IEnumerable<Period> periods) =>
+        new([.. from m in measureIds from a in areaCodes from p in periods select new ObservationCell(m, a, p)]);
+}
 
 /// <summary>Stored figures: reads for series and comparisons, and whole-cell replacement for imports.</summary>
 public sealed class ObservationRepository(Database database)
@@ -100,10 +112,7 @@ public sealed class ObservationRepository(Database database)
     public async Task<int> ReplaceAsync(
         DbConnection connection, DbTransaction transaction, long importId, ReplaceScope scope, IEnumerable<Observation> observations, CancellationToken cancellationToken)
     {
-        var cells = from measureId in scope.MeasureIds
-                    from areaCode in scope.AreaCodes
-                    from period in scope.Periods
-                    select new { MeasureId = measureId, AreaCode = areaCode, PeriodStart = period.First.Key, PeriodMonths = period.Months };
+        var cells = scope.Cells.Select(c => new { c.MeasureId, c.AreaCode, PeriodStart = c.Period.First.Key, PeriodMonths = c.Period.Months });
         await connection.ExecuteAsync(Command(DeleteCell, cells, cancellationToken, transaction));
         var rows = observations.Select(o => ObservationRow.From(o, importId)).ToList();
         await connection.ExecuteAsync(Command(InsertObservation, rows, cancellationToken, transaction));

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Metrics.Contracts.V1;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>The seeded March 2019 report's tables, computed by the server and compared figure by figure.</summary>
+public sealed partial class ReportReproductionTests(MetricsServerFactory server) : IClassFixture<MetricsServerFactory>
+{
+    private static readonly string[] AreaCodes =
+        ["west-mercia", "herefordshire", "north-worcestershire", "shropshire", "south-worcestershire", "telford-and-wrekin"];
+
+    private static readonly Dictionary<string, string> RowMeasures = new()
+    {
+        ["Violence With Injury"] = "violence_with_injury",
+        ["Violence Without Injury"] = "violence_without_injury",
+        ["Rape"] = "rape",
+        ["Other Sexual Offences"] = "other_sexual_offences",
+        ["Business Robbery"] = "robbery_business",
+        ["Personal Robbery"] = "robbery_personal",
+        ["Vehicle Offences"] = "vehicle_offences",
+        ["Theft from Person"] = "theft_from_person",
+        ["Bicycle Theft"] = "bicycle_theft",
+        ["Shoplifting"] = "shoplifting",
+        ["All Other Theft Offences"] = "other_theft",
+        ["Criminal Damage & Arson"] = "criminal_damage_arson",
+        ["Other Crimes Against Society"] = "other_crimes_against_society",
+        ["Burglary – Business & Community (incl. Res. non-dwelling)"] = "burglary_business_community",
+        ["Burglary - Residential (dwelling only)"] = "burglary_residential_dwelling",
+    };
+
+    [Fact]
+    public async Task AreaComparisonForMarch2019ReproducesTheReportsPercentagesAndRates()
+    {
+        var printed = ReadPrintedAreaComparison();
+        var request = new GetAreaComparisonRequest { ForceCode = "west-mercia", Month = new YearMonth { Year = 2019, Month = 3 } };
+        request.MeasureIds.Add(RowMeasures.Values);
+
+        var response = await server.Measures().GetAreaComparisonAsync(request);
+
+        Assert.Equal(AreaCodes, response.Areas.Select(a => a.Code));
+        var compared = 0;
+        foreach (var row in response.Rows.Append(response.Total))
+        {
+            var expected = printed[row.Measure.Id];
+            for (var i = 0; i < AreaCodes.Length; i++)
+            {
+                var cell = row.Cells[i];
+                var (volume, percent, rate) = expected[i];
+                var where = $"{row.Measure.Name}, {AreaCodes[i]}";
+                Assert.True(volume == cell.Volume, $"{where}: volume {cell.Volume}, report {volume}");
+                Assert.True(rate == Math.Round(cell.RatePerThousand, 2, MidpointRounding.AwayFromZero), $"{where}: rate {cell.RatePerThousand:F4}, report {rate}");
+                if (percent is { } p)
+                {
+                    Assert.True(p == Math.Round(cell.PercentOfTotal, 0, MidpointRounding.AwayFromZero), $"{where}: % {cell.PercentOfTotal:F3}, report {p}%");
+                }
+
+                compared++;
+            }
+        }
+
+        Assert.Equal(16 * 6, compared);
+        Assert.Equal(RateBase.Households, response.Rows.Single(r => r.Measure.Id == "burglary_residential_dwelling").RateBase);
+    }
+
+    [Fact]
+    public async Task YearEndComparisonReproducesTheReportsTable()
+    {
+        var response = await server.Measures().GetYearEndComparisonAsync(new GetYearEndComparisonRequest { AreaCode = "west-mercia", FinancialYear = 2018 });
+
+        Assert.Equal(("2017/18", "2018/19"), (response.PreviousLabel, response.CurrentLabel));
+        var printed = ReadPrintedYearEnd();
+        Assert.Equal(printed.Select(p => p.Name), response.Rows.Select(r => r.Measure.Name.Replace("Total Recorded Crime", "Total Recorded Crime", StringComparison.Ordinal)));
+        foreach (var (row, (name, previous, current, change)) in response.Rows.Zip(printed))
+        {
+            Assert.Equal(previous, row.PreviousTotal);
+            Assert.Equal(current, row.CurrentTotal);
+            Assert.True(change == Math.Round(row.PercentChange, 1, MidpointRounding.AwayFromZero), $"{name}: {row.PercentChange:F3}% against {change}%");
+            Assert.True(row.PreviousComplete && row.CurrentComplete);
+        }
+    }
+
+    [Fact]
+    public async Task QuarterlySeriesAddsTheMonthsAndSaysWhatIsMissing()
+    {
+        var response = await server.Measures().GetSeriesAsync(new GetSeriesRequest
+        {
+            MeasureId = "total_recorded_crime",
+            AreaCode = "west-mercia",
+            Granularity = Granularity.Quarter,
+            Range = new MonthRange { First = new YearMonth { Year = 2019, Month = 1 }, Last = new YearMonth { Year = 2019, Month = 3 } },
+        });
+
+        var quarter = Assert.Single(response.Points);
+        Assert.Equal("Q1 2019", quarter.Label);
+        Assert.Equal(6377 + 7767, quarter.Value);
+        Assert.Equal(2, quarter.MonthsWithData);
+        Assert.False(quarter.Complete);
+    }
+
+    [Fact]
+    public async Task RollingOutcomeRatesAreStoredAsPartsAndReadAsPercentages()
+    {
+        var response = await server.Measures().GetSeriesAsync(new GetSeriesRequest
+        {
+            MeasureId = "crime_outcome_rate",
+            AreaCode = "west-mercia",
+            Breakdown = "Action Taken",
+            Range = new MonthRange { First = new YearMonth { Year = 2019, Month = 1 }, Last = new YearMonth { Year = 2019, Month = 3 } },
+            Granularity = Granularity.Quarter,
+        });
+
+        // Jan 19 - Mar 19 is published as its own 3-month window: 1,388 of 21,098 recorded, 6.6%.
+        var window = Assert.Single(response.Points);
+        Assert.Equal(6.6, Math.Round(window.Value, 1));
+        Assert.Equal((1388, 21098), (window.Numerator, window.Denominator));
+        Assert.Contains("No Action Taken", response.Breakdowns);
+    }
+
+    private static Dictionary<string, List<(double Volume, double? Percent, double Rate)>> ReadPrintedAreaComparison()
+    {
+        var text = File.ReadAllText(SharedData.PathOf("reference", "performance-summary-2019-03.md"));
+        var start = text.IndexOf("\tWest Mercia\t\t\t\tHerefordshire", StringComparison.Ordinal);
+        var end = text.IndexOf("This table shows where policing areas", start, StringComparison.Ordinal);
+        var table = new Dictionary<string, List<(double, double?, double)>>();
+        foreach (var line in text[start..end].Split('\n').Skip(2).Where(l => l.Trim().Length > 0))
+        {
+            var cells = Tags().Replace(line, string.Empty).Split('\t');
+            var id = cells[0] == "Total Recorded Crime" ? "total_recorded_crime" : RowMeasures[cells[0]];
+            table[id] = [.. Enumerable.Range(0, 6).Select(i => (
+                double.Parse(cells[1 + (i * 4)], CultureInfo.InvariantCulture),
+                cells[3 + (i * 4)].Length > 0 ? double.Parse(cells[3 + (i * 4)].TrimEnd('%'), CultureInfo.InvariantCulture) : (double?)null,
+                double.Parse(cells[4 + (i * 4)], CultureInfo.InvariantCulture)))];
+        }
+
+        return table;
+    }
+
+    private static List<(string Name, double Previous, double Current, double Change)> ReadPrintedYearEnd()
+    {
+        var text = File.ReadAllText(SharedData.PathOf("reference", "performance-summary-2019-03.md"));
+        var start = text.IndexOf("\t2017/18\t2018/19\t% Change", StringComparison.Ordinal);
+        var end = text.IndexOf("ASI will publish", start, StringComparison.Ordinal);
+        return [.. text[start..end].Split('\n').Skip(1).Where(l => l.Contains('\t', StringComparison.Ordinal)).Select(line =>
+        {
+            var cells = System.Net.WebUtility.HtmlDecode(Tags().Replace(line, string.Empty)).Split('\t');
+            return (cells[0], double.Parse(cells[1], CultureInfo.InvariantCulture), double.Parse(cells[2], CultureInfo.InvariantCulture),
+                double.Parse(cells[3].TrimEnd('%'), CultureInfo.InvariantCulture));
+        })];
+    }
+
+    [GeneratedRegex("<[^>]+>")]
+    private static partial Regex Tags();
+}
