@@ -1,0 +1,99 @@
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Reflection.V1Alpha;
+using Metrics.Contracts.V1;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>What any gRPC client sees: errors that say what is wrong, health, reflection.</summary>
+public sealed class ProtocolTests(MetricsServerFactory server) : IClassFixture<MetricsServerFactory>
+{
+    private static YearMonth Month(int year, int month) => new() { Year = year, Month = month };
+
+    public static TheoryData<GetSeriesRequest, StatusCode, string> BadSeriesRequests() => new()
+    {
+        { new GetSeriesRequest { AreaCode = "west-mercia" }, StatusCode.InvalidArgument, "measure_id: is required" },
+        { new GetSeriesRequest { MeasureId = "total_recorded_crime" }, StatusCode.InvalidArgument, "area_code: is required" },
+        { new GetSeriesRequest { MeasureId = "burglary_of_spaceships", AreaCode = "west-mercia" }, StatusCode.NotFound, "measure 'burglary_of_spaceships' does not exist" },
+        { new GetSeriesRequest { MeasureId = "total_recorded_crime", AreaCode = "gotham" }, StatusCode.NotFound, "area 'gotham' does not exist" },
+        {
+            new GetSeriesRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia", Range = new MonthRange { First = Month(2019, 3), Last = Month(2019, 1) } },
+            StatusCode.InvalidArgument, "range: is reversed: last (Jan 2019) is before first (Mar 2019)"
+        },
+        {
+            new GetSeriesRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia", Range = new MonthRange { First = Month(2019, 13), Last = Month(2019, 1) } },
+            StatusCode.InvalidArgument, "range.first: month 13 is not a month of the year (1 to 12)"
+        },
+        {
+            new GetSeriesRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia", Range = new MonthRange { First = Month(2019, 1) } },
+            StatusCode.InvalidArgument, "range.last: is required"
+        },
+        { new GetSeriesRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia", Granularity = (Granularity)9 }, StatusCode.InvalidArgument, "granularity: 9 is not a granularity" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSeriesRequests))]
+    public async Task BadSeriesRequestsSayWhatIsWrong(GetSeriesRequest request, StatusCode code, string detail)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => server.Measures().GetSeriesAsync(request).ResponseAsync);
+
+        Assert.Equal((code, detail), (error.StatusCode, error.Status.Detail));
+    }
+
+    [Fact]
+    public async Task AreaComparisonAndYearEndNeedTheirFields()
+    {
+        var client = server.Measures();
+
+        var noMonth = await Assert.ThrowsAsync<RpcException>(() => client.GetAreaComparisonAsync(new GetAreaComparisonRequest { ForceCode = "west-mercia" }).ResponseAsync);
+        var notAForce = await Assert.ThrowsAsync<RpcException>(() =>
+            client.GetAreaComparisonAsync(new GetAreaComparisonRequest { ForceCode = "shropshire", Month = Month(2019, 3) }).ResponseAsync);
+        var noYear = await Assert.ThrowsAsync<RpcException>(() => client.GetYearEndComparisonAsync(new GetYearEndComparisonRequest { AreaCode = "west-mercia" }).ResponseAsync);
+
+        Assert.Equal((StatusCode.InvalidArgument, "month: is required"), (noMonth.StatusCode, noMonth.Status.Detail));
+        Assert.Equal((StatusCode.NotFound, "force 'shropshire' does not exist"), (notAForce.StatusCode, notAForce.Status.Detail));
+        Assert.Equal((StatusCode.InvalidArgument, "financial_year: is required"), (noYear.StatusCode, noYear.Status.Detail));
+    }
+
+    [Fact]
+    public async Task TheCatalogueAndAreasAreServedAsSeeded()
+    {
+        var client = server.Measures();
+
+        var measures = await client.ListMeasuresAsync(new ListMeasuresRequest());
+        var areas = await client.ListAreasAsync(new ListAreasRequest { ForceCode = "west-mercia" });
+
+        var burglary = measures.Measures.Single(m => m.Id == "burglary_residential_dwelling");
+        Assert.Equal((Unit.Count, RateBase.Households, "total_recorded_crime"), (burglary.Unit, burglary.RateBase, burglary.PartOfMeasureId));
+        Assert.Equal("West Mercia", areas.Areas[0].Name);
+        Assert.Equal(7, areas.Areas[0].Peers.Count);
+        Assert.Equal(
+            ["Herefordshire", "North Worcestershire", "Shropshire", "South Worcestershire", "Telford & Wrekin"],
+            areas.Areas.Where(a => a.Kind == AreaKind.LocalPolicingArea).Select(a => a.Name));
+    }
+
+    [Fact]
+    public async Task HealthSaysServingWhenTheStoreAnswers()
+    {
+        var health = new Health.HealthClient(server.CreateChannel());
+
+        var response = await health.CheckAsync(new HealthCheckRequest());
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+    }
+
+    [Fact]
+    public async Task ReflectionListsTheMeasuresService()
+    {
+        var reflection = new ServerReflection.ServerReflectionClient(server.CreateChannel());
+        using var call = reflection.ServerReflectionInfo();
+
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(default));
+
+        var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
+        Assert.Contains("metrics.v1.MeasuresService", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+    }
+}
