@@ -97,3 +97,17 @@ public sealed class ProtocolTests(MetricsServerFactory server) : IClassFixture<M
         Assert.Contains("grpc.health.v1.Health", services);
     }
 }
+
+/// <summary>The web port's static files, where the browser wall display will live.</summary>
+public sealed class WebPortTests(MetricsServerFactory server) : IClassFixture<MetricsServerFactory>
+{
+    [Fact]
+    public async Task TheLandingPageSaysWhereTheGrpcPortIs()
+    {
+        using var client = server.CreateClient();
+
+        var page = await client.GetStringAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Contains("--list-methods http://localhost:5080", page, StringComparison.Ordinal);
+    }
+}

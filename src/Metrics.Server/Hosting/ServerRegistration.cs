@@ -40,7 +40,9 @@ public static class ServerRegistration
 
     public static WebApplication MapMetricsServer(this WebApplication app)
     {
-        // gRPC-Web lets a browser call every service over HTTP/1.1 (the web port).
+        // The web port serves the browser pages and, through gRPC-Web, every service over HTTP/1.1.
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.MapGrpcService<MeasuresService>();
         app.MapGrpcHealthChecksService();
