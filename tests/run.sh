@@ -14,6 +14,9 @@ npx --no-install buf lint
 echo "== build"
 dotnet build Metrics.sln -c Release -warnaserror --nologo -v quiet
 
+echo "== format"
+dotnet format Metrics.sln --verify-no-changes --no-restore
+
 echo "== test"
 results=artifacts/test-results
 rm -rf "$results"
