@@ -27,7 +27,7 @@ public sealed class MetSpecialCauseTests
 
     private static List<double> MonthlyTotal(string majorCategory)
     {
-        var lines = File.ReadAllLines(SharedPath("data", "met-borough", "MPS_Borough_Level_Crime_Historic.csv"));
+        var lines = File.ReadAllLines(SharedData.PathOf("data", "met-borough", "MPS_Borough_Level_Crime_Historic.csv"));
         var totals = new double[lines[0].Split(',').Length - 3];
         foreach (var cells in lines.Skip(1).Select(l => l.Split(',')).Where(c => c[1] == majorCategory))
         {
@@ -38,18 +38,5 @@ public sealed class MetSpecialCauseTests
         }
 
         return [.. totals];
-    }
-
-    private static string SharedPath(params string[] parts)
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Metrics.sln")))
-            {
-                return Path.Combine([folder.Parent!.FullName, "shared", .. parts]);
-            }
-        }
-
-        throw new DirectoryNotFoundException("Metrics.sln not found above the test folder");
     }
 }

@@ -21,20 +21,3 @@ public sealed class MetricsServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Storage:ConnectionString", $"Data Source={databaseFile}");
     }
 }
-
-/// <summary>Where the shared real data is: ../shared beside the repository.</summary>
-public static class SharedData
-{
-    public static string PathOf(params string[] parts)
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Metrics.sln")))
-            {
-                return Path.Combine([folder.Parent!.FullName, "shared", .. parts]);
-            }
-        }
-
-        throw new DirectoryNotFoundException("Metrics.sln not found above the test folder");
-    }
-}
