@@ -15,6 +15,9 @@ public sealed class StreetCrimeTally(ForceAreas force)
     public const string RecordedCrimeMeasureId = "police_uk_recorded_crime";
     public const string AntiSocialBehaviourMeasureId = "police_uk_anti_social_behaviour";
 
+    /// <summary>The measures a street-level import fills, and so replaces.</summary>
+    public static readonly IReadOnlyList<string> MeasureIds = [RecordedCrimeMeasureId, AntiSocialBehaviourMeasureId];
+
     private readonly Dictionary<(YearMonth Month, string AreaCode, string CrimeType), long> crimes = [];
     private readonly Dictionary<(YearMonth Month, string AreaCode), long> antiSocialBehaviour = [];
     private readonly SortedSet<string> crimeTypes = new(StringComparer.Ordinal);
@@ -104,7 +107,7 @@ public sealed class StreetCrimeTally(ForceAreas force)
     /// </summary>
     public IEnumerable<Observation> Observations()
     {
-        var areaCodes = force.Areas.Where(a => a.Districts.Count > 0).Select(a => a.Code).Prepend(force.Force.Code).ToList();
+        var areaCodes = AreaCodes;
         foreach (var month in months)
         {
             var period = Period.Month(month);
@@ -125,7 +128,7 @@ public sealed class StreetCrimeTally(ForceAreas force)
         }
     }
 
-    /// <summary>The areas whose figures an import of these records replaces.</summary>
+    /// <summary>The areas whose figures an import of these records fills and replaces: the force and every area with districts.</summary>
     public IReadOnlyList<string> AreaCodes =>
         [.. force.Areas.Where(a => a.Districts.Count > 0).Select(a => a.Code).Prepend(force.Force.Code)];
 }

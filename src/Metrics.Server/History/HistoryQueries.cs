@@ -61,9 +61,9 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         var month = Validate.Month(request.Month, "month");
         var force = await lookup.ForceAsync(forceCode, cancellationToken);
         var catalogue = await lookup.MeasuresAsync(cancellationToken);
-        var total = FindMeasure(catalogue, TotalId(request.TotalMeasureId), "total_measure_id");
+        var total = FindMeasure(catalogue, TotalId(request.TotalMeasureId));
         var rows = request.MeasureIds.Count > 0
-            ? [.. request.MeasureIds.Select((id, i) => FindMeasure(catalogue, Validate.Key(id, $"measure_ids[{i}]"), $"measure_ids[{i}]"))]
+            ? [.. request.MeasureIds.Select((id, i) => FindMeasure(catalogue, Validate.Key(id, $"measure_ids[{i}]")))]
             : catalogue.Where(m => m.PartOfMeasureId == total.Id).ToList();
         var areas = force.LocalPolicingAreas.Prepend(force.Force).ToList();
 
@@ -90,9 +90,9 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         var year = new FinancialYear(request.FinancialYear);
         var area = await lookup.AreaAsync(areaCode, cancellationToken);
         var catalogue = await lookup.MeasuresAsync(cancellationToken);
-        var total = FindMeasure(catalogue, TotalId(request.TotalMeasureId), "total_measure_id");
+        var total = FindMeasure(catalogue, TotalId(request.TotalMeasureId));
         var rows = request.MeasureIds.Count > 0
-            ? [.. request.MeasureIds.Select((id, i) => FindMeasure(catalogue, Validate.Key(id, $"measure_ids[{i}]"), $"measure_ids[{i}]"))]
+            ? [.. request.MeasureIds.Select((id, i) => FindMeasure(catalogue, Validate.Key(id, $"measure_ids[{i}]")))]
             : LeavesUnder(catalogue, total).Prepend(total).ToList();
 
         var response = new V1.GetYearEndComparisonResponse
@@ -115,7 +115,7 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
     private static string TotalId(string requested) =>
         string.IsNullOrWhiteSpace(requested) ? DefaultTotalMeasureId : Validate.Key(requested, "total_measure_id");
 
-    private static MeasureDefinition FindMeasure(IReadOnlyList<MeasureDefinition> catalogue, string id, string field) =>
+    private static MeasureDefinition FindMeasure(IReadOnlyList<MeasureDefinition> catalogue, string id) =>
         catalogue.FirstOrDefault(m => m.Id == id) ?? throw Problems.NotFound("measure", id);
 
     /// <summary>The measures under a total that have no parts of their own, in catalogue order: the year-end table's rows.</summary>

@@ -20,9 +20,11 @@ internal sealed class StreetCrimeImporter(CatalogueLookup lookup, ImportReposito
     {
         var startedAt = clock.GetUtcNow();
         var force = await lookup.ForceAsync(Validate.Key(header.ForceCode, "header.force_code"), cancellationToken);
-        foreach (var measureId in new[] { StreetCrimeTally.RecordedCrimeMeasureId, StreetCrimeTally.AntiSocialBehaviourMeasureId })
+        var catalogue = (await lookup.MeasuresAsync(cancellationToken)).Select(m => m.Id).ToHashSet();
+        var missing = StreetCrimeTally.MeasureIds.FirstOrDefault(id => !catalogue.Contains(id));
+        if (missing is not null)
         {
-            _ = await lookup.MeasureAsync(measureId, cancellationToken);
+            throw Problems.NotFound("measure", missing);
         }
 
         var tally = new StreetCrimeTally(force);
@@ -48,7 +50,7 @@ internal sealed class StreetCrimeImporter(CatalogueLookup lookup, ImportReposito
 
         var figures = tally.Observations().ToList();
         var scope = ReplaceScope.Product(
-            [StreetCrimeTally.RecordedCrimeMeasureId, StreetCrimeTally.AntiSocialBehaviourMeasureId],
+            StreetCrimeTally.MeasureIds,
             tally.AreaCodes,
             [.. tally.Months.Select(Period.Month)]);
         var batch = await imports.StoreAsync(

@@ -47,12 +47,6 @@ public sealed class ObservationRepository(Database database)
         ORDER BY breakdown;
         """;
 
-    public const string SelectMonthRange = """
-        SELECT MIN(period_start) AS first_month, MAX(period_start) AS last_month
-        FROM observation
-        WHERE measure_id = @MeasureId AND area_code = @AreaCode AND breakdown = @Breakdown AND period_months = 1;
-        """;
-
     public const string DeleteCell = """
         DELETE FROM observation
         WHERE measure_id = @MeasureId AND area_code = @AreaCode AND period_start = @PeriodStart AND period_months = @PeriodMonths;
@@ -74,16 +68,6 @@ public sealed class ObservationRepository(Database database)
         var rows = await connection.QueryAsync<ObservationRow>(Command(
             SelectSeries, new { MeasureId = measureId, AreaCode = areaCode, Breakdown = breakdown, First = first.Key, Last = last.Key }, cancellationToken));
         return [.. rows.Select(r => r.ToObservation())];
-    }
-
-    /// <summary>The first and last stored month of a series, if it has any.</summary>
-    public async Task<(YearMonth First, YearMonth Last)?> GetMonthRangeAsync(
-        string measureId, string areaCode, string breakdown, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var range = await connection.QuerySingleAsync<(long? FirstMonth, long? LastMonth)>(Command(
-            SelectMonthRange, new { MeasureId = measureId, AreaCode = areaCode, Breakdown = breakdown }, cancellationToken));
-        return range is { FirstMonth: { } f, LastMonth: { } l } ? (YearMonth.FromKey((int)f), YearMonth.FromKey((int)l)) : null;
     }
 
     /// <summary>Monthly totals (no breakdown) of several measures and areas over a run of months.</summary>
