@@ -11,8 +11,8 @@ public sealed class MetSpecialCauseTests
     [Fact]
     public void FraudMovingToActionFraudIsASpecialCauseAndARebaseGivesNewLimits()
     {
-        var fraud = MonthlyTotal("Fraud or Forgery");
-        Assert.Equal(108, fraud.Count);
+        var fraud = MetBoroughData.MonthlyTotal("Fraud or Forgery");
+        Assert.Equal(MetBoroughData.Months, fraud.Count);
 
         var whole = XmrChart.Compute(fraud, Polarity.Neither);
         var rebased = XmrChart.Compute(fraud, Polarity.Neither, new SpcOptions { RebaseAt = [January2013] });
@@ -25,18 +25,17 @@ public sealed class MetSpecialCauseTests
         Assert.Equal(1, rebased.Points[^1].Segment);
     }
 
-    private static List<double> MonthlyTotal(string majorCategory)
+    [Fact]
+    public void WoundingGbhRecodedAsItsOwnCategoryIsASpecialCause()
     {
-        var lines = File.ReadAllLines(SharedData.PathOf("data", "met-borough", "MPS_Borough_Level_Crime_Historic.csv"));
-        var totals = new double[lines[0].Split(',').Length - 3];
-        foreach (var cells in lines.Skip(1).Select(l => l.Split(',')).Where(c => c[1] == majorCategory))
-        {
-            for (var i = 0; i < totals.Length; i++)
-            {
-                totals[i] += double.Parse(cells[3 + i], System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
+        // "Grievous Bodily Harm" stops after 2010 and "Wounding/GBH" is empty through 2009, then
+        // rises: a recoding, not a change in violence. The chart must say so, not smooth it away.
+        var wounding = MetBoroughData.MonthlyTotal("Violence Against the Person", "Wounding/GBH");
+        var chart = XmrChart.Compute(wounding, Polarity.Neither);
 
-        return [.. totals];
+        Assert.All(chart.Points.Skip(12).Take(12), p => Assert.Equal(0, p.Value));
+        Assert.All(chart.Points.Skip(12).Take(12), p => Assert.Equal(Variation.NeitherLow, p.Variation));
+        Assert.All(chart.Points.TakeLast(24), p => Assert.Equal(Variation.NeitherHigh, p.Variation));
+        Assert.True(chart.Points.Skip(12).Take(12).All(p => p.Rules.HasFlag(SpcRule.Shift)), "2009's empty year is a run below the mean");
     }
 }

@@ -32,23 +32,23 @@ public sealed class AreaComparisonTests
     }
 
     [Fact]
-    public void TheTwelveMonthAverageIsOverTheMonthsStoredInTheWindow()
+    public void TheTwelveMonthAverageIsOverTheStoredMonthsOfTheTwelveBeforeTheMonth()
     {
         var area = new AreaDefinition("lpa", "LPA", AreaKind.LocalPolicingArea, "force", null, null, "", [], []);
         var month = new YearMonth(2019, 3);
         var figures = new[]
         {
-            Figure("total", month.AddMonths(-12), 9999), // outside the 12 months
-            Figure("total", month.AddMonths(-11), 100),
-            Figure("total", month.AddMonths(-1), 200),
-            Figure("total", month, 300),
+            Figure("total", month.AddMonths(-13), 9999), // before the 12 months
+            Figure("total", month.AddMonths(-12), 100),
+            Figure("total", month.AddMonths(-1), 300),
+            Figure("total", month, 5000), // the month itself is not in its own average
         };
 
         var table = AreaComparison.Compute(month, [area], [], Total, figures);
 
         var cell = Assert.Single(table.Total.Cells);
         Assert.Equal(200, cell.TwelveMonthAverage);
-        Assert.Equal(3, cell.MonthsInAverage);
+        Assert.Equal(2, cell.MonthsInAverage);
         Assert.Null(cell.RatePerThousand);
     }
 }

@@ -25,15 +25,17 @@ public sealed record AreaComparisonTable(
 
 /// <summary>
 /// Computes the area comparison the analysts build by hand: per area, the month's volume,
-/// the mean of the 12 months ending with it (over the months stored), the volume as a % of
-/// the area's total, and the rate per 1,000 of the measure's own base.
+/// the mean of the 12 months before it (over the months stored), the volume as a % of the
+/// area's total, and the rate per 1,000 of the measure's own base. The average leaves the
+/// month out, as the report's table does: West Mercia's 2018/19 total (86,590) includes
+/// March 2019's 7,767, and the table's average (7,191) only fits the 12 months to February.
 /// </summary>
 public static class AreaComparison
 {
     public const int AverageMonths = 12;
 
-    /// <summary>The months whose figures the table needs.</summary>
-    public static Period Window(YearMonth month) => new(month.AddMonths(1 - AverageMonths), AverageMonths);
+    /// <summary>The months whose figures the table needs: the month and the 12 before it.</summary>
+    public static Period Window(YearMonth month) => new(month.AddMonths(-AverageMonths), AverageMonths + 1);
 
     public static AreaComparisonTable Compute(
         YearMonth month,
@@ -57,7 +59,7 @@ public static class AreaComparison
             {
                 var volume = VolumeOf(measure.Id, area.Code);
                 var history = values.TryGetValue((measure.Id, area.Code), out var byMonth)
-                    ? byMonth.Values.Where(v => v.HasValue).Select(v => v!.Value).ToList()
+                    ? byMonth.Where(m => m.Key < month && m.Value.HasValue).Select(m => m.Value!.Value).ToList()
                     : [];
                 double? average = history.Count > 0 ? history.Average() : null;
                 var areaTotal = VolumeOf(total.Id, area.Code);

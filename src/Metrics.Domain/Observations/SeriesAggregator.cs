@@ -39,6 +39,13 @@ public static class SeriesAggregator
         return points;
     }
 
+    /// <summary>One figure over any run of months (a financial year to date, the 12 months before a month).</summary>
+    public static SeriesPoint Over(MeasureUnit unit, Period period, IReadOnlyList<Observation> monthly)
+    {
+        var months = monthly.Where(o => o.Period.Months == 1 && period.Contains(o.Period.First)).ToList();
+        return Combine(unit, period, period.ToString(), months, months.Count == period.Months);
+    }
+
     private static SeriesPoint Combine(MeasureUnit unit, Period period, string label, List<Observation> months, bool complete)
     {
         if (months.Count == 0)
