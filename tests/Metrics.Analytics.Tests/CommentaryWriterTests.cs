@@ -101,6 +101,18 @@ public sealed class CommentaryWriterTests
     }
 
     [Fact]
+    public void WithoutExpectedRangesTheAreasAreNotCalledUnexceptional()
+    {
+        var measure = Count("Robbery");
+        var firstMonthOnly = new[] { Reading(measure, Herefordshire, 10, null, null, null), Reading(measure, Shropshire, 12, null, null, null) };
+        var twoMonths = new[] { Reading(measure, Herefordshire, 10, 8, null, null), Reading(measure, Shropshire, 12, 13, null, null) };
+
+        Assert.Equal(CommentaryWriter.TooFewMonths, CommentaryWriter.Exceptions(firstMonthOnly));
+        Assert.Equal("", CommentaryWriter.AreaMovement(firstMonthOnly));
+        Assert.Equal("Volume increases were seen in Herefordshire in March.", CommentaryWriter.AreaMovement(twoMonths));
+    }
+
+    [Fact]
     public void HowTheAreasMoved()
     {
         var measure = Count("Total Recorded Crime");
@@ -140,6 +152,19 @@ public sealed class CommentaryWriterTests
         Assert.True(exceptional.IsExceptional);
         Assert.Equal(Position.InLine, steady.Position);
         Assert.Null(MonthReading.Read(measure, WestMercia, March2019.AddMonths(1), spike));
+    }
+
+    [Fact]
+    public void AFewMonthsGiveTheMonthBeforeButNoAverage()
+    {
+        var months = Enumerable.Range(0, 5).Select(i => (Month: March2019.AddMonths(i - 4), Value: (double?)(100 + i))).ToList();
+
+        var reading = MonthReading.Read(Count("Robbery"), WestMercia, March2019, months)!;
+
+        Assert.Equal(Direction.Increase, reading.Direction);
+        Assert.Null(reading.Position);
+        Assert.Null(reading.MonthlyAverage);
+        Assert.Equal("Increased volumes on previous month.", CommentaryWriter.DataSentence(reading));
     }
 
     private static MeasureDefinition Count(string name) =>

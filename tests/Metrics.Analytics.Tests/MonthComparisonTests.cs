@@ -66,6 +66,7 @@ public sealed class MonthComparisonTests
         Assert.Equal(75, comparison.Current.Value);
         Assert.Equal(100.0 * 59 / 110, comparison.TwelveMonthAverage!.Value, 9);
         Assert.Equal(100.0 * 89 / 150, comparison.FinancialYearToDate.Value!.Value, 9);
+        Assert.Equal(100.0 * 89 / 150, comparison.RollingTwelveMonths.Value!.Value, 9);
         Assert.Equal(25, comparison.OnPreviousMonth.Difference!.Value, 9); // percentage points
         Assert.Null(comparison.RatePerThousand);
     }

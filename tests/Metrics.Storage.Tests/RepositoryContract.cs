@@ -115,6 +115,22 @@ public abstract class RepositoryContract
         Assert.Equal([6377.0, 7767.0], stored.Select(o => o.Value!.Value));
     }
 
+    [SkippableFact]
+    public async Task PeriodsOfOneLengthComeWithEveryBreakdown()
+    {
+        var database = Open();
+        var (observations, imports) = await Seeded(database);
+        var windows = new[] { new Period(new YearMonth(2018, 12), 3), new Period(new YearMonth(2019, 1), 3) };
+        var month = Period.Month(new YearMonth(2019, 1));
+        var figures = windows.SelectMany(w => new[] { Figure(w, "", 100), Figure(w, "Action Taken", 7) }).Append(Figure(month, "", 40)).ToList();
+        await imports.StoreAsync("test", "windows", "force", DateTimeOffset.UnixEpoch, figures.Count, 0, ReplaceScope.Of(figures), figures, TimeProvider.System, default);
+
+        var stored = await observations.GetPeriodsAsync("crime", "lpa", 3, windows[1].First, windows[1].First, default);
+
+        Assert.Equal(["", "Action Taken"], stored.Select(o => o.Breakdown));
+        Assert.All(stored, o => Assert.Equal(windows[1], o.Period));
+    }
+
     private static Observation Figure(Period period, string breakdown, double value) =>
         new("crime", "lpa", period, breakdown, value, null, null);
 

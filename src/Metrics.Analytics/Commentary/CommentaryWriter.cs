@@ -10,6 +10,9 @@ namespace Metrics.Analytics.Commentary;
 /// </summary>
 public static class CommentaryWriter
 {
+    /// <summary>What the exceptions column says when no area has enough months for an expected range.</summary>
+    public const string TooFewMonths = "Too few months of history for an expected range";
+
     private static readonly CultureInfo English = CultureInfo.InvariantCulture;
 
     /// <summary>The summary page's data column: "Increased volumes on previous month and above monthly average."</summary>
@@ -72,6 +75,11 @@ public static class CommentaryWriter
     /// <summary>The summary page's exceptions column: "Exceptional volumes in Telford &amp; Wrekin".</summary>
     public static string Exceptions(IReadOnlyList<MonthReading> areas)
     {
+        if (areas.Count > 0 && areas.All(a => a.Position is null))
+        {
+            return TooFewMonths;
+        }
+
         var high = areas.Where(a => a.Position == Position.SignificantlyAbove).ToList();
         var low = areas.Where(a => a.Position == Position.SignificantlyBelow).ToList();
         if (high.Count == 0 && low.Count == 0)
@@ -105,22 +113,33 @@ public static class CommentaryWriter
         }
 
         var month = MonthName(areas[0].Month);
-        var increased = areas.Where(a => a.Direction == Direction.Increase).ToList();
-        var notIncreased = areas.Where(a => a.Direction != Direction.Increase).ToList();
+        var compared = areas.Where(a => a.Direction is not null).ToList();
+        if (compared.Count == 0)
+        {
+            return "";
+        }
+
+        var increased = compared.Where(a => a.Direction == Direction.Increase).ToList();
+        var notIncreased = compared.Where(a => a.Direction != Direction.Increase).ToList();
         var movement = increased.Count switch
         {
             0 => $"No policing area saw an increase in {month}",
             _ when notIncreased.Count == 0 => $"Volume increases were seen across all policing areas in {month}",
-            _ when notIncreased.Count == 1 && areas.Count > 2 => $"Volume increases were seen across all policing areas with the exception of {notIncreased[0].Area.Name} in {month}",
+            _ when notIncreased.Count == 1 && compared.Count > 2 => $"Volume increases were seen across all policing areas with the exception of {notIncreased[0].Area.Name} in {month}",
             _ => $"Volume increases were seen in {JoinNames(increased)} in {month}",
         };
-        var exceptional = areas.Where(a => a.IsExceptional).ToList();
+        if (compared.All(a => a.Position is null))
+        {
+            return $"{movement}.";
+        }
+
+        var exceptional = compared.Where(a => a.IsExceptional).ToList();
         if (exceptional.Count == 0)
         {
             return increased.Count == 0 ? $"{movement}, and all remain within expected levels." : $"{movement}, but remain within expected levels.";
         }
 
-        return $"{movement}, with {Exceptions(areas).Replace("Exceptional", "exceptional", StringComparison.Ordinal).Replace("Exceptionally", "exceptionally", StringComparison.Ordinal)}.";
+        return $"{movement}, with {Exceptions(compared).Replace("Exceptional", "exceptional", StringComparison.Ordinal).Replace("Exceptionally", "exceptionally", StringComparison.Ordinal)}.";
     }
 
     /// <summary>"and" when the month and the average agree in direction, "but" when they do not.</summary>

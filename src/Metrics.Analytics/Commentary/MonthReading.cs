@@ -31,6 +31,12 @@ public sealed record CommentaryOptions
     /// <summary>Months of history the expected range is drawn from, ending with the month.</summary>
     public int ChartMonths { get; init; } = 36;
 
+    /// <summary>
+    /// Fewer months than this give no monthly average or expected range: an "average" of two
+    /// or three months says nothing an analyst would print. Between this and 12 the limits are trial limits.
+    /// </summary>
+    public int MinimumMonthsForAverage { get; init; } = 6;
+
     /// <summary>Within this fraction of the monthly average, a month is "in line with" it.</summary>
     public double InLineTolerance { get; init; } = 0.02;
 
@@ -83,7 +89,7 @@ public sealed record MonthReading(
         var previousMonth = month.AddMonths(-1);
         double? previous = known.Count > 1 && known[^2].Month == previousMonth ? known[^2].Value : null;
         Direction? direction = previous is { } p ? (value > p ? Commentary.Direction.Increase : value < p ? Commentary.Direction.Decrease : Commentary.Direction.NoChange) : null;
-        if (known.Count < 2)
+        if (known.Count < Math.Max(2, options.MinimumMonthsForAverage))
         {
             return new MonthReading(measure, area, month, value, previous, null, direction, null, null);
         }

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Metrics.Domain.Calendar;
 using Metrics.Domain.Catalogue;
+using Metrics.Domain.Observations;
 using Metrics.Storage.Repositories;
 using V1 = Metrics.Contracts.V1;
 
@@ -49,6 +50,34 @@ internal static class ContractMapping
         area.Peers.Add(a.Peers);
         area.Districts.Add(a.Districts);
         return area;
+    }
+
+    public static V1.SeriesPoint ToContract(this SeriesPoint point)
+    {
+        var message = new V1.SeriesPoint
+        {
+            FirstMonth = point.Period.First.ToContract(),
+            Months = point.Period.Months,
+            Label = point.Label,
+            MonthsWithData = point.MonthsWithData,
+            Complete = point.Complete,
+        };
+        if (point.Value is { } value)
+        {
+            message.Value = value;
+        }
+
+        if (point.Numerator is { } numerator)
+        {
+            message.Numerator = numerator;
+        }
+
+        if (point.Denominator is { } denominator)
+        {
+            message.Denominator = denominator;
+        }
+
+        return message;
     }
 
     public static V1.ImportBatch ToContract(this ImportBatch b)

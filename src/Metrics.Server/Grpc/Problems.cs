@@ -12,4 +12,10 @@ internal static class Problems
         new(new Status(StatusCode.InvalidArgument, $"{field}: {why}"));
 
     public static RpcException Required(string field) => Invalid(field, "is required");
+
+    /// <summary>The thing exists but holds no figure for what was asked.</summary>
+    public static RpcException NoFigure(string message) => new(new Status(StatusCode.NotFound, message));
+
+    /// <summary>The request is valid but the data cannot answer it yet (a series too short).</summary>
+    public static RpcException Precondition(string message) => new(new Status(StatusCode.FailedPrecondition, message));
 }

@@ -49,7 +49,7 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         var published = stored.Where(o => o.Period.Months > 1).ToList();
         foreach (var point in SeriesAggregator.Aggregate(measure.Unit, granularity, first, last, monthly, published))
         {
-            response.Points.Add(ToContract(point));
+            response.Points.Add(point.ToContract());
         }
 
         return response;
@@ -136,34 +136,6 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         }
 
         return catalogue.Where(m => IsUnder(m) && !parents.Contains(m.Id));
-    }
-
-    private static V1.SeriesPoint ToContract(SeriesPoint point)
-    {
-        var message = new V1.SeriesPoint
-        {
-            FirstMonth = point.Period.First.ToContract(),
-            Months = point.Period.Months,
-            Label = point.Label,
-            MonthsWithData = point.MonthsWithData,
-            Complete = point.Complete,
-        };
-        if (point.Value is { } value)
-        {
-            message.Value = value;
-        }
-
-        if (point.Numerator is { } numerator)
-        {
-            message.Numerator = numerator;
-        }
-
-        if (point.Denominator is { } denominator)
-        {
-            message.Denominator = denominator;
-        }
-
-        return message;
     }
 
     private static V1.AreaComparisonRow ToContract(AreaComparisonRow row)

@@ -1,3 +1,4 @@
+using Metrics.Server.Analytics;
 using Metrics.Server.Grpc;
 using Metrics.Server.History;
 using Metrics.Server.Imports;
@@ -27,6 +28,7 @@ public static class ServerRegistration
         services.AddSingleton<CatalogueLookup>();
         services.AddSingleton<CatalogueDefinitions>();
         services.AddSingleton<HistoryQueries>();
+        services.AddSingleton<AnalyticsQueries>();
         services.AddSingleton<ObservationImporter>();
         services.AddSingleton<StreetCrimeImporter>();
         services.AddSingleton<SeedLoader>();
@@ -45,6 +47,7 @@ public static class ServerRegistration
         app.UseStaticFiles();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.MapGrpcService<MeasuresService>();
+        app.MapGrpcService<AnalyticsService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

@@ -32,6 +32,14 @@ public sealed class ObservationRepository(Database database)
         ORDER BY period_months, period_start;
         """;
 
+    public const string SelectSeriesAllBreakdowns = """
+        SELECT measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator
+        FROM observation
+        WHERE measure_id = @MeasureId AND area_code = @AreaCode AND period_months = @PeriodMonths
+          AND period_start BETWEEN @First AND @Last
+        ORDER BY period_start, breakdown;
+        """;
+
     public const string SelectMonthlyTotals = """
         SELECT measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator
         FROM observation
@@ -67,6 +75,18 @@ public sealed class ObservationRepository(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ObservationRow>(Command(
             SelectSeries, new { MeasureId = measureId, AreaCode = areaCode, Breakdown = breakdown, First = first.Key, Last = last.Key }, cancellationToken));
+        return [.. rows.Select(r => r.ToObservation())];
+    }
+
+    /// <summary>Every breakdown of one measure and area, for periods of one length starting in the range (rolling 3-month windows).</summary>
+    public async Task<IReadOnlyList<Observation>> GetPeriodsAsync(
+        string measureId, string areaCode, int periodMonths, YearMonth first, YearMonth last, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ObservationRow>(Command(
+            SelectSeriesAllBreakdowns,
+            new { MeasureId = measureId, AreaCode = areaCode, PeriodMonths = periodMonths, First = first.Key, Last = last.Key },
+            cancellationToken));
         return [.. rows.Select(r => r.ToObservation())];
     }
 

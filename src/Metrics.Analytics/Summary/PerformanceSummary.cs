@@ -1,0 +1,76 @@
+using Metrics.Analytics.Commentary;
+using Metrics.Domain.Calendar;
+using Metrics.Domain.Catalogue;
+
+namespace Metrics.Analytics.Summary;
+
+/// <summary>A topic of the summary page, read for the month.</summary>
+public sealed record SummaryRow(
+    string Topic,
+    MeasureDefinition Headline,
+    string Inclusion,
+    bool IncludedThisMonth,
+    string Data,
+    string Exceptions,
+    string Narrative,
+    string AreaMovement,
+    MonthReading? Force,
+    IReadOnlyList<MonthReading> Areas);
+
+/// <summary>A section of the summary page with its topics.</summary>
+public sealed record SummarySection(string Name, IReadOnlyList<SummaryRow> Rows);
+
+/// <summary>
+/// The report's first page: per section and topic, how it is reported, a sentence on the data
+/// and the exceptions by area, each computed from the topic's headline measure.
+/// </summary>
+public static class PerformanceSummary
+{
+    /// <summary>The topic's headline: its first measure in the catalogue's order. Sections and topics keep that order too.</summary>
+    public static IReadOnlyList<(string Section, string Topic, MeasureDefinition Headline)> Topics(IReadOnlyList<MeasureDefinition> catalogue) =>
+        [.. catalogue.GroupBy(m => (m.Section, m.Topic)).Select(g => (g.Key.Section, g.Key.Topic, g.First()))];
+
+    /// <summary>A measure other measures are part of: its commentary names the force ("offences were recorded across West Mercia").</summary>
+    public static bool IsTotal(MeasureDefinition measure, IReadOnlyList<MeasureDefinition> catalogue) =>
+        catalogue.Any(m => m.PartOfMeasureId == measure.Id);
+
+    public static string Inclusion(ReportingRule rule) => rule switch
+    {
+        ReportingRule.MonthAndQuarter => "Month & quarter",
+        ReportingRule.QuarterUnlessExceptional => "Quarter unless exceptional",
+        ReportingRule.Quarter => "Quarter",
+        _ => "Monthly",
+    };
+
+    /// <summary>Quarters end in March, June, September and December.</summary>
+    public static bool IsQuarterEnd(YearMonth month) => month.Month % 3 == 0;
+
+    public static bool IsIncluded(ReportingRule rule, YearMonth month, bool exceptional) => rule switch
+    {
+        ReportingRule.Quarter => IsQuarterEnd(month),
+        ReportingRule.QuarterUnlessExceptional => IsQuarterEnd(month) || exceptional,
+        _ => true,
+    };
+
+    public static SummaryRow Row(
+        string topic,
+        MeasureDefinition headline,
+        YearMonth month,
+        MonthReading? force,
+        IReadOnlyList<MonthReading> areas,
+        bool isTotal)
+    {
+        var exceptional = (force?.IsExceptional ?? false) || areas.Any(a => a.IsExceptional);
+        return new SummaryRow(
+            topic,
+            headline,
+            Inclusion(headline.ReportingRule),
+            IsIncluded(headline.ReportingRule, month, exceptional),
+            force is null ? $"No figure for {month}." : CommentaryWriter.DataSentence(force),
+            areas.Count == 0 ? "" : CommentaryWriter.Exceptions(areas),
+            force is null ? "" : CommentaryWriter.Narrative(force, isTotal),
+            CommentaryWriter.AreaMovement(areas),
+            force,
+            areas);
+    }
+}
