@@ -26,9 +26,22 @@ public sealed record SummarySection(string Name, IReadOnlyList<SummaryRow> Rows)
 /// </summary>
 public static class PerformanceSummary
 {
-    /// <summary>The topic's headline: its first measure in the catalogue's order. Sections and topics keep that order too.</summary>
-    public static IReadOnlyList<(string Section, string Topic, MeasureDefinition Headline)> Topics(IReadOnlyList<MeasureDefinition> catalogue) =>
-        [.. catalogue.GroupBy(m => (m.Section, m.Topic)).Select(g => (g.Key.Section, g.Key.Topic, g.First()))];
+    /// <summary>
+    /// Each topic with its headline: the topic's first measure in the catalogue that is not a
+    /// part of another measure of the same topic (Robbery, not Business Robbery). Topics are in
+    /// their headlines' order, sections in their first topic's.
+    /// </summary>
+    public static IReadOnlyList<(string Section, string Topic, MeasureDefinition Headline)> Topics(IReadOnlyList<MeasureDefinition> catalogue)
+    {
+        var position = catalogue.Select((m, i) => (m.Id, i)).ToDictionary(p => p.Id, p => p.i);
+        var topics = catalogue
+            .GroupBy(m => (m.Section, m.Topic))
+            .Select(g => (g.Key.Section, g.Key.Topic, Headline: g.FirstOrDefault(m => !g.Any(o => o.Id == m.PartOfMeasureId)) ?? g.First()))
+            .OrderBy(t => position[t.Headline.Id])
+            .ToList();
+        var sectionOrder = topics.Select(t => t.Section).Distinct().ToList();
+        return [.. topics.OrderBy(t => sectionOrder.IndexOf(t.Section)).ThenBy(t => position[t.Headline.Id])];
+    }
 
     /// <summary>A measure other measures are part of: its commentary names the force ("offences were recorded across West Mercia").</summary>
     public static bool IsTotal(MeasureDefinition measure, IReadOnlyList<MeasureDefinition> catalogue) =>
@@ -67,7 +80,7 @@ public static class PerformanceSummary
             Inclusion(headline.ReportingRule),
             IsIncluded(headline.ReportingRule, month, exceptional),
             force is null ? $"No figure for {month}." : CommentaryWriter.DataSentence(force),
-            areas.Count == 0 ? "" : CommentaryWriter.Exceptions(areas),
+            areas.Count == 0 ? $"No figures by area for {month}" : CommentaryWriter.Exceptions(areas),
             force is null ? "" : CommentaryWriter.Narrative(force, isTotal),
             CommentaryWriter.AreaMovement(areas),
             force,

@@ -1,0 +1,171 @@
+using System.Globalization;
+using Grpc.Core;
+using Metrics.Contracts.V1;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>The analytics RPCs on nine years of real Met data, checked against sums taken straight from the file.</summary>
+public sealed class AnalyticsTests(MetLoadedServer met) : IClassFixture<MetLoadedServer>
+{
+    private static readonly YearMonth December2016 = new() { Year = 2016, Month = 12 };
+
+    [Fact]
+    public async Task TheMeasureSummaryComparesTheMonthAsTheReportDoes()
+    {
+        var totals = MetLoadedServer.ForceTotals();
+        var december = MetLoadedServer.IndexOf(2016, 12);
+
+        var summary = await met.Analytics().GetMeasureSummaryAsync(new GetMeasureSummaryRequest
+        {
+            MeasureId = "total_recorded_crime",
+            AreaCode = MetLoadedServer.Force,
+            Month = December2016,
+        });
+
+        Assert.Equal(totals[december], summary.Current.Value);
+        Assert.Equal(totals[december - 1], summary.PreviousMonth.Value);
+        Assert.Equal(totals[december - 12], summary.SameMonthLastYear.Value);
+        Assert.Equal(totals.Skip(december - 12).Take(12).Average(), summary.TwelveMonthAverage, 6);
+        var aprilIndex = MetLoadedServer.IndexOf(2016, 4);
+        Assert.Equal(totals.Skip(aprilIndex).Take(9).Sum(), summary.FinancialYearToDate.Value);
+        Assert.Equal(totals.Skip(aprilIndex - 12).Take(9).Sum(), summary.FinancialYearToDateLastYear.Value);
+        Assert.Equal(100 * (totals[december] - totals[december - 1]) / totals[december - 1], summary.OnPreviousMonth.Percent, 6);
+
+        // The monthly average is the chart's centre line over the 36 months to December 2016.
+        var mean = totals.Skip(december - 35).Take(36).Average();
+        Assert.Equal(mean, summary.Reading.MonthlyAverage, 6);
+        Assert.Equal(36, summary.Reading.ChartMonths);
+        var direction = totals[december] < totals[december - 1] ? "a decrease" : "an increase";
+        Assert.StartsWith(
+            $"{N(totals[december])} offences were recorded across Metropolitan Police in December. This is {direction} compared to November ({N(totals[december - 1])})",
+            summary.Commentary.Narrative,
+            StringComparison.Ordinal);
+        Assert.Contains($"the monthly average ({N(mean)})", summary.Commentary.Narrative, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheControlChartShowsFraudMovingToActionFraudAndARebaseGivesNewLimits()
+    {
+        var request = new GetControlChartRequest { MeasureId = "total_recorded_crime", AreaCode = MetLoadedServer.Force, Breakdown = "Fraud or Forgery" };
+        var analytics = met.Analytics();
+
+        var whole = await analytics.GetControlChartAsync(request);
+        request.Options = new ControlChartOptions { RebaseAt = { new YearMonth { Year = 2013, Month = 1 } } };
+        var rebased = await analytics.GetControlChartAsync(request);
+
+        Assert.Equal(108, whole.Points.Count);
+        Assert.Equal(MetLoadedServer.ForceTotals("Fraud or Forgery"), whole.Points.Select(p => p.Value));
+        var last = whole.Points[^1];
+        Assert.Equal(Variation.NeitherLow, last.Variation);
+        Assert.Contains(SpcRule.Shift, last.Rules);
+        Assert.Contains(last.Reasons, r => r.StartsWith("part of a run of 7 or more months below the mean", StringComparison.Ordinal));
+        Assert.Equal(1, rebased.Points[^1].Segment);
+        Assert.True(rebased.Points[^1].UpperLimit < rebased.Points[0].LowerLimit, "the limits after the move sit wholly below the ones before");
+        Assert.False(rebased.TrialLimits);
+    }
+
+    [Fact]
+    public async Task TheProjectionFollowsTheSeasonWithAnIntervalAndABacktest()
+    {
+        var projection = await met.Analytics().GetProjectionAsync(new GetProjectionRequest { MeasureId = "total_recorded_crime", AreaCode = MetLoadedServer.Force });
+
+        Assert.Equal(ProjectionMethod.HoltWintersDamped, projection.Method);
+        Assert.Equal(new YearMonth { Year = 2008, Month = 1 }, projection.History.First);
+        Assert.Equal(December2016, projection.History.Last);
+        Assert.Equal(
+            [.. Enumerable.Range(1, 6).Select(m => new YearMonth { Year = 2017, Month = m })],
+            projection.Points.Select(p => p.Month));
+        Assert.All(projection.Points, p => Assert.True(p.Lower < p.Value && p.Value < p.Upper));
+        Assert.Equal(0.95, projection.IntervalLevel);
+        Assert.Equal(24, projection.Backtest.Origins);
+        Assert.True(projection.Backtest.RelativeToSeasonalNaive < 1, $"MASE {projection.Backtest.Mase:F3} against seasonal naive {projection.Backtest.SeasonalNaiveMase:F3}");
+    }
+
+    [Fact]
+    public async Task UnderTwoYearsTheProjectionIsSeasonalNaiveAndUnderOneItIsRefused()
+    {
+        var analytics = met.Analytics();
+        var june2009 = new YearMonth { Year = 2009, Month = 6 };
+        var totals = MetLoadedServer.ForceTotals();
+
+        var naive = await analytics.GetProjectionAsync(new GetProjectionRequest { MeasureId = "total_recorded_crime", AreaCode = MetLoadedServer.Force, LastMonth = june2009 });
+        var error = await Assert.ThrowsAsync<RpcException>(() => analytics.GetProjectionAsync(new GetProjectionRequest
+        {
+            MeasureId = "total_recorded_crime",
+            AreaCode = MetLoadedServer.Force,
+            LastMonth = new YearMonth { Year = 2008, Month = 6 },
+        }).ResponseAsync);
+
+        Assert.Equal(ProjectionMethod.SeasonalNaive, naive.Method);
+        Assert.Null(naive.Backtest);
+        Assert.Equal(totals[MetLoadedServer.IndexOf(2008, 7)], naive.Points[0].Value);
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Equal(
+            "a projection needs 12 consecutive months of history; measure 'total_recorded_crime' has 6 for area 'metropolitan-police' up to Jun 2008",
+            error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task TheSummaryPageReadsEveryBoroughAgainstItsOwnExpectedRange()
+    {
+        var page = await met.Analytics().GetPerformanceSummaryAsync(new GetPerformanceSummaryRequest { ForceCode = MetLoadedServer.Force, Month = December2016 });
+
+        var crime = page.Sections.SelectMany(s => s.Rows).Single(r => r.MeasureId == "total_recorded_crime");
+        var totals = MetLoadedServer.ForceTotals();
+        Assert.Equal(totals[MetLoadedServer.IndexOf(2016, 12)], crime.Value);
+        Assert.Equal("Month & quarter", crime.Inclusion);
+        Assert.True(crime.IncludedThisMonth);
+        var direction = totals[MetLoadedServer.IndexOf(2016, 12)] < totals[MetLoadedServer.IndexOf(2016, 11)] ? "Decreased" : "Increased";
+        Assert.StartsWith($"{direction} volumes on previous month", crime.Data, StringComparison.Ordinal);
+        Assert.NotEqual(Metrics.Analytics.Commentary.CommentaryWriter.TooFewMonths, crime.Exceptions);
+        Assert.Matches("^(No exceptional volumes|Exceptional|Exceptionally)", crime.Exceptions);
+        Assert.EndsWith(".", crime.AreaMovement, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("no_such_measure", "metropolitan-police", 2016, 12, StatusCode.NotFound, "measure 'no_such_measure' does not exist")]
+    [InlineData("total_recorded_crime", "atlantis", 2016, 12, StatusCode.NotFound, "area 'atlantis' does not exist")]
+    [InlineData("total_recorded_crime", "metropolitan-police", 2016, 13, StatusCode.InvalidArgument, "month: month 13 is not a month of the year (1 to 12)")]
+    [InlineData("total_recorded_crime", "metropolitan-police", 2030, 1, StatusCode.NotFound, "measure 'total_recorded_crime' has no figure for area 'metropolitan-police' in Jan 2030")]
+    [InlineData("", "metropolitan-police", 2016, 12, StatusCode.InvalidArgument, "measure_id: is required")]
+    public async Task BadRequestsSayWhatIsWrong(string measure, string area, int year, int month, StatusCode code, string detail)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => met.Analytics().GetMeasureSummaryAsync(new GetMeasureSummaryRequest
+        {
+            MeasureId = measure,
+            AreaCode = area,
+            Month = new YearMonth { Year = year, Month = month },
+        }).ResponseAsync);
+
+        Assert.Equal(code, error.StatusCode);
+        Assert.Equal(detail, error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task LimitsOnTheAskAreInvalidArguments()
+    {
+        var analytics = met.Analytics();
+
+        var horizon = await Assert.ThrowsAsync<RpcException>(() => analytics.GetProjectionAsync(new GetProjectionRequest
+        {
+            MeasureId = "total_recorded_crime",
+            AreaCode = MetLoadedServer.Force,
+            Horizon = 30,
+        }).ResponseAsync);
+        var shortChart = await Assert.ThrowsAsync<RpcException>(() => analytics.GetControlChartAsync(new GetControlChartRequest
+        {
+            MeasureId = "total_recorded_crime",
+            AreaCode = MetLoadedServer.Force,
+            Range = new MonthRange { First = December2016, Last = December2016 },
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, horizon.StatusCode);
+        Assert.Equal("horizon: is 30; give 1 to 24 months", horizon.Status.Detail);
+        Assert.Equal(StatusCode.FailedPrecondition, shortChart.StatusCode);
+        Assert.Equal(
+            "a control chart needs at least 2 months; measure 'total_recorded_crime' has 1 for area 'metropolitan-police' from Dec 2016 to Dec 2016",
+            shortChart.Status.Detail);
+    }
+
+    private static string N(double value) => Math.Round(value, MidpointRounding.AwayFromZero).ToString("N0", CultureInfo.InvariantCulture);
+}
