@@ -176,5 +176,5 @@ public sealed class CommentaryWriterTests
     private static MonthReading Reading(MeasureDefinition measure, AreaDefinition area, double value, double? previous, double? average, Position? position) =>
         new(measure, area, March2019, value, previous, average,
             previous is { } p ? value > p ? Direction.Increase : value < p ? Direction.Decrease : Direction.NoChange : null,
-            position, null);
+            position, null, []);
 }

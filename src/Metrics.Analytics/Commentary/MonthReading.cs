@@ -48,6 +48,7 @@ public sealed record CommentaryOptions
 /// <summary>
 /// A measure's month for one area, read the way the report reads it: the value, the month
 /// before, the monthly average (the chart's centre line) and the expected range (its limits).
+/// ChartMonths gives the month of each of the chart's points.
 /// </summary>
 public sealed record MonthReading(
     MeasureDefinition Measure,
@@ -58,7 +59,8 @@ public sealed record MonthReading(
     double? MonthlyAverage,
     Direction? Direction,
     Position? Position,
-    SpcChart? Chart)
+    SpcChart? Chart,
+    IReadOnlyList<YearMonth> ChartMonths)
 {
     /// <summary>Outside the expected range: the report's "exceptional".</summary>
     public bool IsExceptional => Position is Commentary.Position.SignificantlyAbove or Commentary.Position.SignificantlyBelow;
@@ -91,7 +93,7 @@ public sealed record MonthReading(
         Direction? direction = previous is { } p ? (value > p ? Commentary.Direction.Increase : value < p ? Commentary.Direction.Decrease : Commentary.Direction.NoChange) : null;
         if (known.Count < Math.Max(2, options.MinimumMonthsForAverage))
         {
-            return new MonthReading(measure, area, month, value, previous, null, direction, null, null);
+            return new MonthReading(measure, area, month, value, previous, null, direction, null, null, []);
         }
 
         var chart = XmrChart.Compute([.. known.Select(k => k.Value)], measure.Polarity, options.Spc);
@@ -101,6 +103,6 @@ public sealed record MonthReading(
             : Math.Abs(value - latest.Mean) <= options.InLineTolerance * Math.Abs(latest.Mean) ? Commentary.Position.InLine
             : value > latest.Mean ? Commentary.Position.Above
             : Commentary.Position.Below;
-        return new MonthReading(measure, area, month, value, previous, latest.Mean, direction, position, chart);
+        return new MonthReading(measure, area, month, value, previous, latest.Mean, direction, position, chart, [.. known.Select(k => k.Month)]);
     }
 }

@@ -1,6 +1,7 @@
 using Metrics.Analytics.Commentary;
 using Metrics.Analytics.Comparisons;
 using Metrics.Analytics.Projection;
+using Metrics.Analytics.Report;
 using Metrics.Analytics.Spc;
 using Metrics.Analytics.Summary;
 using Metrics.Domain.Calendar;
@@ -14,7 +15,7 @@ using V1 = Metrics.Contracts.V1;
 namespace Metrics.Server.Analytics;
 
 /// <summary>Loads what an analytics request needs, computes it with Metrics.Analytics, and maps the result.</summary>
-internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationRepository observations)
+internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationRepository observations, TimeProvider timeProvider)
 {
     public const string DefaultOutcomeMeasureId = "crime_outcome_rate";
     private const int MostChartMonths = 240;
@@ -124,32 +125,14 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
         }
 
         YearMonth? lastAsked = request.LastMonth is null ? null : Validate.Month(request.LastMonth, "last_month");
-        var known = Values(measure, await MonthlyAsync(measure, area, breakdown, Earliest, lastAsked ?? Latest, cancellationToken))
-            .Where(p => p.Value.HasValue)
-            .ToList();
-        var last = lastAsked ?? (known.Count > 0 ? known[^1].Month : default);
-        if (known.Count == 0 || known[^1].Month != last)
+        var (history, problem) = await ProjectionHistoryAsync(measure, area, breakdown, lastAsked, cancellationToken);
+        if (problem is not null)
         {
-            throw Problems.Precondition(lastAsked is null
-                ? $"measure '{measure.Id}' has no monthly figures for area '{area.Code}'{BreakdownText(breakdown)}; a projection needs {Projector.MinimumHistory} consecutive months"
-                : $"measure '{measure.Id}' has no figure for area '{area.Code}'{BreakdownText(breakdown)} in {last}, the month to project from");
+            throw Problems.Precondition(problem);
         }
 
-        // The history is the unbroken run of months ending with the last: a gap would shift the seasons.
-        var run = 1;
-        while (run < known.Count && known[^(run + 1)].Month == known[^run].Month.AddMonths(-1))
-        {
-            run++;
-        }
-
-        if (run < Projector.MinimumHistory)
-        {
-            throw Problems.Precondition(
-                $"a projection needs {Projector.MinimumHistory} consecutive months of history; measure '{measure.Id}' has {run} for area '{area.Code}'{BreakdownText(breakdown)} up to {last}");
-        }
-
-        var history = known.Skip(known.Count - run).ToList();
-        var projection = Projector.Project([.. history.Select(h => h.Value!.Value)], horizon, nonNegative: measure.IsAdditive);
+        var last = history[^1].Month;
+        var projection = Projector.Project([.. history.Select(h => h.Value)], horizon, nonNegative: measure.IsAdditive);
         var response = new V1.GetProjectionResponse
         {
             Measure = measure.ToContract(),
@@ -188,12 +171,95 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
         return response;
     }
 
+    /// <summary>
+    /// The history a projection starts from: the unbroken run of months ending with the last
+    /// (a gap would shift the seasons), or why there is none long enough.
+    /// </summary>
+    private async Task<(List<(YearMonth Month, double Value)> History, string? Problem)> ProjectionHistoryAsync(
+        MeasureDefinition measure, AreaDefinition area, string breakdown, YearMonth? lastAsked, CancellationToken cancellationToken)
+    {
+        var known = Values(measure, await MonthlyAsync(measure, area, breakdown, Earliest, lastAsked ?? Latest, cancellationToken))
+            .Where(p => p.Value.HasValue)
+            .Select(p => (p.Month, Value: p.Value!.Value))
+            .ToList();
+        var last = lastAsked ?? (known.Count > 0 ? known[^1].Month : default);
+        if (known.Count == 0 || known[^1].Month != last)
+        {
+            return ([], lastAsked is null
+                ? $"measure '{measure.Id}' has no monthly figures for area '{area.Code}'{BreakdownText(breakdown)}; a projection needs {Projector.MinimumHistory} consecutive months"
+                : $"measure '{measure.Id}' has no figure for area '{area.Code}'{BreakdownText(breakdown)} in {last}, the month to project from");
+        }
+
+        var run = 1;
+        while (run < known.Count && known[^(run + 1)].Month == known[^run].Month.AddMonths(-1))
+        {
+            run++;
+        }
+
+        return run < Projector.MinimumHistory
+            ? ([], $"a projection needs {Projector.MinimumHistory} consecutive months of history; measure '{measure.Id}' has {run} for area '{area.Code}'{BreakdownText(breakdown)} up to {last}")
+            : (known.Skip(known.Count - run).ToList(), null);
+    }
+
     public async Task<V1.GetPerformanceSummaryResponse> GetPerformanceSummaryAsync(V1.GetPerformanceSummaryRequest request, CancellationToken cancellationToken)
     {
-        var forceCode = Validate.Key(request.ForceCode, "force_code");
-        var month = Validate.Month(request.Month, "month");
-        var options = new CommentaryOptions { ChartMonths = ChartMonths(request.HasChartMonths ? request.ChartMonths : null, "chart_months") };
-        var force = await lookup.ForceAsync(forceCode, cancellationToken);
+        var (force, month, options, sections) = await SummaryAsync(request.ForceCode, request.Month, request.HasChartMonths ? request.ChartMonths : null, cancellationToken);
+        var response = new V1.GetPerformanceSummaryResponse { Force = force.ToContract(), Month = month.ToContract() };
+        foreach (var (name, rows) in sections)
+        {
+            var message = new V1.SummarySection { Name = name };
+            message.Rows.Add(rows.Select(r => r.ToContract(options.Spc)));
+            response.Sections.Add(message);
+        }
+
+        return response;
+    }
+
+    public async Task<V1.GetReportResponse> GetReportAsync(V1.GetReportRequest request, CancellationToken cancellationToken)
+    {
+        var (force, month, _, sections) = await SummaryAsync(request.ForceCode, request.Month, request.HasChartMonths ? request.ChartMonths : null, cancellationToken);
+        var reportSections = new List<ReportSection>();
+        foreach (var (name, rows) in sections)
+        {
+            var topics = new List<ReportTopic>();
+            foreach (var row in rows)
+            {
+                topics.Add(new ReportTopic(row, await ReportProjectionAsync(row, force, month, cancellationToken)));
+            }
+
+            reportSections.Add(new ReportSection(name, topics));
+        }
+
+        var document = new ReportDocument(force.Name, month, timeProvider.GetUtcNow(), reportSections);
+        return new V1.GetReportResponse
+        {
+            Html = HtmlReport.Render(document),
+            FileName = $"performance-summary-{force.Code}-{month.ToIsoString()}.html",
+        };
+    }
+
+    /// <summary>The projection drawn on a charted topic's chart: the same one GetProjection gives, from the whole unbroken history.</summary>
+    private async Task<PlacedProjection?> ReportProjectionAsync(SummaryRow row, AreaDefinition force, YearMonth month, CancellationToken cancellationToken)
+    {
+        if (row.Force?.Chart is null || !row.IncludedThisMonth)
+        {
+            return null;
+        }
+
+        var (history, problem) = await ProjectionHistoryAsync(row.Headline, force, Breakdowns.Total, month, cancellationToken);
+        return problem is null
+            ? new PlacedProjection(Projector.Project([.. history.Select(h => h.Value)], nonNegative: row.Headline.IsAdditive), month)
+            : null;
+    }
+
+    /// <summary>The first page's rows for a force and month, by section, computed from each topic's headline measure.</summary>
+    private async Task<(AreaDefinition Force, YearMonth Month, CommentaryOptions Options, List<(string Name, List<SummaryRow> Rows)> Sections)> SummaryAsync(
+        string forceCode, V1.YearMonth? requestedMonth, int? chartMonths, CancellationToken cancellationToken)
+    {
+        var code = Validate.Key(forceCode, "force_code");
+        var month = Validate.Month(requestedMonth, "month");
+        var options = new CommentaryOptions { ChartMonths = ChartMonths(chartMonths, "chart_months") };
+        var force = await lookup.ForceAsync(code, cancellationToken);
         var catalogue = await lookup.MeasuresAsync(cancellationToken);
         var topics = PerformanceSummary.Topics(catalogue);
         var areas = force.LocalPolicingAreas.Prepend(force.Force).ToList();
@@ -207,21 +273,15 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
         MonthReading? ReadingFor(MeasureDefinition measure, AreaDefinition area) =>
             MonthReading.Read(measure, area, month, Values(measure, [.. byKey[(measure.Id, area.Code)]]), options);
 
-        var response = new V1.GetPerformanceSummaryResponse { Force = force.Force.ToContract(), Month = month.ToContract() };
-        foreach (var section in topics.GroupBy(t => t.Section))
-        {
-            var message = new V1.SummarySection { Name = section.Key };
-            foreach (var (_, topic, headline) in section)
+        var sections = topics
+            .GroupBy(t => t.Section)
+            .Select(section => (section.Key, section.Select(t =>
             {
-                var areaReadings = force.LocalPolicingAreas.Select(a => ReadingFor(headline, a)).OfType<MonthReading>().ToList();
-                var row = PerformanceSummary.Row(topic, headline, month, ReadingFor(headline, force.Force), areaReadings, PerformanceSummary.IsTotal(headline, catalogue));
-                message.Rows.Add(row.ToContract(options.Spc));
-            }
-
-            response.Sections.Add(message);
-        }
-
-        return response;
+                var areaReadings = force.LocalPolicingAreas.Select(a => ReadingFor(t.Headline, a)).OfType<MonthReading>().ToList();
+                return PerformanceSummary.Row(t.Topic, t.Headline, month, ReadingFor(t.Headline, force.Force), areaReadings, PerformanceSummary.IsTotal(t.Headline, catalogue));
+            }).ToList()))
+            .ToList();
+        return (force.Force, month, options, sections);
     }
 
     public async Task<V1.GetOutcomeRatesResponse> GetOutcomeRatesAsync(V1.GetOutcomeRatesRequest request, CancellationToken cancellationToken)

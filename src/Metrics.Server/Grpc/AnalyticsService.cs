@@ -21,4 +21,7 @@ internal sealed class AnalyticsService(AnalyticsQueries queries) : V1.AnalyticsS
 
     public override Task<V1.GetOutcomeRatesResponse> GetOutcomeRates(V1.GetOutcomeRatesRequest request, ServerCallContext context) =>
         queries.GetOutcomeRatesAsync(request, context.CancellationToken);
+
+    public override Task<V1.GetReportResponse> GetReport(V1.GetReportRequest request, ServerCallContext context) =>
+        queries.GetReportAsync(request, context.CancellationToken);
 }

@@ -50,6 +50,7 @@ public static class ServerRegistration
         app.MapGrpcService<AnalyticsService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        app.MapReports();
         return app;
     }
 }

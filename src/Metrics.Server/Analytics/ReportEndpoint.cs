@@ -1,0 +1,38 @@
+using Grpc.Core;
+using Metrics.Domain.Calendar;
+using V1 = Metrics.Contracts.V1;
+
+namespace Metrics.Server.Analytics;
+
+/// <summary>
+/// The month's report as a plain web page (GET /reports/west-mercia/2019-03.html), so an
+/// analyst can open or link it in a browser; the same document GetReport returns.
+/// </summary>
+internal static class ReportEndpoint
+{
+    public const string Route = "/reports/{force}/{month}.html";
+
+    public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(Route, async (string force, string month, AnalyticsQueries queries, CancellationToken cancellationToken) =>
+        {
+            if (!YearMonth.TryParse(month, out var parsed))
+            {
+                return Results.Problem($"month '{month}' is not a month: write it 2019-03", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            try
+            {
+                var report = await queries.GetReportAsync(
+                    new V1.GetReportRequest { ForceCode = force, Month = new V1.YearMonth { Year = parsed.Year, Month = parsed.Month } },
+                    cancellationToken);
+                return Results.Content(report.Html, "text/html; charset=utf-8");
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
+            {
+                return Results.Problem(e.Status.Detail, statusCode: e.StatusCode == StatusCode.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest);
+            }
+        });
+        return endpoints;
+    }
+}
