@@ -19,6 +19,10 @@ public static class MetricsCli
             config.AddCommand<AreasCommand>("areas").WithDescription("List forces and their areas");
             config.AddCommand<SeriesCommand>("series").WithDescription("Show a measure's series for an area")
                 .WithExample("series", "total_recorded_crime", "west-mercia", "--by", "quarter");
+            config.AddCommand<SummaryCommand>("summary").WithDescription("The report's first page for a force and month")
+                .WithExample("summary", "west-mercia", "2019-03");
+            config.AddCommand<ReportCommand>("report").WithDescription("Write the month's report as a self-contained HTML file")
+                .WithExample("report", "west-mercia", "2019-03", "--out", "march.html");
             config.AddBranch("import", import =>
             {
                 import.SetDescription("Import data files into the historical store");
@@ -42,7 +46,7 @@ public static class MetricsCli
         {
             return Fail($"{e.StatusCode}: {e.Status.Detail}");
         }
-        catch (Exception e) when (e is CommandAppException or FileNotFoundException or InvalidDataException or HttpRequestException)
+        catch (Exception e) when (e is CommandAppException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or InvalidDataException or HttpRequestException)
         {
             return Fail(e.Message);
         }

@@ -28,4 +28,6 @@ public class ServerSettings : CommandSettings
     public static Func<string, GrpcChannel> ChannelFactory { get; set; } = address => GrpcChannel.ForAddress(address);
 
     public MeasuresService.MeasuresServiceClient Measures() => new(ChannelFactory(Server));
+
+    public AnalyticsService.AnalyticsServiceClient Analytics() => new(ChannelFactory(Server));
 }

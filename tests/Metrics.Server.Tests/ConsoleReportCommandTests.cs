@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Metrics.Console;
+using Metrics.Console.Commands;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>Console commands write to the process's standard output, so these run alone.</summary>
+[CollectionDefinition(nameof(ConsoleCommands), DisableParallelization = true)]
+public sealed class ConsoleCommands;
+
+/// <summary>The console client's summary and report commands against the in-memory server.</summary>
+[Collection(nameof(ConsoleCommands))]
+public sealed class ConsoleReportCommandTests(MetLoadedServer met) : IClassFixture<MetLoadedServer>
+{
+    [Fact]
+    public async Task ReportWritesTheHtmlFileItNames()
+    {
+        var path = Path.Combine(RepositoryFolders.Artifacts("report"), "console-report.html");
+        File.Delete(path);
+
+        var (exit, output, error) = await RunAsync("report", MetLoadedServer.Force, "2016-12", "--out", path, "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(path, json.RootElement.GetProperty("file").GetString());
+        Assert.Contains("<svg class=\"chart\" data-measure=\"total_recorded_crime\"", await File.ReadAllTextAsync(path), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SummaryPrintsTheFirstPage()
+    {
+        var (exit, output, _) = await RunAsync("summary", MetLoadedServer.Force, "2016-12", "--json");
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(output);
+        var crime = json.RootElement.GetProperty("sections").EnumerateArray()
+            .SelectMany(s => s.GetProperty("rows").EnumerateArray())
+            .First(r => r.GetProperty("measureId").GetString() == "total_recorded_crime");
+        Assert.Equal("Increased volumes on previous month and above monthly average.", crime.GetProperty("data").GetString());
+    }
+
+    [Fact]
+    public async Task ABadMonthOrForceIsOneLineAndExitCodeOne()
+    {
+        var badMonth = await RunAsync("report", MetLoadedServer.Force, "December");
+        var badForce = await RunAsync("summary", "atlantis", "2016-12");
+
+        Assert.Equal(1, badMonth.Exit);
+        Assert.Equal("error: 'December' is not a month: write it 2019-03", badMonth.Error.Trim());
+        Assert.Equal(1, badForce.Exit);
+        Assert.Equal("error: NotFound: force 'atlantis' does not exist", badForce.Error.Trim());
+    }
+
+    private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    {
+        ServerSettings.ChannelFactory = _ => met.Server.CreateChannel();
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var (originalOut, originalError) = (System.Console.Out, System.Console.Error);
+        System.Console.SetOut(output);
+        System.Console.SetError(error);
+        try
+        {
+            var exit = await MetricsCli.RunAsync(args);
+            return (exit, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            System.Console.SetOut(originalOut);
+            System.Console.SetError(originalError);
+        }
+    }
+}
