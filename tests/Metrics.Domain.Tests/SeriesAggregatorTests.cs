@@ -10,6 +10,25 @@ public sealed class SeriesAggregatorTests
         new("m", "a", Period.Month(new YearMonth(year, month)), Breakdowns.Total, value, numerator, denominator);
 
     [Fact]
+    public void AnyRunOfMonthsSumsWhatIsStoredAndAPublishedWholePeriodStandsForItsIncompleteMonths()
+    {
+        var year = new FinancialYear(2018).Period;
+        var yearEnd = new Observation("m", "a", year, Breakdowns.Total, 86590, null, null);
+        var figures = new[] { Month(2019, 2, 6377), Month(2019, 3, 7767), yearEnd };
+
+        var whole = SeriesAggregator.Over(MeasureUnit.Count, year, figures);
+        var lastTwo = SeriesAggregator.Over(MeasureUnit.Count, new Period(new YearMonth(2019, 2), 2), figures);
+        var lastThree = SeriesAggregator.Over(MeasureUnit.Count, new Period(new YearMonth(2019, 1), 3), figures);
+
+        Assert.Equal(86590, whole.Value);
+        Assert.Equal(2, whole.MonthsWithData);
+        Assert.Equal(14144, lastTwo.Value);
+        Assert.True(lastTwo.Complete);
+        Assert.Equal(14144, lastThree.Value);
+        Assert.False(lastThree.Complete);
+    }
+
+    [Fact]
     public void CountsAddUpOverAQuarter()
     {
         var points = SeriesAggregator.Aggregate(

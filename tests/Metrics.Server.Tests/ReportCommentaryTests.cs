@@ -97,6 +97,25 @@ public sealed partial class ReportCommentaryTests(MetricsServerFactory server) :
     }
 
     [Fact]
+    public async Task TheMeasureSummaryGivesTheReportsComparisonsForTotalCrime()
+    {
+        var summary = await new AnalyticsService.AnalyticsServiceClient(server.CreateChannel())
+            .GetMeasureSummaryAsync(new GetMeasureSummaryRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia", Month = March2019 });
+
+        Assert.Equal(7767, summary.Current.Value);
+        Assert.Equal(6377, summary.PreviousMonth.Value);
+        Assert.Equal(1390, summary.OnPreviousMonth.Difference);
+        Assert.Equal("6.17", summary.RatePerThousand.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)); // "Per 1,000 Pop"
+
+        // March ends the financial year: the year to date is the year-end table's 2018/19 against 2017/18.
+        Assert.Equal(86590, summary.FinancialYearToDate.Value);
+        Assert.Equal(84472, summary.FinancialYearToDateLastYear.Value);
+        Assert.Equal("2.5", summary.FinancialYearToDateChange.Percent.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(Direction.Increase, summary.Reading.Direction);
+        Assert.Equal(Position.Unspecified, summary.Reading.Position);
+    }
+
+    [Fact]
     public async Task TheOutcomeTableIsTheReportsRollingWindows()
     {
         var rates = await new AnalyticsService.AnalyticsServiceClient(server.CreateChannel())

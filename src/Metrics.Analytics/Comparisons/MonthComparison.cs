@@ -66,9 +66,9 @@ public sealed record MonthComparison(
         MeasureDefinition measure,
         AreaDefinition area,
         YearMonth month,
-        IReadOnlyList<Observation> monthly)
+        IReadOnlyList<Observation> figures)
     {
-        SeriesPoint Over(Period period) => SeriesAggregator.Over(measure.Unit, period, monthly);
+        SeriesPoint Over(Period period) => SeriesAggregator.Over(measure.Unit, period, figures);
 
         var fiscalYear = month.FinancialYear;
         var monthsIntoYear = fiscalYear.First.MonthsUntil(month) + 1;

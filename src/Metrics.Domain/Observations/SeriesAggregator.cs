@@ -39,11 +39,21 @@ public static class SeriesAggregator
         return points;
     }
 
-    /// <summary>One figure over any run of months (a financial year to date, the 12 months before a month).</summary>
-    public static SeriesPoint Over(MeasureUnit unit, Period period, IReadOnlyList<Observation> monthly)
+    /// <summary>
+    /// One figure over any run of months (a financial year to date, the 12 months before a
+    /// month) from the figures given; as in a series, a figure published for exactly that
+    /// period stands where its months are incomplete.
+    /// </summary>
+    public static SeriesPoint Over(MeasureUnit unit, Period period, IReadOnlyList<Observation> figures)
     {
-        var months = monthly.Where(o => o.Period.Months == 1 && period.Contains(o.Period.First)).ToList();
-        return Combine(unit, period, period.ToString(), months, months.Count == period.Months);
+        var months = figures.Where(o => o.Period.Months == 1 && period.Contains(o.Period.First)).ToList();
+        var complete = months.Count == period.Months;
+        if (!complete && period.Months > 1 && figures.FirstOrDefault(o => o.Period == period) is { } whole)
+        {
+            return new SeriesPoint(period, period.ToString(), whole.ValueAs(unit), whole.Numerator, whole.Denominator, months.Count, Complete: true);
+        }
+
+        return Combine(unit, period, period.ToString(), months, complete);
     }
 
     private static SeriesPoint Combine(MeasureUnit unit, Period period, string label, List<Observation> months, bool complete)

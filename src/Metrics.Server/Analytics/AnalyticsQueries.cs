@@ -33,13 +33,15 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
         var window = MonthComparison.Window(month);
         var chartStart = month.AddMonths(1 - options.ChartMonths);
         var first = chartStart < window.First ? chartStart : window.First;
-        var monthly = await MonthlyAsync(measure, area, breakdown, first, month, cancellationToken);
+        // Months, and figures published for whole periods (a year-end total stands for its year).
+        var figures = await observations.GetSeriesAsync(measure.Id, area.Code, breakdown, first, month, cancellationToken);
+        var monthly = figures.Where(o => o.Period.Months == 1).ToList();
         if (!monthly.Any(o => o.Period.First == month))
         {
             throw Problems.NoFigure($"measure '{measure.Id}' has no figure for area '{area.Code}'{BreakdownText(breakdown)} in {month}");
         }
 
-        var comparison = MonthComparison.Compute(measure, area, month, monthly);
+        var comparison = MonthComparison.Compute(measure, area, month, figures);
         var reading = MonthReading.Read(measure, area, month, Values(measure, monthly), options)!;
         var isTotal = breakdown.Length == 0 && PerformanceSummary.IsTotal(measure, await lookup.MeasuresAsync(cancellationToken));
         var response = new V1.GetMeasureSummaryResponse
