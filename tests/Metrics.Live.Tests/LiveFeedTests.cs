@@ -1,0 +1,64 @@
+using System.Reactive.Concurrency;
+using Metrics.Live.Events;
+using Metrics.Live.Windows;
+using static Metrics.Live.Tests.Events;
+
+namespace Metrics.Live.Tests;
+
+/// <summary>The Rx pipeline on virtual time: nothing here sleeps.</summary>
+public sealed class LiveFeedTests
+{
+    [Fact]
+    public void ASnapshotComesOnEveryTickWithTheEventsAppliedSoFar()
+    {
+        var scheduler = new HistoricalScheduler(At("2019-03-12T10:00:00Z"));
+        using var feed = new LiveFeed(new LiveOptions(), scheduler, TimeSpan.FromSeconds(1));
+        var seen = new List<LiveSnapshot>();
+        using var subscription = feed.Snapshots.Subscribe(seen.Add);
+
+        feed.Apply([new StoredEvent(1, Offered("2019-03-12T10:00:00Z", "c1"), false)]);
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        feed.Apply([new StoredEvent(2, Answered("2019-03-12T10:00:01.500Z", "c1", 1.5), false)]);
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(3, seen.Count);
+        Assert.Equal(1, seen[0].CallsOn(CallLine.Emergency999).WaitingNow);
+        Assert.Equal(0, seen[1].CallsOn(CallLine.Emergency999).WaitingNow);
+        Assert.Equal(1, seen[1].CallsOn(CallLine.Emergency999).Window(WindowKind.CurrentInterval).Counts.Answered);
+        Assert.Equal(At("2019-03-12T10:00:03Z"), seen[2].AsOf);
+    }
+
+    [Fact]
+    public void TheIntervalClosesOnTheClockWhenNoEventsCome()
+    {
+        var scheduler = new HistoricalScheduler(At("2019-03-12T10:14:00Z"));
+        using var feed = new LiveFeed(new LiveOptions(), scheduler, TimeSpan.FromSeconds(1));
+        feed.Apply([new StoredEvent(1, Answered("2019-03-12T10:14:00Z", "c1", 3), false)]);
+
+        scheduler.AdvanceTo(At("2019-03-12T10:16:59Z"));
+        var before = feed.Snapshot().CallsOn(CallLine.Emergency999).Window(WindowKind.PreviousInterval);
+        scheduler.AdvanceTo(At("2019-03-12T10:17:00Z"));
+        var after = feed.Snapshot().CallsOn(CallLine.Emergency999).Window(WindowKind.PreviousInterval);
+
+        Assert.False(before.Final);
+        Assert.True(after.Final);
+        Assert.Equal(1, after.Counts.Answered);
+    }
+
+    [Fact]
+    public void LatenessIsJudgedAgainstTheEventsOfTheBatchAheadOfIt()
+    {
+        var scheduler = new HistoricalScheduler(At("2019-03-12T10:00:00Z"));
+        using var feed = new LiveFeed(new LiveOptions(), scheduler, TimeSpan.FromSeconds(1));
+
+        var late = feed.ClassifyLate([
+            Answered("2019-03-12T10:10:00Z", "a", 1),
+            Answered("2019-03-12T10:08:30Z", "b", 1), // within 2 minutes of 10:10
+            Answered("2019-03-12T10:07:59Z", "c", 1), // more than 2 minutes behind 10:10
+            Answered("2019-03-12T09:58:30Z", "d", 1), // more than 2 minutes behind
+        ]);
+
+        Assert.Equal([false, false, true, true], late);
+    }
+}
