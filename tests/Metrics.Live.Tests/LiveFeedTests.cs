@@ -1,5 +1,5 @@
 using System.Reactive.Concurrency;
-using Metrics.Live.Events;
+using Metrics.Domain.Operations;
 using Metrics.Live.Windows;
 using static Metrics.Live.Tests.Events;
 

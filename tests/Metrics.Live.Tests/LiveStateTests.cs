@@ -1,4 +1,4 @@
-using Metrics.Live.Events;
+using Metrics.Domain.Operations;
 using Metrics.Live.Windows;
 using static Metrics.Live.Tests.Events;
 

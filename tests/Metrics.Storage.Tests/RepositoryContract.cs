@@ -1,6 +1,7 @@
 using Metrics.Domain.Calendar;
 using Metrics.Domain.Catalogue;
 using Metrics.Domain.Observations;
+using Metrics.Domain.Operations;
 using Metrics.Storage.Engines;
 using Metrics.Storage.Repositories;
 
@@ -129,6 +130,41 @@ public abstract class RepositoryContract
 
         Assert.Equal(["", "Action Taken"], stored.Select(o => o.Breakdown));
         Assert.All(stored, o => Assert.Equal(windows[1], o.Period));
+    }
+
+    [SkippableFact]
+    public async Task EventsAreStoredOnceEachAndReadBackInArrivalOrder()
+    {
+        var database = Open();
+        var events = new EventRepository(database);
+        var at = DateTimeOffset.Parse("2019-03-12T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        OperationalEvent[] all =
+        [
+            new CallOffered("e1", at, "call-1", CallLine.Emergency999),
+            new CallAnswered("e2", at.AddSeconds(7), "call-1", CallLine.Emergency999, TimeSpan.FromMilliseconds(7250)),
+            new CallAbandoned("e3", at.AddSeconds(9), "call-2", CallLine.NonEmergency101, TimeSpan.FromSeconds(40)),
+            new IncidentOpened("e4", at, "inc-1", "lpa", IncidentGrade.Priority),
+            new IncidentResourced("e5", at.AddMinutes(1), "inc-1"),
+            new IncidentAttended("e6", at.AddMinutes(9), "inc-1"),
+            new IncidentClosed("e7", at.AddHours(1), "inc-1"),
+            new IntelligenceSubmitted("e8", at, "int-1", "lpa"),
+            new IntelligenceProcessed("e9", at.AddDays(2), "int-1"),
+        ];
+
+        var first = await events.StoreAsync([.. all.Take(5).Select(e => (e, false)), (all[0], false)], at, default);
+        var second = await events.StoreAsync([.. all.Skip(3).Select(e => (e, e.EventId == "e9"))], at, default);
+        var stored = new List<StoredEvent>();
+        await foreach (var e in events.ReadAfterAsync(0, default, pageSize: 4))
+        {
+            stored.Add(e);
+        }
+
+        Assert.Equal((5, 1), (first.Stored.Count, first.Duplicates));
+        Assert.Equal((4, 2), (second.Stored.Count, second.Duplicates));
+        Assert.Equal(all, stored.Select(e => e.Event));
+        Assert.Equal(stored.Select(e => e.Sequence).Order(), stored.Select(e => e.Sequence));
+        Assert.Equal(["e9"], stored.Where(e => e.Late).Select(e => e.Event.EventId));
+        Assert.Equal(stored.Skip(5).Select(e => e.Sequence), second.Stored.Select(e => e.Sequence));
     }
 
     private static Observation Figure(Period period, string breakdown, double value) =>

@@ -1,7 +1,7 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
-using Metrics.Live.Events;
+using Metrics.Domain.Operations;
 
 namespace Metrics.Live.Windows;
 

@@ -1,4 +1,4 @@
-using Metrics.Live.Events;
+using Metrics.Domain.Operations;
 
 namespace Metrics.Live.Windows;
 

@@ -18,6 +18,16 @@ public sealed class SqlDialect
             FROM import_batch
             ORDER BY id DESC
             LIMIT @Limit;
+            """,
+        selectKnownEventIds: """
+            SELECT event_id FROM operational_event WHERE event_id IN @Ids;
+            """,
+        selectEventsAfter: """
+            SELECT event_sequence, event_id, kind, occurred_at_ms, late, subject_id, line, area_code, grade, wait_ms
+            FROM operational_event
+            WHERE event_sequence > @After
+            ORDER BY event_sequence
+            LIMIT @Limit;
             """);
 
     public static readonly SqlDialect SqlServer = new(
@@ -31,13 +41,24 @@ public sealed class SqlDialect
             SELECT TOP (@Limit) id, kind, source, force_code, started_at_ms, finished_at_ms, rows_read, rows_rejected, observations_written
             FROM import_batch
             ORDER BY id DESC;
+            """,
+        selectKnownEventIds: """
+            SELECT event_id FROM operational_event WITH (UPDLOCK, HOLDLOCK) WHERE event_id IN @Ids;
+            """,
+        selectEventsAfter: """
+            SELECT TOP (@Limit) event_sequence, event_id, kind, occurred_at_ms, late, subject_id, line, area_code, grade, wait_ms
+            FROM operational_event
+            WHERE event_sequence > @After
+            ORDER BY event_sequence;
             """);
 
-    private SqlDialect(DatabaseEngine engine, string insertImportBatch, string listImports)
+    private SqlDialect(DatabaseEngine engine, string insertImportBatch, string listImports, string selectKnownEventIds, string selectEventsAfter)
     {
         Engine = engine;
         InsertImportBatch = insertImportBatch;
         ListImports = listImports;
+        SelectKnownEventIds = selectKnownEventIds;
+        SelectEventsAfter = selectEventsAfter;
     }
 
     public DatabaseEngine Engine { get; }
@@ -47,6 +68,15 @@ public sealed class SqlDialect
 
     /// <summary>The newest import batches, @Limit of them.</summary>
     public string ListImports { get; }
+
+    /// <summary>
+    /// Which of @Ids are stored. On SQL Server the range stays locked to the end of the
+    /// transaction, so two batches cannot both insert the same new id.
+    /// </summary>
+    public string SelectKnownEventIds { get; }
+
+    /// <summary>Stored events after @After in arrival order, @Limit of them.</summary>
+    public string SelectEventsAfter { get; }
 
     public static SqlDialect For(DatabaseEngine engine) => engine == DatabaseEngine.SqlServer ? SqlServer : Sqlite;
 }

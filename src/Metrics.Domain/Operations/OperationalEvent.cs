@@ -1,4 +1,4 @@
-namespace Metrics.Live.Events;
+namespace Metrics.Domain.Operations;
 
 /// <summary>A telephone line the control room answers.</summary>
 public enum CallLine
