@@ -1,23 +1,62 @@
+using System.Reactive.Concurrency;
 using Grpc.Net.Client;
 using Metrics.Contracts.V1;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Server.Tests;
 
-/// <summary>The whole server in memory, on a private SQLite file, migrated and seeded as on a first start.</summary>
+/// <summary>
+/// The whole server in memory, on a private SQLite file, migrated and seeded as on a first
+/// start, on virtual time: the clock and the live pipeline's scheduler start at
+/// <see cref="Start"/> and move only when a test moves them (<see cref="Advance"/>).
+/// </summary>
 public sealed class MetricsServerFactory : WebApplicationFactory<Program>
 {
-    private readonly string databaseFile = Path.Combine(Path.GetTempPath(), $"metrics-server-test-{Guid.NewGuid():N}.db");
+    public static readonly DateTimeOffset Start = new(2019, 3, 12, 10, 0, 0, TimeSpan.Zero);
+
+    public MetricsServerFactory()
+        : this(Path.Combine(Path.GetTempPath(), $"metrics-server-test-{Guid.NewGuid():N}.db"))
+    {
+    }
+
+    /// <summary>A server on a given database file: a second one on the same file is a restart. (xunit fixtures take the public constructor.)</summary>
+    internal MetricsServerFactory(string databaseFile, DateTimeOffset? start = null)
+    {
+        DatabaseFile = databaseFile;
+        Clock = new FakeTimeProvider(start ?? Start);
+        Scheduler = new HistoricalScheduler(start ?? Start);
+    }
+
+    public string DatabaseFile { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public HistoricalScheduler Scheduler { get; }
 
     public GrpcChannel CreateChannel() =>
         GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
 
     public MeasuresService.MeasuresServiceClient Measures() => new(CreateChannel());
 
+    /// <summary>Moves the clock and the scheduler together.</summary>
+    public void Advance(TimeSpan by)
+    {
+        Clock.Advance(by);
+        Scheduler.AdvanceBy(by);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("Storage:ConnectionString", $"Data Source={databaseFile}");
+        builder.UseSetting("Storage:ConnectionString", $"Data Source={DatabaseFile}");
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<IScheduler>(Scheduler);
+        });
     }
 }

@@ -1,11 +1,15 @@
+using System.Reactive.Concurrency;
+using Metrics.Live.Windows;
 using Metrics.Server.Analytics;
 using Metrics.Server.Grpc;
 using Metrics.Server.History;
 using Metrics.Server.Imports;
+using Metrics.Server.Live;
 using Metrics.Server.Seeding;
 using Metrics.Storage;
 using Metrics.Storage.Engines;
 using Metrics.Storage.Repositories;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Metrics.Server.Hosting;
@@ -24,6 +28,7 @@ public static class ServerRegistration
         services.AddSingleton<CatalogueRepository>();
         services.AddSingleton<ObservationRepository>();
         services.AddSingleton<ImportRepository>();
+        services.AddSingleton<EventRepository>();
 
         services.AddSingleton<CatalogueLookup>();
         services.AddSingleton<CatalogueDefinitions>();
@@ -33,6 +38,13 @@ public static class ServerRegistration
         services.AddSingleton<StreetCrimeImporter>();
         services.AddSingleton<SeedLoader>();
         services.AddHostedService<StoragePreparation>();
+
+        // Live operations: Rx takes its time from a scheduler (tests give a virtual one).
+        services.TryAddSingleton<IScheduler>(DefaultScheduler.Instance);
+        services.AddSingleton(sp => new LiveFeed(new LiveOptions(), sp.GetRequiredService<IScheduler>(), TimeSpan.FromSeconds(1)));
+        services.AddSingleton<EventContracts>();
+        services.AddSingleton<EventIngest>();
+        services.AddHostedService<LiveRecovery>();
 
         services.AddGrpc(options => options.EnableDetailedErrors = builder.Environment.IsDevelopment());
         services.AddGrpcReflection();
@@ -48,6 +60,7 @@ public static class ServerRegistration
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.MapGrpcService<MeasuresService>();
         app.MapGrpcService<AnalyticsService>();
+        app.MapGrpcService<IngestService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapReports();

@@ -1,0 +1,22 @@
+using Grpc.Core;
+using Metrics.Server.Live;
+using V1 = Metrics.Contracts.V1;
+
+namespace Metrics.Server.Grpc;
+
+/// <summary>metrics.v1.IngestService: each batch acknowledged after it is stored, in the order sent.</summary>
+internal sealed class IngestService(EventIngest ingest) : V1.IngestService.IngestServiceBase
+{
+    public override async Task<V1.PublishBatchResponse> PublishBatch(V1.PublishBatchRequest request, ServerCallContext context) =>
+        new() { Acknowledgement = await ingest.IngestAsync(request.Events, context.CancellationToken) };
+
+    public override async Task Publish(IAsyncStreamReader<V1.PublishRequest> requestStream, IServerStreamWriter<V1.PublishResponse> responseStream, ServerCallContext context)
+    {
+        // One batch at a time: read, store, acknowledge; the only writer of this response stream.
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            var acknowledgement = await ingest.IngestAsync(request.Events, context.CancellationToken);
+            await responseStream.WriteAsync(new V1.PublishResponse { Acknowledgement = acknowledgement }, context.CancellationToken);
+        }
+    }
+}

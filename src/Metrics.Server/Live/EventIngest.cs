@@ -1,0 +1,65 @@
+using Metrics.Domain.Operations;
+using Metrics.Live.Windows;
+using Metrics.Server.Grpc;
+using Metrics.Server.History;
+using Metrics.Storage.Repositories;
+using V1 = Metrics.Contracts.V1;
+
+namespace Metrics.Server.Live;
+
+/// <summary>
+/// A batch from validation to acknowledgement: read and check each event, decide which are
+/// late, store the new ones in one transaction, then give them to the live feed. One batch at
+/// a time, so that arrival order, stored order and applied order are the same.
+/// </summary>
+internal sealed class EventIngest(EventContracts contracts, EventRepository events, LiveFeed feed, CatalogueLookup lookup, TimeProvider clock)
+{
+    public const int MaxEventsPerBatch = 5000;
+    private readonly SemaphoreSlim _oneBatchAtATime = new(1, 1);
+
+    public async Task<V1.BatchAcknowledgement> IngestAsync(IReadOnlyList<V1.OperationalEvent> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count > MaxEventsPerBatch)
+        {
+            throw Problems.Invalid("events", $"holds {batch.Count} events; the most per batch is {MaxEventsPerBatch}");
+        }
+
+        var acknowledgement = new V1.BatchAcknowledgement();
+        var areaCodes = (await lookup.AreasAsync(cancellationToken)).Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
+        var valid = new List<OperationalEvent>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (contracts.TryRead(batch[i], areaCodes, out var e, out var reason))
+            {
+                valid.Add(e!);
+            }
+            else
+            {
+                acknowledgement.Rejected.Add(new V1.RejectedEvent { Index = i, EventId = batch[i].EventId, Reason = reason });
+            }
+        }
+
+        if (valid.Count == 0)
+        {
+            return acknowledgement;
+        }
+
+        await _oneBatchAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            var late = feed.ClassifyLate(valid);
+            var stored = await events.StoreAsync([.. valid.Select((e, i) => (e, late[i]))], clock.GetUtcNow(), cancellationToken);
+            feed.Apply(stored.Stored);
+            acknowledgement.Accepted = stored.Stored.Count;
+            acknowledgement.Duplicates = stored.Duplicates;
+            acknowledgement.LateEventIds.Add(stored.Stored.Where(e => e.Late).Select(e => e.Event.EventId));
+            acknowledgement.Late = acknowledgement.LateEventIds.Count;
+        }
+        finally
+        {
+            _oneBatchAtATime.Release();
+        }
+
+        return acknowledgement;
+    }
+}

@@ -1,0 +1,40 @@
+using Metrics.Live.Windows;
+using Metrics.Storage.Repositories;
+
+namespace Metrics.Server.Live;
+
+/// <summary>
+/// Rebuilds the live figures from the stored events when the host starts, before it listens,
+/// so that a restart changes nothing a display shows. Events are replayed in the order they
+/// arrived, with the late flag they were stored with.
+/// </summary>
+internal sealed class LiveRecovery(EventRepository events, LiveFeed feed, ILogger<LiveRecovery> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var replayed = 0;
+        var page = new List<Metrics.Domain.Operations.StoredEvent>(1000);
+        await foreach (var e in events.ReadAfterAsync(0, cancellationToken))
+        {
+            page.Add(e);
+            if (page.Count == page.Capacity)
+            {
+                feed.Apply(page);
+                replayed += page.Count;
+                page.Clear();
+            }
+        }
+
+        feed.Apply(page);
+        replayed += page.Count;
+        LiveLog.Recovered(logger, replayed);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal static partial class LiveLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Live figures rebuilt from {Events} stored events")]
+    public static partial void Recovered(ILogger logger, int events);
+}

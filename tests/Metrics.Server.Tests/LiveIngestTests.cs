@@ -1,0 +1,178 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Metrics.Contracts.V1;
+using Metrics.Live.Windows;
+using Microsoft.Extensions.DependencyInjection;
+using DomainLine = Metrics.Domain.Operations.CallLine;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>Events in through IngestService: stored before they are acknowledged, once each, bad ones rejected with the reason.</summary>
+public sealed class LiveIngestTests : IDisposable
+{
+    private readonly MetricsServerFactory _server = new();
+
+    public void Dispose() => _server.Dispose();
+
+    [Fact]
+    public async Task ABatchIsAcknowledgedWithWhatWasStoredAndRepeatsAreNotCountedTwice()
+    {
+        var ingest = Client();
+        var batch = new PublishBatchRequest
+        {
+            Events =
+            {
+                Offered("e1", 0, "c1"),
+                Answered("e2", 6, "c1", waitSeconds: 6),
+                Offered("e3", 8, "c2"),
+                Offered("e3", 8, "c2"), // repeated within the batch
+            },
+        };
+
+        var first = await ingest.PublishBatchAsync(batch);
+        var again = await ingest.PublishBatchAsync(batch);
+        _server.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal((3, 1, 0), (first.Acknowledgement.Accepted, first.Acknowledgement.Duplicates, first.Acknowledgement.Rejected.Count));
+        Assert.Equal((0, 4), (again.Acknowledgement.Accepted, again.Acknowledgement.Duplicates));
+        var calls = Feed().Snapshot().CallsOn(DomainLine.Emergency999);
+        Assert.Equal(1, calls.WaitingNow);
+        Assert.Equal((2, 1), (calls.Window(WindowKind.CurrentInterval).Counts.Offered, calls.Window(WindowKind.CurrentInterval).Counts.Answered));
+    }
+
+    [Fact]
+    public async Task InvalidEventsAreRejectedWithTheReasonAndTheRestAreStored()
+    {
+        var batch = new PublishBatchRequest
+        {
+            Events =
+            {
+                Offered("ok", 0, "c1"),
+                new OperationalEvent { EventId = "no-kind", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start) },
+                Answered("negative", 1, "c1", waitSeconds: -3),
+                Offered("", 1, "c2"),
+                Offered("future", 3600, "c3"),
+                new OperationalEvent
+                {
+                    EventId = "nowhere",
+                    OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start),
+                    IncidentOpened = new IncidentOpened { IncidentId = "i1", AreaCode = "atlantis", Grade = IncidentGrade.Emergency },
+                },
+                new OperationalEvent
+                {
+                    EventId = "no-line",
+                    OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start),
+                    CallOffered = new CallOffered { CallId = "c4" },
+                },
+            },
+        };
+
+        var ack = (await Client().PublishBatchAsync(batch)).Acknowledgement;
+
+        Assert.Equal(1, ack.Accepted);
+        Assert.Equal(
+            [
+                "1 no-kind: kind: is required: one of call_offered, call_answered, call_abandoned, incident_opened, incident_resourced, incident_attended, incident_closed, intelligence_submitted, intelligence_processed",
+                "2 negative: call_answered.wait: -3 s is negative",
+                "3 : event_id: is required",
+                "4 future: occurred_at: 2019-03-12T11:00:00.0000000+00:00 is more than 5 minutes ahead of the server's clock (2019-03-12T10:00:00.0000000+00:00)",
+                "5 nowhere: incident_opened.area_code: area 'atlantis' does not exist",
+                "6 no-line: call_offered.line: is required: 999 or 101",
+            ],
+            ack.Rejected.Select(r => $"{r.Index} {r.EventId}: {r.Reason}"));
+    }
+
+    [Fact]
+    public async Task AnEventBehindTheWatermarkIsStoredAndReportedLate()
+    {
+        var ack = (await Client().PublishBatchAsync(new PublishBatchRequest
+        {
+            Events = { Offered("ahead", 240, "c1"), Offered("old", 0, "c0") }, // the watermark is 10:04 less 2 minutes
+        })).Acknowledgement;
+
+        Assert.Equal(2, ack.Accepted);
+        Assert.Equal(["old"], ack.LateEventIds);
+        Assert.Equal(1, ack.Late);
+    }
+
+    [Fact]
+    public async Task TheStreamAcknowledgesEachBatchInOrder()
+    {
+        using var call = Client().Publish();
+        for (var i = 0; i < 3; i++)
+        {
+            await call.RequestStream.WriteAsync(new PublishRequest { Events = { Offered($"s{i}a", i, $"c{i}"), Offered($"s{i}b", i, $"d{i}") } });
+        }
+
+        await call.RequestStream.CompleteAsync();
+        var acks = new List<BatchAcknowledgement>();
+        await foreach (var response in call.ResponseStream.ReadAllAsync())
+        {
+            acks.Add(response.Acknowledgement);
+        }
+
+        Assert.Equal([2, 2, 2], acks.Select(a => a.Accepted));
+    }
+
+    [Fact]
+    public async Task ABatchOverTheLimitIsRefusedWhole()
+    {
+        var batch = new PublishBatchRequest();
+        batch.Events.Add(Enumerable.Range(0, 5001).Select(i => Offered($"big{i}", 0, $"c{i}")));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client().PublishBatchAsync(batch).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("events: holds 5001 events; the most per batch is 5000", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task ARestartRebuildsTheSameLiveFigures()
+    {
+        var ingest = Client();
+        await ingest.PublishBatchAsync(new PublishBatchRequest
+        {
+            Events =
+            {
+                Offered("r1", 0, "c1"),
+                Answered("r2", 4, "c1", waitSeconds: 4),
+                Offered("r3", 5, "c2"),
+                Opened("r4", 10, "i1", "shropshire"),
+                Opened("r5", 20, "i2", "telford-and-wrekin"),
+                Resourced("r6", 30, "i2"),
+            },
+        });
+        _server.Advance(TimeSpan.FromMinutes(1));
+        var before = Describe(Feed().Snapshot());
+
+        using var restarted = new MetricsServerFactory(_server.DatabaseFile, MetricsServerFactory.Start + TimeSpan.FromMinutes(1));
+        var after = Describe(restarted.Services.GetRequiredService<LiveFeed>().Snapshot());
+
+        Assert.Equal(before, after);
+        Assert.Contains("unresourced shropshire Emergency 1", before, StringComparison.Ordinal);
+    }
+
+    private static string Describe(LiveSnapshot snapshot) => string.Join(
+        "\n",
+        snapshot.Calls.SelectMany(c => c.Windows.Select(w => $"{c.Line} waiting {c.WaitingNow} {w.Kind} {w.Start:O} {w.Counts} final {w.Final}"))
+            .Concat(snapshot.Unresourced.Select(u => $"unresourced {u.AreaCode} {u.Grade} {u.Count} {u.OldestAge}"))
+            .Append($"as of {snapshot.AsOf:O} watermark {snapshot.Watermark:O} intelligence {snapshot.Intelligence}"));
+
+    private IngestService.IngestServiceClient Client() => new(_server.CreateChannel());
+
+    private LiveFeed Feed() => _server.Services.GetRequiredService<LiveFeed>();
+
+    private static Timestamp At(double seconds) => Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddSeconds(seconds));
+
+    private static OperationalEvent Offered(string id, double seconds, string call) =>
+        new() { EventId = id, OccurredAt = At(seconds), CallOffered = new CallOffered { CallId = call, Line = CallLine._999 } };
+
+    private static OperationalEvent Answered(string id, double seconds, string call, double waitSeconds) =>
+        new() { EventId = id, OccurredAt = At(seconds), CallAnswered = new CallAnswered { CallId = call, Line = CallLine._999, Wait = Duration.FromTimeSpan(TimeSpan.FromSeconds(waitSeconds)) } };
+
+    private static OperationalEvent Opened(string id, double seconds, string incident, string area) =>
+        new() { EventId = id, OccurredAt = At(seconds), IncidentOpened = new IncidentOpened { IncidentId = incident, AreaCode = area, Grade = IncidentGrade.Emergency } };
+
+    private static OperationalEvent Resourced(string id, double seconds, string incident) =>
+        new() { EventId = id, OccurredAt = At(seconds), IncidentResourced = new IncidentResourced { IncidentId = incident } };
+}
