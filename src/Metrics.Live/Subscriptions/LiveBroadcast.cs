@@ -1,0 +1,125 @@
+using Metrics.Live.Windows;
+
+namespace Metrics.Live.Subscriptions;
+
+/// <summary>The figures that changed in one tick, under the next sequence number.</summary>
+public sealed record LiveChange(long Sequence, DateTimeOffset AsOf, DateTimeOffset Watermark, IReadOnlyList<LiveFigure> Figures);
+
+/// <summary>
+/// Turns the pipeline's snapshots into numbered changes and hands each subscriber the ones it
+/// wants. Keeps the last changes (a bounded buffer) so a subscriber that reconnects with its
+/// last sequence number gets what it missed. A subscriber never slows the pipeline or another
+/// subscriber: delivering is merging into the subscriber's own pending figures.
+/// </summary>
+public sealed class LiveBroadcast : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<LiveChange> _recent = new();
+    private readonly HashSet<LiveSubscription> _subscribers = [];
+    private readonly int _replayCapacity;
+    private readonly IDisposable _source;
+    private IReadOnlyDictionary<string, LiveFigure> _current = new Dictionary<string, LiveFigure>();
+    private LiveChange _latest;
+
+    public LiveBroadcast(IObservable<LiveSnapshot> snapshots, LiveSnapshot initial, int replayCapacity = 1024)
+    {
+        _replayCapacity = replayCapacity;
+        _current = LiveFigures.From(initial);
+        _latest = new LiveChange(0, initial.AsOf, initial.Watermark, []);
+        _source = snapshots.Subscribe(Publish);
+    }
+
+    /// <summary>The latest sequence number given out.</summary>
+    public long Sequence
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _latest.Sequence;
+            }
+        }
+    }
+
+    public int ActiveSubscriptions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscribers.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts a subscription. With <paramref name="resumeAfter"/> still in the buffer, it
+    /// starts with the changes after it; otherwise with a snapshot of everything it asked for,
+    /// which says whether a resume was asked for and could not be served.
+    /// </summary>
+    public LiveSubscription Subscribe(SubscriberFilter filter, long? resumeAfter)
+    {
+        lock (_gate)
+        {
+            var subscription = new LiveSubscription(this, filter, _latest);
+            var oldest = _recent.Count > 0 ? _recent.Peek().Sequence : _latest.Sequence + 1;
+            if (resumeAfter is { } after && after <= _latest.Sequence && after >= oldest - 1)
+            {
+                subscription.StartWithMissed([.. _recent.Where(c => c.Sequence > after)]);
+            }
+            else
+            {
+                subscription.StartWithSnapshot([.. _current.Values], resumeMissed: resumeAfter.HasValue);
+            }
+
+            _subscribers.Add(subscription);
+            return subscription;
+        }
+    }
+
+    public void Dispose() => _source.Dispose();
+
+    internal void Remove(LiveSubscription subscription)
+    {
+        lock (_gate)
+        {
+            _subscribers.Remove(subscription);
+        }
+    }
+
+    private void Publish(LiveSnapshot snapshot)
+    {
+        var figures = LiveFigures.From(snapshot);
+        lock (_gate)
+        {
+            var changed = figures.Values.Where(f => !_current.TryGetValue(f.Key, out var before) || !Equals(before.Value, f.Value)).ToList();
+            _current = figures;
+            if (changed.Count == 0)
+            {
+                _latest = _latest with { AsOf = snapshot.AsOf, Watermark = snapshot.Watermark };
+                return;
+            }
+
+            _latest = new LiveChange(_latest.Sequence + 1, snapshot.AsOf, snapshot.Watermark, changed);
+            _recent.Enqueue(_latest);
+            while (_recent.Count > _replayCapacity)
+            {
+                _recent.Dequeue();
+            }
+
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Deliver(_latest);
+            }
+        }
+    }
+
+    /// <summary>The latest sequence and event time, for heartbeats.</summary>
+    internal LiveChange Latest()
+    {
+        lock (_gate)
+        {
+            return _latest;
+        }
+    }
+}

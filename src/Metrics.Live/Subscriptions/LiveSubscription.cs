@@ -1,0 +1,153 @@
+using System.Threading.Channels;
+
+namespace Metrics.Live.Subscriptions;
+
+/// <summary>What a subscriber receives.</summary>
+public enum LiveMessageKind
+{
+    /// <summary>Every figure asked for.</summary>
+    Snapshot,
+
+    /// <summary>The figures that changed.</summary>
+    Update,
+
+    /// <summary>Nothing changed: the stream is alive, at this sequence and event time.</summary>
+    Heartbeat,
+}
+
+/// <summary>
+/// One message for a subscriber. Conflated: several changes were merged because the
+/// subscriber was behind (each figure is the latest). ResumeMissed: a resume was asked for but
+/// the changes after it are gone, so this is a fresh snapshot. Resumed: the changes missed
+/// since the sequence asked for follow, or there were none.
+/// </summary>
+public sealed record LiveMessage(
+    LiveMessageKind Kind,
+    long Sequence,
+    DateTimeOffset AsOf,
+    DateTimeOffset Watermark,
+    IReadOnlyList<LiveFigure> Figures,
+    bool Conflated = false,
+    bool ResumeMissed = false,
+    bool Resumed = false);
+
+/// <summary>
+/// A subscriber's queue: messages to send first (a snapshot or the changes it missed), then
+/// its pending figures, merged by key, so it holds at most one of each figure however far
+/// behind its reader is. One reader: the call's single writer loop.
+/// </summary>
+public sealed class LiveSubscription : IDisposable
+{
+    private readonly LiveBroadcast _broadcast;
+    private readonly Lock _gate = new();
+    private readonly Queue<LiveMessage> _first = new();
+    private readonly Dictionary<string, LiveFigure> _pending = new(StringComparer.Ordinal);
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private LiveChange _pendingChange;
+    private int _merged;
+
+    internal LiveSubscription(LiveBroadcast broadcast, SubscriberFilter filter, LiveChange latest)
+    {
+        _broadcast = broadcast;
+        Filter = filter;
+        _pendingChange = latest;
+    }
+
+    public SubscriberFilter Filter { get; }
+
+    /// <summary>Changes merged into an update because the reader was behind, over the subscription's life.</summary>
+    public long ConflatedChanges { get; private set; }
+
+    /// <summary>
+    /// The next message: what is queued first, else pending figures, else, when nothing comes
+    /// within <paramref name="heartbeat"/>, a heartbeat.
+    /// </summary>
+    public async ValueTask<LiveMessage> NextAsync(TimeSpan heartbeat, TimeProvider time, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_first.TryDequeue(out var queued))
+                {
+                    return queued;
+                }
+
+                if (_pending.Count > 0)
+                {
+                    var update = new LiveMessage(
+                        LiveMessageKind.Update, _pendingChange.Sequence, _pendingChange.AsOf, _pendingChange.Watermark, [.. _pending.Values], Conflated: _merged > 1);
+                    _pending.Clear();
+                    _merged = 0;
+                    return update;
+                }
+            }
+
+            try
+            {
+                await _signal.Reader.WaitToReadAsync(cancellationToken).AsTask().WaitAsync(heartbeat, time, cancellationToken);
+                _signal.Reader.TryRead(out _);
+            }
+            catch (TimeoutException)
+            {
+                var latest = _broadcast.Latest();
+                return new LiveMessage(LiveMessageKind.Heartbeat, latest.Sequence, latest.AsOf, latest.Watermark, []);
+            }
+        }
+    }
+
+    public void Dispose() => _broadcast.Remove(this);
+
+    internal void StartWithSnapshot(IReadOnlyList<LiveFigure> figures, bool resumeMissed)
+    {
+        _first.Enqueue(new LiveMessage(
+            LiveMessageKind.Snapshot, _pendingChange.Sequence, _pendingChange.AsOf, _pendingChange.Watermark, [.. figures.Where(Filter.Wants)], ResumeMissed: resumeMissed));
+        _signal.Writer.TryWrite(true);
+    }
+
+    internal void StartWithMissed(IReadOnlyList<LiveChange> missed)
+    {
+        foreach (var change in missed)
+        {
+            var wanted = change.Figures.Where(Filter.Wants).ToList();
+            if (wanted.Count > 0)
+            {
+                _first.Enqueue(new LiveMessage(LiveMessageKind.Update, change.Sequence, change.AsOf, change.Watermark, wanted, Resumed: true));
+            }
+        }
+
+        if (_first.Count == 0)
+        {
+            // Nothing was missed: say so at once, so the display knows it is live again.
+            _first.Enqueue(new LiveMessage(LiveMessageKind.Update, _pendingChange.Sequence, _pendingChange.AsOf, _pendingChange.Watermark, [], Resumed: true));
+        }
+
+        _signal.Writer.TryWrite(true);
+    }
+
+    internal void Deliver(LiveChange change)
+    {
+        var wanted = change.Figures.Where(Filter.Wants).ToList();
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            foreach (var figure in wanted)
+            {
+                _pending[figure.Key] = figure;
+            }
+
+            _pendingChange = change;
+            _merged++;
+            if (_merged > 1)
+            {
+                ConflatedChanges++;
+            }
+        }
+
+        _signal.Writer.TryWrite(true);
+    }
+}

@@ -1,0 +1,155 @@
+using System.Reactive.Subjects;
+using Metrics.Domain.Operations;
+using Metrics.Live.Subscriptions;
+using Metrics.Live.Windows;
+using Microsoft.Extensions.Time.Testing;
+using static Metrics.Live.Tests.Events;
+
+namespace Metrics.Live.Tests;
+
+/// <summary>Subscriptions: snapshot first, numbered updates, resume, conflation, heartbeats; all on virtual time.</summary>
+public sealed class LiveBroadcastTests : IDisposable
+{
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);
+    private readonly LiveState _state = new(new LiveOptions());
+    private readonly Subject<LiveSnapshot> _snapshots = new();
+    private readonly FakeTimeProvider _time = new(At("2019-03-12T10:00:00Z"));
+    private readonly LiveBroadcast _broadcast;
+    private DateTimeOffset _clock = At("2019-03-12T10:00:00Z");
+
+    public LiveBroadcastTests() => _broadcast = new LiveBroadcast(_snapshots, _state.Snapshot(_clock), replayCapacity: 3);
+
+    public void Dispose() => _broadcast.Dispose();
+
+    [Fact]
+    public async Task ASubscriberGetsASnapshotThenOnlyWhatChanged()
+    {
+        using var subscription = _broadcast.Subscribe(SubscriberFilter.Everything, resumeAfter: null);
+
+        var snapshot = await Next(subscription);
+        Publish(Offered("2019-03-12T10:00:00Z", "c1"));
+        var update = await Next(subscription);
+
+        Assert.Equal(LiveMessageKind.Snapshot, snapshot.Kind);
+        Assert.Contains(snapshot.Figures, f => f.Key == "calls/999/rolling_hour");
+        Assert.Equal(LiveMessageKind.Update, update.Kind);
+        Assert.Equal(1, update.Sequence);
+        var waiting = Assert.Single(update.Figures, f => f.Key == "calls/999/waiting");
+        Assert.Equal(new CallsWaiting(CallLine.Emergency999, 1), waiting.Value);
+        Assert.DoesNotContain(update.Figures, f => f.Key.StartsWith("calls/101", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AFilterKeepsToTheFeedsAndAreasAskedFor()
+    {
+        var filter = new SubscriberFilter(new HashSet<LiveFeedKind> { LiveFeedKind.Incidents }, new HashSet<string> { "shropshire" });
+        using var subscription = _broadcast.Subscribe(filter, resumeAfter: null);
+        await Next(subscription);
+
+        Publish(Opened("2019-03-12T10:00:00Z", "i1", "shropshire"), Opened("2019-03-12T10:00:00Z", "i2", "herefordshire"), Offered("2019-03-12T10:00:00Z", "c1"));
+        var update = await Next(subscription);
+
+        Assert.Equal(
+            ["unresourced/force/emergency", "unresourced/shropshire/emergency"],
+            update.Figures.Select(f => f.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task AReconnectWithTheLastSequenceGetsWhatItMissed()
+    {
+        long last;
+        using (var first = _broadcast.Subscribe(SubscriberFilter.Everything, resumeAfter: null))
+        {
+            await Next(first);
+            Publish(Offered("2019-03-12T10:00:00Z", "c1"));
+            last = (await Next(first)).Sequence;
+        }
+
+        Publish(Offered("2019-03-12T10:00:10Z", "c2"));
+        Publish(Offered("2019-03-12T10:00:20Z", "c3"));
+        using var resumed = _broadcast.Subscribe(SubscriberFilter.Everything, resumeAfter: last);
+
+        var missed = new[] { await Next(resumed), await Next(resumed) };
+
+        Assert.All(missed, m => Assert.True(m.Resumed));
+        Assert.Equal([last + 1, last + 2], missed.Select(m => m.Sequence));
+        Assert.Equal(new CallsWaiting(CallLine.Emergency999, 3), missed[1].Figures.Single(f => f.Key == "calls/999/waiting").Value);
+    }
+
+    [Fact]
+    public async Task AReconnectTooLateForTheBufferGetsAFreshSnapshotThatSaysSo()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            Publish(Offered($"2019-03-12T10:00:{i:D2}Z", $"c{i}"));
+        }
+
+        using var subscription = _broadcast.Subscribe(SubscriberFilter.Everything, resumeAfter: 1);
+        var message = await Next(subscription);
+
+        Assert.Equal(LiveMessageKind.Snapshot, message.Kind);
+        Assert.True(message.ResumeMissed);
+        Assert.Equal(5, message.Sequence);
+    }
+
+    [Fact]
+    public async Task ASlowSubscriberGetsTheLatestOfEachFigureMergedAndFlagged()
+    {
+        using var slow = _broadcast.Subscribe(SubscriberFilter.Everything, resumeAfter: null);
+        await Next(slow);
+
+        for (var i = 0; i < 5; i++)
+        {
+            Publish(Offered($"2019-03-12T10:00:{i:D2}Z", $"c{i}"));
+        }
+
+        var merged = await Next(slow);
+
+        Assert.True(merged.Conflated);
+        Assert.Equal(5, merged.Sequence);
+        Assert.Equal(new CallsWaiting(CallLine.Emergency999, 5), merged.Figures.Single(f => f.Key == "calls/999/waiting").Value);
+        Assert.Equal(4, slow.ConflatedChanges);
+    }
+
+    [Fact]
+    public async Task NothingChangingGivesAHeartbeatAtTheLatestSequence()
+    {
+        using var subscription = _broadcast.Subscribe(SubscriberFilter.Everything, resumeAfter: null);
+        await Next(subscription);
+        Publish(Offered("2019-03-12T10:00:00Z", "c1"));
+        await Next(subscription);
+
+        var waiting = subscription.NextAsync(Heartbeat, _time, default).AsTask();
+        Assert.False(waiting.IsCompleted);
+        _time.Advance(Heartbeat);
+        var heartbeat = await waiting;
+
+        Assert.Equal(LiveMessageKind.Heartbeat, heartbeat.Kind);
+        Assert.Equal(1, heartbeat.Sequence);
+    }
+
+    [Fact]
+    public void DisposingASubscriptionReleasesIt()
+    {
+        var subscriptions = Enumerable.Range(0, 10).Select(_ => _broadcast.Subscribe(SubscriberFilter.Everything, null)).ToList();
+        Assert.Equal(10, _broadcast.ActiveSubscriptions);
+
+        subscriptions.ForEach(s => s.Dispose());
+
+        Assert.Equal(0, _broadcast.ActiveSubscriptions);
+    }
+
+    private void Publish(params OperationalEvent[] events)
+    {
+        foreach (var e in events)
+        {
+            _state.Apply(e, late: false);
+        }
+
+        _clock = _clock.AddSeconds(1);
+        _snapshots.OnNext(_state.Snapshot(_clock));
+    }
+
+    private async Task<LiveMessage> Next(LiveSubscription subscription) =>
+        await subscription.NextAsync(Heartbeat, _time, default).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+}
