@@ -4,6 +4,7 @@ using Metrics.Contracts.V1;
 using Metrics.Live.Windows;
 using Microsoft.Extensions.DependencyInjection;
 using DomainLine = Metrics.Domain.Operations.CallLine;
+using LiveSnapshot = Metrics.Live.Windows.LiveSnapshot;
 
 namespace Metrics.Server.Tests;
 
@@ -146,7 +147,7 @@ public sealed class LiveIngestTests : IDisposable
         var before = Describe(Feed().Snapshot());
 
         using var restarted = new MetricsServerFactory(_server.DatabaseFile, MetricsServerFactory.Start + TimeSpan.FromMinutes(1));
-        var after = Describe(restarted.Services.GetRequiredService<LiveFeed>().Snapshot());
+        var after = Describe(restarted.Services.GetRequiredService<LivePipeline>().Snapshot());
 
         Assert.Equal(before, after);
         Assert.Contains("unresourced shropshire Emergency 1", before, StringComparison.Ordinal);
@@ -160,7 +161,7 @@ public sealed class LiveIngestTests : IDisposable
 
     private IngestService.IngestServiceClient Client() => new(_server.CreateChannel());
 
-    private LiveFeed Feed() => _server.Services.GetRequiredService<LiveFeed>();
+    private LivePipeline Feed() => _server.Services.GetRequiredService<LivePipeline>();
 
     private static Timestamp At(double seconds) => Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddSeconds(seconds));
 

@@ -114,6 +114,15 @@ public sealed class LiveBroadcast : IDisposable
         }
     }
 
+    /// <summary>The latest change (sequence and event time) and every figure the filter wants, now.</summary>
+    public (LiveChange Latest, IReadOnlyList<LiveFigure> Figures) Current(SubscriberFilter filter)
+    {
+        lock (_gate)
+        {
+            return (_latest, [.. _current.Values.Where(filter.Wants)]);
+        }
+    }
+
     /// <summary>The latest sequence and event time, for heartbeats.</summary>
     internal LiveChange Latest()
     {

@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using Metrics.Live.Subscriptions;
 using Metrics.Live.Windows;
 using Metrics.Server.Analytics;
 using Metrics.Server.Grpc;
@@ -40,8 +41,19 @@ public static class ServerRegistration
         services.AddHostedService<StoragePreparation>();
 
         // Live operations: Rx takes its time from a scheduler (tests give a virtual one).
+        services.AddOptions<LiveServiceOptions>().BindConfiguration(LiveServiceOptions.SectionName);
         services.TryAddSingleton<IScheduler>(DefaultScheduler.Instance);
-        services.AddSingleton(sp => new LiveFeed(new LiveOptions(), sp.GetRequiredService<IScheduler>(), TimeSpan.FromSeconds(1)));
+        services.AddSingleton(sp =>
+        {
+            var live = sp.GetRequiredService<IOptions<LiveServiceOptions>>().Value;
+            var options = new LiveOptions { AllowedLateness = live.AllowedLateness, ShortAbandon = live.ShortAbandon };
+            return new LivePipeline(options, sp.GetRequiredService<IScheduler>(), live.PublishEvery);
+        });
+        services.AddSingleton(sp =>
+        {
+            var feed = sp.GetRequiredService<LivePipeline>();
+            return new LiveBroadcast(feed.Snapshots, feed.Snapshot(), sp.GetRequiredService<IOptions<LiveServiceOptions>>().Value.ReplayCapacity);
+        });
         services.AddSingleton<EventContracts>();
         services.AddSingleton<EventIngest>();
         services.AddHostedService<LiveRecovery>();
@@ -61,6 +73,7 @@ public static class ServerRegistration
         app.MapGrpcService<MeasuresService>();
         app.MapGrpcService<AnalyticsService>();
         app.MapGrpcService<IngestService>();
+        app.MapGrpcService<LiveService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapReports();

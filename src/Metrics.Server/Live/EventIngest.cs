@@ -12,7 +12,7 @@ namespace Metrics.Server.Live;
 /// late, store the new ones in one transaction, then give them to the live feed. One batch at
 /// a time, so that arrival order, stored order and applied order are the same.
 /// </summary>
-internal sealed class EventIngest(EventContracts contracts, EventRepository events, LiveFeed feed, CatalogueLookup lookup, TimeProvider clock)
+internal sealed class EventIngest(EventContracts contracts, EventRepository events, LivePipeline feed, CatalogueLookup lookup, TimeProvider clock)
 {
     public const int MaxEventsPerBatch = 5000;
     private readonly SemaphoreSlim _oneBatchAtATime = new(1, 1);

@@ -8,7 +8,7 @@ namespace Metrics.Server.Live;
 /// so that a restart changes nothing a display shows. Events are replayed in the order they
 /// arrived, with the late flag they were stored with.
 /// </summary>
-internal sealed class LiveRecovery(EventRepository events, LiveFeed feed, ILogger<LiveRecovery> logger) : IHostedService
+internal sealed class LiveRecovery(EventRepository events, LivePipeline feed, IServiceProvider services, ILogger<LiveRecovery> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -28,6 +28,9 @@ internal sealed class LiveRecovery(EventRepository events, LiveFeed feed, ILogge
         feed.Apply(page);
         replayed += page.Count;
         LiveLog.Recovered(logger, replayed);
+
+        // The broadcast starts the pipeline's ticks; subscribers join it from here on.
+        services.GetRequiredService<Metrics.Live.Subscriptions.LiveBroadcast>();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -6,13 +6,13 @@ using static Metrics.Live.Tests.Events;
 namespace Metrics.Live.Tests;
 
 /// <summary>The Rx pipeline on virtual time: nothing here sleeps.</summary>
-public sealed class LiveFeedTests
+public sealed class LivePipelineTests
 {
     [Fact]
     public void ASnapshotComesOnEveryTickWithTheEventsAppliedSoFar()
     {
         var scheduler = new HistoricalScheduler(At("2019-03-12T10:00:00Z"));
-        using var feed = new LiveFeed(new LiveOptions(), scheduler, TimeSpan.FromSeconds(1));
+        using var feed = new LivePipeline(new LiveOptions(), scheduler, TimeSpan.FromSeconds(1));
         var seen = new List<LiveSnapshot>();
         using var subscription = feed.Snapshots.Subscribe(seen.Add);
 
@@ -33,7 +33,7 @@ public sealed class LiveFeedTests
     public void TheIntervalClosesOnTheClockWhenNoEventsCome()
     {
         var scheduler = new HistoricalScheduler(At("2019-03-12T10:14:00Z"));
-        using var feed = new LiveFeed(new LiveOptions(), scheduler, TimeSpan.FromSeconds(1));
+        using var feed = new LivePipeline(new LiveOptions(), scheduler, TimeSpan.FromSeconds(1));
         feed.Apply([new StoredEvent(1, Answered("2019-03-12T10:14:00Z", "c1", 3), false)]);
 
         scheduler.AdvanceTo(At("2019-03-12T10:16:59Z"));
@@ -50,7 +50,7 @@ public sealed class LiveFeedTests
     public void LatenessIsJudgedAgainstTheEventsOfTheBatchAheadOfIt()
     {
         var scheduler = new HistoricalScheduler(At("2019-03-12T10:00:00Z"));
-        using var feed = new LiveFeed(new LiveOptions(), scheduler, TimeSpan.FromSeconds(1));
+        using var feed = new LivePipeline(new LiveOptions(), scheduler, TimeSpan.FromSeconds(1));
 
         var late = feed.ClassifyLate([
             Answered("2019-03-12T10:10:00Z", "a", 1),

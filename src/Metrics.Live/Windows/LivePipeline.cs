@@ -11,7 +11,7 @@ namespace Metrics.Live.Windows;
 /// arrives (rolling windows slide, incidents age, intervals close). Time comes only from the
 /// scheduler, so tests run it on virtual time.
 /// </summary>
-public sealed class LiveFeed : IDisposable
+public sealed class LivePipeline : IDisposable
 {
     private readonly LiveState _state;
     private readonly IScheduler _scheduler;
@@ -19,7 +19,7 @@ public sealed class LiveFeed : IDisposable
     private readonly Subject<StoredEvent> _events = new();
     private readonly IDisposable _applying;
 
-    public LiveFeed(LiveOptions options, IScheduler scheduler, TimeSpan publishEvery)
+    public LivePipeline(LiveOptions options, IScheduler scheduler, TimeSpan publishEvery)
     {
         _state = new LiveState(options);
         _scheduler = scheduler;

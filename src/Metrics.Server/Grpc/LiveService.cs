@@ -1,0 +1,76 @@
+using Grpc.Core;
+using Metrics.Live.Subscriptions;
+using Metrics.Server.History;
+using Metrics.Server.Live;
+using Microsoft.Extensions.Options;
+using V1 = Metrics.Contracts.V1;
+
+namespace Metrics.Server.Grpc;
+
+/// <summary>
+/// metrics.v1.LiveService. A subscription's messages go through its own queue and this one
+/// writer loop (one write in flight per response stream); a reader that takes no message for
+/// the stall timeout is dropped.
+/// </summary>
+internal sealed class LiveService(LiveBroadcast broadcast, CatalogueLookup lookup, IOptions<LiveServiceOptions> options, TimeProvider time)
+    : V1.LiveService.LiveServiceBase
+{
+    public override async Task Subscribe(V1.SubscribeRequest request, IServerStreamWriter<V1.SubscribeResponse> responseStream, ServerCallContext context)
+    {
+        var filter = await FilterAsync(request.Feeds, request.AreaCodes, context.CancellationToken);
+        using var subscription = broadcast.Subscribe(filter, request.HasResumeAfterSequence ? request.ResumeAfterSequence : null);
+        var settings = options.Value;
+        while (!context.CancellationToken.IsCancellationRequested)
+        {
+            var message = await subscription.NextAsync(settings.Heartbeat, time, context.CancellationToken);
+            using var stall = new CancellationTokenSource(settings.StallTimeout, time);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stall.Token);
+            try
+            {
+                await responseStream.WriteAsync(message.ToContract(), either.Token);
+            }
+            catch (OperationCanceledException) when (stall.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+            {
+                throw new RpcException(new Status(
+                    StatusCode.ResourceExhausted,
+                    $"subscriber took no message for {settings.StallTimeout.TotalSeconds:0} s (Live:StallTimeout) and was dropped; reconnect with resume_after_sequence"));
+            }
+        }
+    }
+
+    public override async Task<V1.GetSnapshotResponse> GetSnapshot(V1.GetSnapshotRequest request, ServerCallContext context)
+    {
+        var filter = await FilterAsync(request.Feeds, request.AreaCodes, context.CancellationToken);
+        var (latest, figures) = broadcast.Current(filter);
+        var response = new V1.GetSnapshotResponse
+        {
+            Sequence = latest.Sequence,
+            AsOf = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(latest.AsOf),
+            Watermark = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(latest.Watermark),
+        };
+        response.Figures.Add(figures.Select(f => f.ToContract()));
+        return response;
+    }
+
+    private async Task<SubscriberFilter> FilterAsync(IReadOnlyList<V1.LiveFeed> feeds, IReadOnlyList<string> areaCodes, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < feeds.Count; i++)
+        {
+            if (feeds[i] is not (V1.LiveFeed.Calls or V1.LiveFeed.Incidents or V1.LiveFeed.Intelligence))
+            {
+                throw Problems.Invalid($"feeds[{i}]", "is not a feed: calls, incidents or intelligence");
+            }
+        }
+
+        var known = (await lookup.AreasAsync(cancellationToken)).Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < areaCodes.Count; i++)
+        {
+            if (!known.Contains(areaCodes[i]))
+            {
+                throw Problems.NotFound("area", areaCodes[i]);
+            }
+        }
+
+        return new SubscriberFilter(feeds.Select(f => (LiveFeedKind)(int)f).ToHashSet(), areaCodes.ToHashSet(StringComparer.Ordinal));
+    }
+}

@@ -1,0 +1,137 @@
+using Google.Protobuf.WellKnownTypes;
+using Metrics.Domain.Operations;
+using Metrics.Live.Subscriptions;
+using Metrics.Live.Windows;
+using V1 = Metrics.Contracts.V1;
+
+namespace Metrics.Server.Live;
+
+/// <summary>Between the live figures and the protocol's messages.</summary>
+internal static class LiveContracts
+{
+    public static V1.SubscribeResponse ToContract(this LiveMessage message)
+    {
+        var response = new V1.SubscribeResponse
+        {
+            Sequence = message.Sequence,
+            AsOf = Timestamp.FromDateTimeOffset(message.AsOf),
+            Watermark = Timestamp.FromDateTimeOffset(message.Watermark),
+        };
+        switch (message.Kind)
+        {
+            case LiveMessageKind.Snapshot:
+                response.Snapshot = new V1.LiveSnapshot { ResumeMissed = message.ResumeMissed };
+                response.Snapshot.Figures.Add(message.Figures.Select(ToContract));
+                break;
+            case LiveMessageKind.Update:
+                response.Update = new V1.LiveUpdate { Conflated = message.Conflated, Resumed = message.Resumed };
+                response.Update.Figures.Add(message.Figures.Select(ToContract));
+                break;
+            default:
+                response.Heartbeat = new V1.Heartbeat();
+                break;
+        }
+
+        return response;
+    }
+
+    public static V1.LiveFigure ToContract(this LiveFigure figure)
+    {
+        var message = new V1.LiveFigure { Key = figure.Key, Feed = (V1.LiveFeed)(int)figure.Feed };
+        switch (figure.Value)
+        {
+            case CallsWaiting waiting:
+                message.CallsWaiting = new V1.CallsWaitingFigure { Line = EventContracts.ToContract(waiting.Line), Count = waiting.Count };
+                break;
+            case CallLineWindow window:
+                message.CallWindow = ToContract(window);
+                break;
+            case UnresourcedFigures unresourced:
+                message.Unresourced = new V1.UnresourcedFigure
+                {
+                    AreaCode = unresourced.AreaCode,
+                    Grade = (V1.IncidentGrade)(int)unresourced.Grade,
+                    Count = unresourced.Count,
+                    OldestAge = unresourced.OldestAge is { } age ? Duration.FromTimeSpan(age) : null,
+                };
+                break;
+            case AttendanceFigures attendance:
+                message.Attendance = new V1.AttendanceFigure
+                {
+                    AreaCode = attendance.AreaCode,
+                    Rolling24Hours = ToContract(attendance.Rolling24Hours),
+                    Today = ToContract(attendance.Today),
+                };
+                break;
+            case IntelligenceFigures intelligence:
+                message.Intelligence = new V1.IntelligenceFigure
+                {
+                    Outstanding = intelligence.Outstanding,
+                    SubmittedLastHour = intelligence.SubmittedLastHour,
+                    ProcessedLastHour = intelligence.ProcessedLastHour,
+                    SubmittedToday = intelligence.SubmittedToday,
+                    ProcessedToday = intelligence.ProcessedToday,
+                };
+                break;
+        }
+
+        return message;
+    }
+
+    private static V1.CallWindowFigure ToContract(CallLineWindow figure)
+    {
+        var (window, counts) = (figure.Window, figure.Window.Counts);
+        var message = new V1.CallWindowFigure
+        {
+            Line = EventContracts.ToContract(figure.Line),
+            Window = window.Kind switch
+            {
+                WindowKind.CurrentInterval => V1.CallWindowKind.CurrentInterval,
+                WindowKind.PreviousInterval => V1.CallWindowKind.PreviousInterval,
+                WindowKind.RollingHour => V1.CallWindowKind.RollingHour,
+                _ => V1.CallWindowKind.Today,
+            },
+            Start = Timestamp.FromDateTimeOffset(window.Start),
+            End = Timestamp.FromDateTimeOffset(window.End),
+            Offered = counts.Offered,
+            Answered = counts.Answered,
+            Abandoned = counts.Abandoned,
+            StandardPercent = window.StandardPercent,
+            AverageWait = Duration.FromTimeSpan(TimeSpan.FromSeconds(counts.AverageWaitSeconds ?? 0)),
+            LongestWait = Duration.FromTimeSpan(TimeSpan.FromSeconds(counts.LongestWaitSeconds)),
+            Final = window.Final,
+        };
+        if (counts.AbandonRate is { } abandonRate)
+        {
+            message.AbandonRate = abandonRate;
+        }
+
+        if (counts.PercentAnsweredWithinThreshold is { } within)
+        {
+            message.AnsweredWithinThresholdPercent = within;
+        }
+
+        if (window.MeetsStandard is { } meets)
+        {
+            message.MeetsStandard = meets;
+        }
+
+        return message;
+    }
+
+    private static V1.AttendanceWindow ToContract(AttendanceCounts counts)
+    {
+        var message = new V1.AttendanceWindow
+        {
+            Attended = counts.Attended,
+            AttendedWithinTarget = counts.AttendedWithinTarget,
+            AverageTime = Duration.FromTimeSpan(TimeSpan.FromSeconds(counts.AverageSeconds ?? 0)),
+        };
+        if (counts.PercentWithinTarget is { } percent)
+        {
+            message.PercentWithinTarget = percent;
+        }
+
+        return message;
+    }
+}

@@ -1,0 +1,25 @@
+namespace Metrics.Server.Live;
+
+/// <summary>How subscriptions behave (configuration section "Live").</summary>
+public sealed class LiveServiceOptions
+{
+    public const string SectionName = "Live";
+
+    /// <summary>How often the pipeline computes the figures and sends what changed.</summary>
+    public TimeSpan PublishEvery { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A heartbeat after this long with nothing to send, so a display can tell live from stale.</summary>
+    public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A subscriber whose stream takes no message for this long is dropped.</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Changes kept for subscribers that reconnect and resume.</summary>
+    public int ReplayCapacity { get; set; } = 1024;
+
+    /// <summary>Events may be this late (behind the latest event or the clock) and still change their windows.</summary>
+    public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Callers who hang up quicker than this count as neither offered nor abandoned.</summary>
+    public TimeSpan ShortAbandon { get; set; } = TimeSpan.Zero;
+}

@@ -1,0 +1,144 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Metrics.Contracts.V1;
+using Metrics.Live.Subscriptions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>End to end on virtual time: events published through IngestService reach a LiveService subscriber as the figures the pipeline computed.</summary>
+public sealed class LiveSubscriptionTests : IDisposable
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(20);
+    private readonly MetricsServerFactory _server = new();
+
+    public void Dispose() => _server.Dispose();
+
+    [Fact]
+    public async Task ASubscriberGetsTheSnapshotThenTheFiguresComputedFromAPublishedLog()
+    {
+        using var subscription = Live().Subscribe(new SubscribeRequest { Feeds = { LiveFeed.Calls } });
+        var snapshot = await Next(subscription);
+
+        await Publish(
+            Event("a1", 0, new CallOffered { CallId = "c1", Line = CallLine._999 }),
+            Event("a2", 6, new CallAnswered { CallId = "c1", Line = CallLine._999, Wait = Duration.FromTimeSpan(TimeSpan.FromSeconds(6)) }),
+            Event("a3", 7, new CallOffered { CallId = "c2", Line = CallLine._101 }),
+            Event("a4", 9, new CallOffered { CallId = "c3", Line = CallLine._999 }),
+            Event("a5", 21, new CallAbandoned { CallId = "c3", Line = CallLine._999, Wait = Duration.FromTimeSpan(TimeSpan.FromSeconds(12)) }));
+        _server.Advance(TimeSpan.FromSeconds(1));
+        var update = await Next(subscription);
+
+        Assert.NotNull(snapshot.Snapshot);
+        Assert.All(snapshot.Snapshot.Figures, f => Assert.Equal(LiveFeed.Calls, f.Feed));
+        Assert.Equal(snapshot.Sequence + 1, update.Sequence);
+        var figures = update.Update.Figures.ToDictionary(f => f.Key);
+        var interval = figures["calls/999/current_interval"].CallWindow;
+        Assert.Equal((2, 1, 1), (interval.Offered, interval.Answered, interval.Abandoned));
+        Assert.Equal(100, interval.AnsweredWithinThresholdPercent);
+        Assert.Equal(50, interval.AbandonRate);
+        Assert.True(interval.MeetsStandard);
+        Assert.Equal(TimeSpan.FromSeconds(6), interval.AverageWait.ToTimeSpan());
+        Assert.Equal(Timestamp.FromDateTimeOffset(MetricsServerFactory.Start), interval.Start);
+        Assert.Equal(1, figures["calls/101/waiting"].CallsWaiting.Count);
+        Assert.False(figures.ContainsKey("calls/999/waiting"), "no 999 call waited before or after");
+        Assert.Equal(Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddSeconds(21)), update.AsOf);
+
+        var now = await Live().GetSnapshotAsync(new GetSnapshotRequest { Feeds = { LiveFeed.Calls } });
+        Assert.Equal(update.Sequence, now.Sequence);
+        Assert.Equal(interval, now.Figures.Single(f => f.Key == "calls/999/current_interval").CallWindow);
+    }
+
+    [Fact]
+    public async Task AReconnectResumesFromTheLastSequence()
+    {
+        long last;
+        using (var first = Live().Subscribe(new SubscribeRequest()))
+        {
+            await Next(first);
+            await Publish(Event("b1", 0, new IncidentOpened { IncidentId = "i1", AreaCode = "shropshire", Grade = IncidentGrade.Emergency }));
+            _server.Advance(TimeSpan.FromSeconds(1));
+            last = (await Next(first)).Sequence;
+        }
+
+        await Publish(Event("b2", 60, new IncidentResourced { IncidentId = "i1" }));
+        _server.Advance(TimeSpan.FromSeconds(1));
+        using var resumed = Live().Subscribe(new SubscribeRequest { ResumeAfterSequence = last });
+        var missed = await Next(resumed);
+
+        Assert.True(missed.Update.Resumed);
+        Assert.Equal(last + 1, missed.Sequence);
+        Assert.Equal(0, missed.Update.Figures.Single(f => f.Key == "unresourced/shropshire/emergency").Unresourced.Count);
+    }
+
+    [Fact]
+    public async Task NothingChangingGivesHeartbeats()
+    {
+        using var subscription = Live().Subscribe(new SubscribeRequest { Feeds = { LiveFeed.Intelligence } });
+        await Next(subscription);
+
+        var next = Next(subscription);
+        _server.Clock.Advance(TimeSpan.FromSeconds(5));
+        var heartbeat = await next;
+
+        Assert.NotNull(heartbeat.Heartbeat);
+    }
+
+    [Fact]
+    public async Task UnknownAreasAndFeedsAreRefused()
+    {
+        var area = await Assert.ThrowsAsync<RpcException>(() => Next(Live().Subscribe(new SubscribeRequest { AreaCodes = { "atlantis" } })));
+        var feed = await Assert.ThrowsAsync<RpcException>(() => Live().GetSnapshotAsync(new GetSnapshotRequest { Feeds = { LiveFeed.Unspecified } }).ResponseAsync);
+
+        Assert.Equal((StatusCode.NotFound, "area 'atlantis' does not exist"), (area.StatusCode, area.Status.Detail));
+        Assert.Equal((StatusCode.InvalidArgument, "feeds[0]: is not a feed: calls, incidents or intelligence"), (feed.StatusCode, feed.Status.Detail));
+    }
+
+    [Fact]
+    public async Task CancelledSubscriptionsAreReleased()
+    {
+        var broadcast = _server.Services.GetRequiredService<LiveBroadcast>();
+        var calls = new List<AsyncServerStreamingCall<SubscribeResponse>>();
+        for (var i = 0; i < 20; i++)
+        {
+            var call = Live().Subscribe(new SubscribeRequest());
+            await Next(call);
+            calls.Add(call);
+        }
+
+        Assert.Equal(20, broadcast.ActiveSubscriptions);
+        calls.ForEach(c => c.Dispose());
+
+        Assert.True(SpinWait.SpinUntil(() => broadcast.ActiveSubscriptions == 0, Guard), $"{broadcast.ActiveSubscriptions} still active");
+    }
+
+    private LiveService.LiveServiceClient Live() => new(_server.CreateChannel());
+
+    private async Task Publish(params OperationalEvent[] events)
+    {
+        var ack = await new IngestService.IngestServiceClient(_server.CreateChannel()).PublishBatchAsync(new PublishBatchRequest { Events = { events } });
+        Assert.Empty(ack.Acknowledgement.Rejected);
+    }
+
+    private static async Task<SubscribeResponse> Next(AsyncServerStreamingCall<SubscribeResponse> call)
+    {
+        using var guard = new CancellationTokenSource(Guard);
+        Assert.True(await call.ResponseStream.MoveNext(guard.Token), "the stream ended");
+        return call.ResponseStream.Current;
+    }
+
+    private static OperationalEvent Event(string id, double seconds, Google.Protobuf.IMessage kind)
+    {
+        var e = new OperationalEvent { EventId = id, OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddSeconds(seconds)) };
+        switch (kind)
+        {
+            case CallOffered offered: e.CallOffered = offered; break;
+            case CallAnswered answered: e.CallAnswered = answered; break;
+            case CallAbandoned abandoned: e.CallAbandoned = abandoned; break;
+            case IncidentOpened opened: e.IncidentOpened = opened; break;
+            case IncidentResourced resourced: e.IncidentResourced = resourced; break;
+        }
+
+        return e;
+    }
+}
