@@ -33,6 +33,9 @@ public sealed class MetricsServerFactory : WebApplicationFactory<Program>
 
     public string DatabaseFile { get; }
 
+    /// <summary>Configuration to add before the server starts (e.g. "Demo:Enabled").</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
     public FakeTimeProvider Clock { get; }
 
     public HistoricalScheduler Scheduler { get; }
@@ -53,10 +56,16 @@ public sealed class MetricsServerFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Storage:ConnectionString", $"Data Source={DatabaseFile}");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IScheduler>(Scheduler);
+            services.AddSingleton(new Live.DemoFeedChannel(CreateChannel));
         });
     }
 }

@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using Grpc.Net.Client;
 using Metrics.Live.Subscriptions;
 using Metrics.Live.Windows;
 using Metrics.Server.Analytics;
@@ -57,6 +58,9 @@ public static class ServerRegistration
         services.AddSingleton<EventContracts>();
         services.AddSingleton<EventIngest>();
         services.AddHostedService<LiveRecovery>();
+        services.AddOptions<DemoFeedOptions>().BindConfiguration(DemoFeedOptions.SectionName);
+        services.TryAddSingleton(sp => new DemoFeedChannel(() => GrpcChannel.ForAddress(sp.GetRequiredService<IOptions<DemoFeedOptions>>().Value.Server)));
+        services.AddHostedService<DemoFeedPublisher>();
 
         services.AddGrpc(options => options.EnableDetailedErrors = builder.Environment.IsDevelopment());
         services.AddGrpcReflection();

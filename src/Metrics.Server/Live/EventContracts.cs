@@ -45,6 +45,44 @@ internal sealed class EventContracts(TimeProvider clock)
         return true;
     }
 
+    /// <summary>The message a force system would send for an event.</summary>
+    public static V1.OperationalEvent ToContract(OperationalEvent e)
+    {
+        var message = new V1.OperationalEvent { EventId = e.EventId, OccurredAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(e.OccurredAt) };
+        switch (e)
+        {
+            case CallOffered c:
+                message.CallOffered = new V1.CallOffered { CallId = c.CallId, Line = ToContract(c.Line) };
+                break;
+            case CallAnswered c:
+                message.CallAnswered = new V1.CallAnswered { CallId = c.CallId, Line = ToContract(c.Line), Wait = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(c.Wait) };
+                break;
+            case CallAbandoned c:
+                message.CallAbandoned = new V1.CallAbandoned { CallId = c.CallId, Line = ToContract(c.Line), Wait = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(c.Wait) };
+                break;
+            case IncidentOpened i:
+                message.IncidentOpened = new V1.IncidentOpened { IncidentId = i.IncidentId, AreaCode = i.AreaCode, Grade = (V1.IncidentGrade)(int)i.Grade };
+                break;
+            case IncidentResourced i:
+                message.IncidentResourced = new V1.IncidentResourced { IncidentId = i.IncidentId };
+                break;
+            case IncidentAttended i:
+                message.IncidentAttended = new V1.IncidentAttended { IncidentId = i.IncidentId };
+                break;
+            case IncidentClosed i:
+                message.IncidentClosed = new V1.IncidentClosed { IncidentId = i.IncidentId };
+                break;
+            case IntelligenceSubmitted r:
+                message.IntelligenceSubmitted = new V1.IntelligenceSubmitted { ReportId = r.ReportId, AreaCode = r.AreaCode };
+                break;
+            case IntelligenceProcessed r:
+                message.IntelligenceProcessed = new V1.IntelligenceProcessed { ReportId = r.ReportId };
+                break;
+        }
+
+        return message;
+    }
+
     public static V1.CallLine ToContract(CallLine line) => line == CallLine.Emergency999 ? V1.CallLine._999 : V1.CallLine._101;
 
     private static CallLine Line(V1.CallLine line) => line == V1.CallLine._999 ? CallLine.Emergency999 : CallLine.NonEmergency101;

@@ -1,0 +1,70 @@
+using Metrics.Domain.Operations;
+using Metrics.Live.Simulation;
+using Metrics.Live.Windows;
+
+namespace Metrics.Live.Tests;
+
+/// <summary>The demo feed is deterministic and looks like the force the report describes.</summary>
+public sealed class DemoScenarioTests
+{
+    private static readonly (string, double)[] Areas =
+        [("herefordshire", 189), ("north-worcestershire", 282), ("shropshire", 313), ("south-worcestershire", 302), ("telford-and-wrekin", 173)];
+
+    private static readonly DateTimeOffset March2019 = new(2019, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void TheSameSeedAndHourGiveTheSameEvents()
+    {
+        var hour = March2019.AddHours(17);
+
+        var first = new DemoScenario(42, Areas).ArrivalsInHour(hour);
+        var again = new DemoScenario(42, Areas).ArrivalsInHour(hour.AddMinutes(20));
+        var other = new DemoScenario(43, Areas).ArrivalsInHour(hour);
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first.Select(e => e.EventId), other.Select(e => e.EventId));
+        Assert.Equal(first.Count, first.Select(e => e.EventId).Distinct().Count());
+    }
+
+    [Fact]
+    public void AMonthLooksLikeTheReportsMonth()
+    {
+        var scenario = new DemoScenario(7, Areas);
+        var month = Enumerable.Range(0, 31 * 24).SelectMany(h => scenario.ArrivalsInHour(March2019.AddHours(h))).ToList();
+
+        var offered999 = month.OfType<CallOffered>().Count(c => c.Line == CallLine.Emergency999);
+        var offered101 = month.OfType<CallOffered>().Count(c => c.Line == CallLine.NonEmergency101);
+        double Abandoned(CallLine line) => 100.0 * month.OfType<CallAbandoned>().Count(c => c.Line == line) / month.OfType<CallOffered>().Count(c => c.Line == line);
+        var emergencies = month.OfType<IncidentOpened>().Count(i => i.Grade == IncidentGrade.Emergency);
+        var intelligencePerWeek = month.OfType<IntelligenceSubmitted>().Count() / (31 / 7.0);
+
+        Assert.InRange(offered999, 11_000, 12_600);
+        Assert.InRange(offered101, 37_500, 41_500);
+        Assert.InRange(Abandoned(CallLine.Emergency999), 0.8, 1.6);
+        Assert.InRange(Abandoned(CallLine.NonEmergency101), 15.5, 18.5);
+        Assert.InRange(emergencies, 3_800, 4_500);
+        Assert.InRange(intelligencePerWeek, 350, 500);
+    }
+
+    [Fact]
+    public void OnTheWallTheFiguresLookLikeAControlRoomsDay()
+    {
+        var scenario = new DemoScenario(11, Areas);
+        var state = new LiveState(new LiveOptions());
+        var now = March2019.AddDays(5).AddHours(15);
+        var events = Enumerable.Range(-72, 72).SelectMany(h => scenario.ArrivalsInHour(now.AddHours(h))).Where(e => e.OccurredAt <= now).OrderBy(e => e.OccurredAt);
+        foreach (var e in events)
+        {
+            state.Apply(e, late: false);
+        }
+
+        var snapshot = state.Snapshot(now);
+
+        Assert.All(snapshot.Unresourced.Where(u => u.AreaCode.Length > 0 && u.Grade == IncidentGrade.Priority), u => Assert.InRange(u.Count, 3, 40));
+        Assert.InRange(snapshot.Unresourced.Where(u => u.AreaCode.Length == 0).Sum(u => u.Count), 40, 160);
+        Assert.True(snapshot.CallsOn(CallLine.Emergency999).Window(WindowKind.Today).MeetsStandard, "999 above standard");
+        Assert.False(snapshot.CallsOn(CallLine.NonEmergency101).Window(WindowKind.Today).MeetsStandard, "101 below standard, as in the report");
+        Assert.InRange(snapshot.Attendance.Single(a => a.AreaCode.Length == 0).Today.PercentWithinTarget!.Value, 65, 95);
+        Assert.InRange(snapshot.Intelligence.Outstanding, 60, 300);
+    }
+}

@@ -1,0 +1,35 @@
+using Metrics.Domain.Operations;
+using Metrics.Live.Windows;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>The demo feed publishes through IngestService and the wall's figures move.</summary>
+public sealed class DemoFeedTests : IDisposable
+{
+    private readonly MetricsServerFactory _server = new() { Settings = { ["Demo:Enabled"] = "true", ["Demo:WarmHours"] = "6" } };
+
+    public void Dispose() => _server.Dispose();
+
+    [Fact]
+    public void TheFeedFillsTheWallAndKeepsItMoving()
+    {
+        var pipeline = _server.Services.GetRequiredService<LivePipeline>();
+
+        // The warm start: six hours of incidents, some still waiting for a unit.
+        Assert.True(
+            SpinWait.SpinUntil(() => pipeline.Snapshot().Unresourced.Any(u => u.AreaCode.Length == 0 && u.Count > 0), TimeSpan.FromSeconds(30)),
+            "the warm start reached the wall");
+        var before = pipeline.Snapshot().CallsOn(CallLine.NonEmergency101).Window(WindowKind.Today).Counts.Offered;
+
+        for (var minute = 0; minute < 10; minute++)
+        {
+            _server.Advance(TimeSpan.FromMinutes(1));
+            SpinWait.SpinUntil(() => pipeline.Snapshot().AsOf >= _server.Clock.GetUtcNow().AddSeconds(-60), TimeSpan.FromSeconds(5));
+        }
+
+        Assert.True(
+            SpinWait.SpinUntil(() => pipeline.Snapshot().CallsOn(CallLine.NonEmergency101).Window(WindowKind.Today).Counts.Offered > before, TimeSpan.FromSeconds(30)),
+            $"101 calls offered today moved on from {before}");
+    }
+}
