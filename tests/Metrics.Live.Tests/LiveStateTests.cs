@@ -226,6 +226,28 @@ public sealed class LiveStateTests
         Assert.Equal(Describe(inOrder.Snapshot(clock)), Describe(outOfOrder.Snapshot(clock)));
     }
 
+    [Fact]
+    public void TheMonthsTotalsCountLateEventsAndFollowTheLocalCalendar()
+    {
+        var state = Applied(
+            Offered("2019-03-31T22:30:00Z", "march"),
+            Answered("2019-03-31T22:30:05Z", "march", 5),
+            Offered("2019-03-31T23:30:00Z", "april"), // 00:30 BST on 1 April
+            Opened("2019-03-31T22:00:00Z", "i1", "shropshire"),
+            Attended("2019-03-31T22:25:00Z", "i1"));
+        state.Apply(Abandoned("2019-03-31T20:00:00Z", "late", 50), late: true);
+
+        var march = state.Month(new Metrics.Domain.Calendar.YearMonth(2019, 3));
+        var april = state.Month(new Metrics.Domain.Calendar.YearMonth(2019, 4));
+
+        var calls = march.Calls[CallLine.Emergency999];
+        Assert.Equal((1, 1, 1, 1), (calls.Offered, calls.Answered, calls.Abandoned, calls.AnsweredWithinThreshold));
+        Assert.Equal(1, april.Calls[CallLine.Emergency999].Offered);
+        Assert.Equal(1, march.EmergencyIncidents["shropshire"]);
+        Assert.Equal((1, 0), (march.Attendance["shropshire"].Attended, march.Attendance["shropshire"].AttendedWithinTarget));
+        Assert.Equal(0, state.Snapshot(At("2019-03-31T22:31:00Z")).CallsOn(CallLine.Emergency999).Window(WindowKind.Today).Counts.Abandoned);
+    }
+
     private static string Describe(LiveSnapshot snapshot) =>
         string.Join("\n", snapshot.Calls.SelectMany(c => c.Windows.Select(w => $"{c.Line} {w.Kind} {w.Start:O} {w.Counts}")));
 

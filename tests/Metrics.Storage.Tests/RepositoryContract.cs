@@ -167,6 +167,23 @@ public abstract class RepositoryContract
         Assert.Equal(stored.Skip(5).Select(e => e.Sequence), second.Stored.Select(e => e.Sequence));
     }
 
+    [SkippableFact]
+    public async Task CapturesAreKeptOncePerInstantAndReadInTimeOrder()
+    {
+        var database = Open();
+        await Seeded(database);
+        var captures = new CaptureRepository(database);
+        var ten = DateTimeOffset.Parse("2019-03-12T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+        await captures.StoreAsync([new Capture("crime", "lpa", "Emergency", ten.AddHours(1), 7), new Capture("crime", "lpa", "Emergency", ten, 5)], default);
+        await captures.StoreAsync([new Capture("crime", "lpa", "Emergency", ten, 6)], default);
+        var stored = await captures.GetAsync("crime", "lpa", "Emergency", ten, ten.AddHours(2), default);
+        var none = await captures.GetAsync("crime", "lpa", "Priority", ten, ten.AddHours(2), default);
+
+        Assert.Equal([(ten, 6.0), (ten.AddHours(1), 7.0)], stored.Select(c => (c.CapturedAt, c.Value)));
+        Assert.Empty(none);
+    }
+
     private static Observation Figure(Period period, string breakdown, double value) =>
         new("crime", "lpa", period, breakdown, value, null, null);
 

@@ -89,3 +89,13 @@ public sealed record LiveSnapshot(
 {
     public CallLineFigures CallsOn(CallLine line) => Calls.Single(c => c.Line == line);
 }
+
+/// <summary>
+/// A month's operational totals for history: calls per line, emergency incidents opened and
+/// emergency attendance per area (by the month they were opened and attended).
+/// </summary>
+public sealed record MonthTotals(
+    Domain.Calendar.YearMonth Month,
+    IReadOnlyDictionary<CallLine, CallCounts> Calls,
+    IReadOnlyDictionary<string, int> EmergencyIncidents,
+    IReadOnlyDictionary<string, AttendanceCounts> Attendance);

@@ -83,6 +83,18 @@ public sealed class LivePipeline : IDisposable
         }
     }
 
+    /// <summary>A month's totals, late events included, for history.</summary>
+    public MonthTotals Month(Domain.Calendar.YearMonth month)
+    {
+        lock (_gate)
+        {
+            return _state.Month(month);
+        }
+    }
+
+    /// <summary>The calendar month (local time) an instant falls in.</summary>
+    public Domain.Calendar.YearMonth MonthOf(DateTimeOffset at) => _state.MonthOf(at);
+
     public void Dispose()
     {
         _applying.Dispose();

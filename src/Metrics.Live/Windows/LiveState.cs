@@ -1,3 +1,4 @@
+using Metrics.Domain.Calendar;
 using Metrics.Domain.Operations;
 
 namespace Metrics.Live.Windows;
@@ -28,6 +29,9 @@ public sealed class LiveState(LiveOptions options)
     private readonly Dictionary<string, DateTimeOffset> _outstanding = [];
     private readonly HashSet<string> _processed = [];
     private readonly Dictionary<long, (int Submitted, int Processed)> _intelligence = [];
+    private readonly Dictionary<(CallLine Line, YearMonth Month), CallCounts> _callMonths = [];
+    private readonly Dictionary<(string Area, YearMonth Month), AttendanceCounts> _attendanceMonths = [];
+    private readonly Dictionary<(string Area, YearMonth Month), int> _emergencyMonths = [];
 
     public LiveOptions Options => options;
 
@@ -57,34 +61,25 @@ public sealed class LiveState(LiveOptions options)
                     _waiting[offered.CallId] = (offered.Line, offered.OccurredAt);
                 }
 
-                if (!late)
-                {
-                    AddCall(offered.Line, offered.OccurredAt, new CallCounts(1, 0, 0, 0, 0, 0));
-                }
+                AddCall(offered.Line, offered.OccurredAt, new CallCounts(1, 0, 0, 0, 0, 0), late);
 
                 break;
             case CallAnswered answered:
                 EndCall(answered.CallId, answered.OccurredAt);
-                if (!late)
-                {
-                    var within = answered.Wait <= options.StandardFor(answered.Line).AnswerWithin ? 1 : 0;
-                    AddCall(answered.Line, answered.OccurredAt, new CallCounts(0, 1, 0, within, answered.Wait.TotalSeconds, answered.Wait.TotalSeconds));
-                }
+                var within = answered.Wait <= options.StandardFor(answered.Line).AnswerWithin ? 1 : 0;
+                AddCall(answered.Line, answered.OccurredAt, new CallCounts(0, 1, 0, within, answered.Wait.TotalSeconds, answered.Wait.TotalSeconds), late);
 
                 break;
             case CallAbandoned abandoned:
                 EndCall(abandoned.CallId, abandoned.OccurredAt);
-                if (!late)
+                if (abandoned.Wait < options.ShortAbandon)
                 {
-                    if (abandoned.Wait < options.ShortAbandon)
-                    {
-                        // Neither offered nor abandoned: take back the offer where it was counted.
-                        AddCall(abandoned.Line, abandoned.OccurredAt - abandoned.Wait, new CallCounts(-1, 0, 0, 0, 0, 0));
-                    }
-                    else
-                    {
-                        AddCall(abandoned.Line, abandoned.OccurredAt, new CallCounts(0, 0, 1, 0, 0, 0));
-                    }
+                    // Neither offered nor abandoned: take back the offer where it was counted.
+                    AddCall(abandoned.Line, abandoned.OccurredAt - abandoned.Wait, new CallCounts(-1, 0, 0, 0, 0, 0), late);
+                }
+                else
+                {
+                    AddCall(abandoned.Line, abandoned.OccurredAt, new CallCounts(0, 0, 1, 0, 0, 0), late);
                 }
 
                 break;
@@ -92,6 +87,12 @@ public sealed class LiveState(LiveOptions options)
                 var incident = IncidentFor(opened.IncidentId);
                 (incident.AreaCode, incident.Grade, incident.OpenedAt) = (opened.AreaCode, opened.Grade, opened.OccurredAt);
                 _unresourcedSeen.Add((opened.AreaCode, opened.Grade));
+                if (opened.Grade == IncidentGrade.Emergency)
+                {
+                    var key = (opened.AreaCode, MonthOf(opened.OccurredAt));
+                    _emergencyMonths[key] = _emergencyMonths.GetValueOrDefault(key) + 1;
+                }
+
                 CountAttendance(incident, late);
                 break;
             case IncidentResourced resourced:
@@ -193,8 +194,32 @@ public sealed class LiveState(LiveOptions options)
         return new DateTimeOffset(midnight, options.TimeZone.GetUtcOffset(midnight));
     }
 
-    private void AddCall(CallLine line, DateTimeOffset at, CallCounts counts)
+    /// <summary>
+    /// The month's totals as history keeps them: late events count here, since history counts
+    /// every stored event; only the live windows, already final, leave them out.
+    /// </summary>
+    public MonthTotals Month(YearMonth month) => new(
+        month,
+        _callMonths.Where(c => c.Key.Month == month).ToDictionary(c => c.Key.Line, c => c.Value),
+        _emergencyMonths.Where(e => e.Key.Month == month).ToDictionary(e => e.Key.Area, e => e.Value, StringComparer.Ordinal),
+        _attendanceMonths.Where(a => a.Key.Month == month).ToDictionary(a => a.Key.Area, a => a.Value, StringComparer.Ordinal));
+
+    /// <summary>The calendar month (local time) an instant falls in.</summary>
+    public YearMonth MonthOf(DateTimeOffset at)
     {
+        var local = TimeZoneInfo.ConvertTime(at, options.TimeZone);
+        return new YearMonth(local.Year, local.Month);
+    }
+
+    private void AddCall(CallLine line, DateTimeOffset at, CallCounts counts, bool late)
+    {
+        var monthKey = (line, MonthOf(at));
+        _callMonths[monthKey] = _callMonths.TryGetValue(monthKey, out var month) ? month.Plus(counts) : counts;
+        if (late)
+        {
+            return;
+        }
+
         var buckets = _calls[line];
         var minute = Minute(at);
         buckets[minute] = buckets.TryGetValue(minute, out var existing) ? existing.Plus(counts) : counts;
@@ -216,7 +241,7 @@ public sealed class LiveState(LiveOptions options)
     /// <summary>An emergency incident counts once both its opening and its attendance are known, by when it was attended.</summary>
     private void CountAttendance(Incident incident, bool late)
     {
-        if (late || incident.AttendanceCounted || incident.Grade != IncidentGrade.Emergency || incident.OpenedAt is not { } opened || incident.AttendedAt is not { } attended)
+        if (incident.AttendanceCounted || incident.Grade != IncidentGrade.Emergency || incident.OpenedAt is not { } opened || incident.AttendedAt is not { } attended)
         {
             return;
         }
@@ -224,6 +249,13 @@ public sealed class LiveState(LiveOptions options)
         incident.AttendanceCounted = true;
         var took = attended - opened;
         var counts = new AttendanceCounts(1, took <= options.EmergencyAttendance ? 1 : 0, took.TotalSeconds);
+        var monthKey = (incident.AreaCode!, MonthOf(attended));
+        _attendanceMonths[monthKey] = _attendanceMonths.TryGetValue(monthKey, out var month) ? month.Plus(counts) : counts;
+        if (late)
+        {
+            return;
+        }
+
         if (!_attendance.TryGetValue(incident.AreaCode!, out var buckets))
         {
             _attendance[incident.AreaCode!] = buckets = [];

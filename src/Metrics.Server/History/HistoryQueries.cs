@@ -9,7 +9,7 @@ using V1 = Metrics.Contracts.V1;
 namespace Metrics.Server.History;
 
 /// <summary>Loads what a history request needs, computes it with the domain, and maps the result.</summary>
-internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationRepository observations)
+internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationRepository observations, CaptureRepository captures, TimeProvider clock)
 {
     public const string DefaultTotalMeasureId = "total_recorded_crime";
     private static readonly YearMonth Earliest = new(YearMonth.MinYear, 1);
@@ -21,6 +21,11 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         var areaCode = Validate.Key(request.AreaCode, "area_code");
         var breakdown = Breakdowns.Join(Breakdowns.Split(Validate.Breakdown(request.Breakdown, "breakdown")));
         var range = Validate.Range(request.Range, "range");
+        if (request.Granularity == V1.Granularity.Hour)
+        {
+            return await GetHourlySeriesAsync(measureId, areaCode, breakdown, range, cancellationToken);
+        }
+
         var granularity = request.Granularity.ToDomain("granularity");
         var measure = await lookup.MeasureAsync(measureId, cancellationToken);
         var area = await lookup.AreaAsync(areaCode, cancellationToken);
@@ -53,6 +58,51 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// The hourly captures of a live figure over the months asked for (Europe/London months),
+    /// or the last 31 days when no range is given.
+    /// </summary>
+    private async Task<V1.GetSeriesResponse> GetHourlySeriesAsync(
+        string measureId, string areaCode, string breakdown, (YearMonth First, YearMonth Last)? range, CancellationToken cancellationToken)
+    {
+        var measure = await lookup.MeasureAsync(measureId, cancellationToken);
+        var area = await lookup.AreaAsync(areaCode, cancellationToken);
+        var (from, to) = range is var (first, last)
+            ? (MonthStart(first), MonthStart(last.AddMonths(1)))
+            : (clock.GetUtcNow().AddDays(-31), clock.GetUtcNow().AddHours(1));
+        var response = new V1.GetSeriesResponse
+        {
+            Measure = measure.ToContract(),
+            Area = area.ToContract(),
+            Breakdown = breakdown,
+            Granularity = V1.Granularity.Hour,
+        };
+        foreach (var capture in await captures.GetAsync(measure.Id, area.Code, breakdown, from, to, cancellationToken))
+        {
+            var local = TimeZoneInfo.ConvertTime(capture.CapturedAt, London);
+            response.Points.Add(new V1.SeriesPoint
+            {
+                FirstMonth = new YearMonth(local.Year, local.Month).ToContract(),
+                Months = 0,
+                Label = local.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+                Value = capture.Value,
+                MonthsWithData = 1,
+                Complete = true,
+                CapturedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(capture.CapturedAt),
+            });
+        }
+
+        return response;
+    }
+
+    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
+    private static DateTimeOffset MonthStart(YearMonth month)
+    {
+        var midnight = new DateTime(month.Year, month.Month, 1);
+        return new DateTimeOffset(midnight, London.GetUtcOffset(midnight));
     }
 
     public async Task<V1.GetAreaComparisonResponse> GetAreaComparisonAsync(V1.GetAreaComparisonRequest request, CancellationToken cancellationToken)

@@ -31,6 +31,7 @@ public static class ServerRegistration
         services.AddSingleton<ObservationRepository>();
         services.AddSingleton<ImportRepository>();
         services.AddSingleton<EventRepository>();
+        services.AddSingleton<CaptureRepository>();
 
         services.AddSingleton<CatalogueLookup>();
         services.AddSingleton<CatalogueDefinitions>();
@@ -58,6 +59,7 @@ public static class ServerRegistration
         services.AddSingleton<EventContracts>();
         services.AddSingleton<EventIngest>();
         services.AddHostedService<LiveRecovery>();
+        services.AddHostedService<LiveHistoryCapture>();
         services.AddOptions<DemoFeedOptions>().BindConfiguration(DemoFeedOptions.SectionName);
         services.TryAddSingleton(sp => new DemoFeedChannel(() => GrpcChannel.ForAddress(sp.GetRequiredService<IOptions<DemoFeedOptions>>().Value.Server)));
         services.AddHostedService<DemoFeedPublisher>();

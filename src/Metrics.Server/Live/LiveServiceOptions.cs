@@ -22,4 +22,7 @@ public sealed class LiveServiceOptions
 
     /// <summary>Callers who hang up quicker than this count as neither offered nor abandoned.</summary>
     public TimeSpan ShortAbandon { get; set; } = TimeSpan.Zero;
+
+    /// <summary>The force the live feed's history is kept for; empty: the force of the areas the incidents fall in.</summary>
+    public string ForceCode { get; set; } = "";
 }
