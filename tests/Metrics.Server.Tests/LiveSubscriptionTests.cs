@@ -91,7 +91,7 @@ public sealed class LiveSubscriptionTests : IDisposable
         var feed = await Assert.ThrowsAsync<RpcException>(() => Live().GetSnapshotAsync(new GetSnapshotRequest { Feeds = { LiveFeed.Unspecified } }).ResponseAsync);
 
         Assert.Equal((StatusCode.NotFound, "area 'atlantis' does not exist"), (area.StatusCode, area.Status.Detail));
-        Assert.Equal((StatusCode.InvalidArgument, "feeds[0]: is not a feed: calls, incidents or intelligence"), (feed.StatusCode, feed.Status.Detail));
+        Assert.Equal((StatusCode.InvalidArgument, "feeds[0]: is not a feed: calls, incidents, intelligence or alerts"), (feed.StatusCode, feed.Status.Detail));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ public enum LiveFeedKind
     Calls = 1,
     Incidents = 2,
     Intelligence = 3,
+    Alerts = 4,
 }
 
 /// <summary>
@@ -46,6 +47,11 @@ public static class LiveFigures
         }
 
         Add(new LiveFigure("intelligence", LiveFeedKind.Intelligence, "", snapshot.Intelligence));
+        foreach (var alert in snapshot.Alerts)
+        {
+            Add(new LiveFigure($"alert/{alert.Kind.ToString().ToLowerInvariant()}/{alert.Subject}", LiveFeedKind.Alerts, alert.AreaCode, alert));
+        }
+
         return figures;
     }
 

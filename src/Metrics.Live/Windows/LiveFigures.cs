@@ -87,6 +87,9 @@ public sealed record LiveSnapshot(
     IReadOnlyList<AttendanceFigures> Attendance,
     IntelligenceFigures Intelligence)
 {
+    /// <summary>The alerts raised (and those cleared in the last day) as of this snapshot.</summary>
+    public IReadOnlyList<Alerts.Alert> Alerts { get; init; } = [];
+
     public CallLineFigures CallsOn(CallLine line) => Calls.Single(c => c.Line == line);
 }
 

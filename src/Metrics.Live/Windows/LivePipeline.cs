@@ -2,6 +2,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using Metrics.Domain.Operations;
+using Metrics.Live.Alerts;
 
 namespace Metrics.Live.Windows;
 
@@ -19,9 +20,12 @@ public sealed class LivePipeline : IDisposable
     private readonly Subject<StoredEvent> _events = new();
     private readonly IDisposable _applying;
 
-    public LivePipeline(LiveOptions options, IScheduler scheduler, TimeSpan publishEvery)
+    private readonly AlertEvaluator _alerts;
+
+    public LivePipeline(LiveOptions options, IScheduler scheduler, TimeSpan publishEvery, AlertRules? alertRules = null)
     {
         _state = new LiveState(options);
+        _alerts = new AlertEvaluator(alertRules ?? new AlertRules());
         _scheduler = scheduler;
         _applying = _events.Subscribe(e =>
         {
@@ -31,7 +35,7 @@ public sealed class LivePipeline : IDisposable
             }
         });
         Snapshots = Observable.Interval(publishEvery, scheduler)
-            .Select(_ => Snapshot())
+            .Select(_ => Evaluate())
             .Publish()
             .RefCount();
     }
@@ -75,11 +79,22 @@ public sealed class LivePipeline : IDisposable
         }
     }
 
+    /// <summary>Every figure now, with the alerts as of the last tick.</summary>
     public LiveSnapshot Snapshot()
     {
         lock (_gate)
         {
-            return _state.Snapshot(_scheduler.Now);
+            return _state.Snapshot(_scheduler.Now) with { Alerts = _alerts.Current };
+        }
+    }
+
+    /// <summary>A tick: every figure now, with the alert rules evaluated on them.</summary>
+    private LiveSnapshot Evaluate()
+    {
+        lock (_gate)
+        {
+            var snapshot = _state.Snapshot(_scheduler.Now);
+            return snapshot with { Alerts = _alerts.Evaluate(snapshot) };
         }
     }
 

@@ -56,9 +56,9 @@ internal sealed class LiveService(LiveBroadcast broadcast, CatalogueLookup looku
     {
         for (var i = 0; i < feeds.Count; i++)
         {
-            if (feeds[i] is not (V1.LiveFeed.Calls or V1.LiveFeed.Incidents or V1.LiveFeed.Intelligence))
+            if (feeds[i] is not (V1.LiveFeed.Calls or V1.LiveFeed.Incidents or V1.LiveFeed.Intelligence or V1.LiveFeed.Alerts))
             {
-                throw Problems.Invalid($"feeds[{i}]", "is not a feed: calls, incidents or intelligence");
+                throw Problems.Invalid($"feeds[{i}]", "is not a feed: calls, incidents, intelligence or alerts");
             }
         }
 

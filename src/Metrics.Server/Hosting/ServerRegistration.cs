@@ -44,12 +44,14 @@ public static class ServerRegistration
 
         // Live operations: Rx takes its time from a scheduler (tests give a virtual one).
         services.AddOptions<LiveServiceOptions>().BindConfiguration(LiveServiceOptions.SectionName);
+        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName);
         services.TryAddSingleton<IScheduler>(DefaultScheduler.Instance);
         services.AddSingleton(sp =>
         {
             var live = sp.GetRequiredService<IOptions<LiveServiceOptions>>().Value;
             var options = new LiveOptions { AllowedLateness = live.AllowedLateness, ShortAbandon = live.ShortAbandon };
-            return new LivePipeline(options, sp.GetRequiredService<IScheduler>(), live.PublishEvery);
+            var alerts = sp.GetRequiredService<IOptions<AlertOptions>>().Value.ToRules();
+            return new LivePipeline(options, sp.GetRequiredService<IScheduler>(), live.PublishEvery, alerts);
         });
         services.AddSingleton(sp =>
         {

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Metrics.Domain.Operations;
+using Metrics.Live.Alerts;
 using Metrics.Live.Subscriptions;
 using Metrics.Live.Windows;
 using V1 = Metrics.Contracts.V1;
@@ -71,6 +72,20 @@ internal static class LiveContracts
                     ProcessedLastHour = intelligence.ProcessedLastHour,
                     SubmittedToday = intelligence.SubmittedToday,
                     ProcessedToday = intelligence.ProcessedToday,
+                };
+                break;
+            case Alert alert:
+                message.Alert = new V1.AlertFigure
+                {
+                    Kind = (V1.AlertKind)(int)alert.Kind,
+                    Subject = alert.Subject,
+                    AreaCode = alert.AreaCode,
+                    Message = alert.Message,
+                    Value = alert.Value,
+                    Threshold = alert.Threshold,
+                    Active = alert.Active,
+                    RaisedAt = Timestamp.FromDateTimeOffset(alert.RaisedAt),
+                    ClearedAt = alert.ClearedAt is { } cleared ? Timestamp.FromDateTimeOffset(cleared) : null,
                 };
                 break;
         }

@@ -26,3 +26,38 @@ public sealed class LiveServiceOptions
     /// <summary>The force the live feed's history is kept for; empty: the force of the areas the incidents fall in.</summary>
     public string ForceCode { get; set; } = "";
 }
+
+/// <summary>The alert rules (configuration section "Alerts").</summary>
+public sealed class AlertOptions
+{
+    public const string SectionName = "Alerts";
+
+    public double AbandonRateLimit999 { get; set; } = 5;
+
+    public double AbandonRateLimit101 { get; set; } = 25;
+
+    public int DefaultUnresourcedTolerance { get; set; } = 30;
+
+    /// <summary>Tolerances by area code, for areas that differ from the default.</summary>
+    public Dictionary<string, int> UnresourcedTolerance { get; set; } = [];
+
+    public int OutstandingIntelligenceLimit { get; set; } = 300;
+
+    public int MinimumAnsweredForStandard { get; set; } = 10;
+
+    public TimeSpan ClearAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    public Metrics.Live.Alerts.AlertRules ToRules() => new()
+    {
+        AbandonRateLimit = new Dictionary<Metrics.Domain.Operations.CallLine, double>
+        {
+            [Metrics.Domain.Operations.CallLine.Emergency999] = AbandonRateLimit999,
+            [Metrics.Domain.Operations.CallLine.NonEmergency101] = AbandonRateLimit101,
+        },
+        DefaultUnresourcedTolerance = DefaultUnresourcedTolerance,
+        UnresourcedTolerance = UnresourcedTolerance,
+        OutstandingIntelligenceLimit = OutstandingIntelligenceLimit,
+        MinimumAnsweredForStandard = MinimumAnsweredForStandard,
+        ClearAfter = ClearAfter,
+    };
+}
