@@ -129,6 +129,28 @@ public sealed class LiveBroadcastTests : IDisposable
     }
 
     [Fact]
+    public async Task ALateEventWithinTheLatenessCorrectsTheIntervalJustEnded()
+    {
+        _clock = At("2019-03-12T10:14:00Z");
+        using var subscription = _broadcast.Subscribe(SubscriberFilter.Everything, resumeAfter: null);
+        await Next(subscription);
+        Publish(Answered("2019-03-12T10:14:30Z", "c1", 4));
+        await Next(subscription);
+        _clock = At("2019-03-12T10:15:20Z");
+        Publish(Answered("2019-03-12T10:15:20Z", "c2", 4));
+        var moved = await Next(subscription);
+
+        Publish(Answered("2019-03-12T10:14:50Z", "c0", 4)); // 31 s behind, inside the 2 minutes
+        var corrected = await Next(subscription);
+
+        Assert.False(moved.Figures.Single(f => f.Key == "calls/999/previous_interval").Correction, "a new interval is not a correction");
+        var previous = corrected.Figures.Single(f => f.Key == "calls/999/previous_interval");
+        Assert.True(previous.Correction);
+        Assert.Equal(2, ((CallLineWindow)previous.Value).Window.Counts.Answered);
+        Assert.False(corrected.Figures.Single(f => f.Key == "calls/999/today").Correction);
+    }
+
+    [Fact]
     public void DisposingASubscriptionReleasesIt()
     {
         var subscriptions = Enumerable.Range(0, 10).Select(_ => _broadcast.Subscribe(SubscriberFilter.Everything, null)).ToList();

@@ -92,7 +92,10 @@ public sealed class LiveBroadcast : IDisposable
         var figures = LiveFigures.From(snapshot);
         lock (_gate)
         {
-            var changed = figures.Values.Where(f => !_current.TryGetValue(f.Key, out var before) || !Equals(before.Value, f.Value)).ToList();
+            var changed = figures.Values
+                .Where(f => !_current.TryGetValue(f.Key, out var before) || !Equals(before.Value, f.Value))
+                .Select(f => IsCorrection(f) ? f with { Correction = true } : f)
+                .ToList();
             _current = figures;
             if (changed.Count == 0)
             {
@@ -113,6 +116,13 @@ public sealed class LiveBroadcast : IDisposable
             }
         }
     }
+
+    /// <summary>An ended window that changed while it kept its start: a late event within the lateness corrected it.</summary>
+    private bool IsCorrection(LiveFigure figure) =>
+        figure.Value is CallLineWindow { Window.Kind: WindowKind.PreviousInterval } now &&
+        _current.TryGetValue(figure.Key, out var before) &&
+        before.Value is CallLineWindow was &&
+        was.Window.Start == now.Window.Start;
 
     /// <summary>The latest change (sequence and event time) and every figure the filter wants, now.</summary>
     public (LiveChange Latest, IReadOnlyList<LiveFigure> Figures) Current(SubscriberFilter filter)

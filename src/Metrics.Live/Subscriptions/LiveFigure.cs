@@ -16,7 +16,10 @@ public enum LiveFeedKind
 /// "unresourced/shropshire/emergency"), with the feed and area it belongs to for filtering.
 /// The value is the domain's figure record, compared by value to find what changed.
 /// </summary>
-public sealed record LiveFigure(string Key, LiveFeedKind Feed, string AreaCode, object Value);
+/// <remarks>
+/// Correction: the figure is of a window that has ended, changed by an event within the lateness.
+/// </remarks>
+public sealed record LiveFigure(string Key, LiveFeedKind Feed, string AreaCode, object Value, bool Correction = false);
 
 /// <summary>Every figure of a snapshot, by key.</summary>
 public static class LiveFigures

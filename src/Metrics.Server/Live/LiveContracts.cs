@@ -46,6 +46,7 @@ internal static class LiveContracts
                 break;
             case CallLineWindow window:
                 message.CallWindow = ToContract(window);
+                message.CallWindow.Correction = figure.Correction;
                 break;
             case UnresourcedFigures unresourced:
                 message.Unresourced = new V1.UnresourcedFigure
