@@ -21,9 +21,9 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         var areaCode = Validate.Key(request.AreaCode, "area_code");
         var breakdown = Breakdowns.Join(Breakdowns.Split(Validate.Breakdown(request.Breakdown, "breakdown")));
         var range = Validate.Range(request.Range, "range");
-        if (request.Granularity == V1.Granularity.Hour)
+        if (request.Granularity is V1.Granularity.Hour or V1.Granularity.Week)
         {
-            return await GetHourlySeriesAsync(measureId, areaCode, breakdown, range, cancellationToken);
+            return await GetCapturedSeriesAsync(measureId, areaCode, breakdown, range, request.Granularity == V1.Granularity.Week, cancellationToken);
         }
 
         var granularity = request.Granularity.ToDomain("granularity");
@@ -62,10 +62,10 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
 
     /// <summary>
     /// The hourly captures of a live figure over the months asked for (Europe/London months),
-    /// or the last 31 days when no range is given.
+    /// or the last 31 days when no range is given; by week, the capture at each week's end.
     /// </summary>
-    private async Task<V1.GetSeriesResponse> GetHourlySeriesAsync(
-        string measureId, string areaCode, string breakdown, (YearMonth First, YearMonth Last)? range, CancellationToken cancellationToken)
+    private async Task<V1.GetSeriesResponse> GetCapturedSeriesAsync(
+        string measureId, string areaCode, string breakdown, (YearMonth First, YearMonth Last)? range, bool weekEnds, CancellationToken cancellationToken)
     {
         var measure = await lookup.MeasureAsync(measureId, cancellationToken);
         var area = await lookup.AreaAsync(areaCode, cancellationToken);
@@ -77,16 +77,24 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
             Measure = measure.ToContract(),
             Area = area.ToContract(),
             Breakdown = breakdown,
-            Granularity = V1.Granularity.Hour,
+            Granularity = weekEnds ? V1.Granularity.Week : V1.Granularity.Hour,
         };
         foreach (var capture in await captures.GetAsync(measure.Id, area.Code, breakdown, from, to, cancellationToken))
         {
             var local = TimeZoneInfo.ConvertTime(capture.CapturedAt, London);
+            var weekEnd = local.DayOfWeek == DayOfWeek.Monday && local.TimeOfDay == TimeSpan.Zero;
+            if (weekEnds && !weekEnd)
+            {
+                continue;
+            }
+
             response.Points.Add(new V1.SeriesPoint
             {
                 FirstMonth = new YearMonth(local.Year, local.Month).ToContract(),
                 Months = 0,
-                Label = local.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+                Label = weekEnds
+                    ? "W/E " + local.AddDays(-1).ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture)
+                    : local.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
                 Value = capture.Value,
                 MonthsWithData = 1,
                 Complete = true,
