@@ -49,7 +49,7 @@ public static class ServerRegistration
         services.AddSingleton(sp =>
         {
             var live = sp.GetRequiredService<IOptions<LiveServiceOptions>>().Value;
-            var options = new LiveOptions { AllowedLateness = live.AllowedLateness, ShortAbandon = live.ShortAbandon };
+            var options = live.ToLiveOptions();
             var alerts = sp.GetRequiredService<IOptions<AlertOptions>>().Value.ToRules();
             return new LivePipeline(options, sp.GetRequiredService<IScheduler>(), live.PublishEvery, alerts);
         });

@@ -23,6 +23,36 @@ public sealed class LiveServiceOptions
     /// <summary>Callers who hang up quicker than this count as neither offered nor abandoned.</summary>
     public TimeSpan ShortAbandon { get; set; } = TimeSpan.Zero;
 
+    /// <summary>999: answer within this (standard: <see cref="Standard999Percent"/> of calls).</summary>
+    public TimeSpan Answer999Within { get; set; } = TimeSpan.FromSeconds(10);
+
+    public double Standard999Percent { get; set; } = 90;
+
+    /// <summary>101: answer within this (standard: <see cref="Standard101Percent"/> of calls).</summary>
+    public TimeSpan Answer101Within { get; set; } = TimeSpan.FromSeconds(30);
+
+    public double Standard101Percent { get; set; } = 80;
+
+    /// <summary>The clock-aligned interval a wall shows beside the rolling hour.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Emergency incidents should be attended within this.</summary>
+    public TimeSpan EmergencyAttendance { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>The live options the pipeline takes.</summary>
+    public Metrics.Live.Windows.LiveOptions ToLiveOptions() => new()
+    {
+        AllowedLateness = AllowedLateness,
+        ShortAbandon = ShortAbandon,
+        Interval = Interval,
+        EmergencyAttendance = EmergencyAttendance,
+        Standards = new Dictionary<Metrics.Domain.Operations.CallLine, Metrics.Live.Windows.CallStandard>
+        {
+            [Metrics.Domain.Operations.CallLine.Emergency999] = new(Answer999Within, Standard999Percent),
+            [Metrics.Domain.Operations.CallLine.NonEmergency101] = new(Answer101Within, Standard101Percent),
+        },
+    };
+
     /// <summary>The force the live feed's history is kept for; empty: the force of the areas the incidents fall in.</summary>
     public string ForceCode { get; set; } = "";
 }
