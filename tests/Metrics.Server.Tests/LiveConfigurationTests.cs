@@ -18,6 +18,7 @@ public sealed class LiveConfigurationTests
                 ["Live:Answer101Within"] = "00:00:20",
                 ["Live:Interval"] = "00:30:00",
                 ["Live:AllowedLateness"] = "00:05:00",
+                ["Alerts:OutstandingIntelligenceLimit"] = "250",
             },
         };
 
@@ -29,5 +30,6 @@ public sealed class LiveConfigurationTests
         var interval = snapshot.CallsOn(CallLine.Emergency999).Window(WindowKind.CurrentInterval);
         Assert.Equal(TimeSpan.FromMinutes(30), interval.End - interval.Start);
         Assert.Equal(snapshot.AsOf - TimeSpan.FromMinutes(5), snapshot.Watermark);
+        Assert.Equal(250, snapshot.Intelligence.Limit);
     }
 }

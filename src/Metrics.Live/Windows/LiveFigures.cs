@@ -54,8 +54,15 @@ public sealed record CallLineFigures(CallLine Line, int WaitingNow, IReadOnlyLis
     public CallWindow Window(WindowKind kind) => Windows.Single(w => w.Kind == kind);
 }
 
-/// <summary>Open incidents of an area and grade with no unit assigned; the force when the area code is empty.</summary>
-public sealed record UnresourcedFigures(string AreaCode, IncidentGrade Grade, int Count, TimeSpan? OldestAge);
+/// <summary>
+/// Open incidents of an area and grade with no unit assigned; the force when the area code is
+/// empty. Tolerance: what the area may hold across its grades before it alerts (the force's is
+/// the sum of its areas'), so a display can show each figure against it.
+/// </summary>
+public sealed record UnresourcedFigures(string AreaCode, IncidentGrade Grade, int Count, TimeSpan? OldestAge)
+{
+    public int? Tolerance { get; init; }
+}
 
 /// <summary>Emergency incidents attended over a window, by when they were attended.</summary>
 public readonly record struct AttendanceCounts(int Attended, int AttendedWithinTarget, double TotalSeconds)
@@ -71,8 +78,11 @@ public readonly record struct AttendanceCounts(int Attended, int AttendedWithinT
 /// <summary>Emergency attendance of an area; the force when the area code is empty.</summary>
 public sealed record AttendanceFigures(string AreaCode, AttendanceCounts Rolling24Hours, AttendanceCounts Today);
 
-/// <summary>The intelligence backlog.</summary>
-public sealed record IntelligenceFigures(int Outstanding, int SubmittedLastHour, int ProcessedLastHour, int SubmittedToday, int ProcessedToday);
+/// <summary>The intelligence backlog, and the limit above which it alerts.</summary>
+public sealed record IntelligenceFigures(int Outstanding, int SubmittedLastHour, int ProcessedLastHour, int SubmittedToday, int ProcessedToday)
+{
+    public int? Limit { get; init; }
+}
 
 /// <summary>
 /// Every live figure at one moment. AsOf is the later of the latest event time and the clock;

@@ -21,11 +21,13 @@ public sealed class LivePipeline : IDisposable
     private readonly IDisposable _applying;
 
     private readonly AlertEvaluator _alerts;
+    private readonly AlertRules _rules;
 
     public LivePipeline(LiveOptions options, IScheduler scheduler, TimeSpan publishEvery, AlertRules? alertRules = null)
     {
         _state = new LiveState(options);
-        _alerts = new AlertEvaluator(alertRules ?? new AlertRules());
+        _rules = alertRules ?? new AlertRules();
+        _alerts = new AlertEvaluator(_rules);
         _scheduler = scheduler;
         _applying = _events.Subscribe(e =>
         {
@@ -84,7 +86,7 @@ public sealed class LivePipeline : IDisposable
     {
         lock (_gate)
         {
-            return _state.Snapshot(_scheduler.Now) with { Alerts = _alerts.Current };
+            return WithThresholds(_state.Snapshot(_scheduler.Now)) with { Alerts = _alerts.Current };
         }
     }
 
@@ -93,9 +95,21 @@ public sealed class LivePipeline : IDisposable
     {
         lock (_gate)
         {
-            var snapshot = _state.Snapshot(_scheduler.Now);
+            var snapshot = WithThresholds(_state.Snapshot(_scheduler.Now));
             return snapshot with { Alerts = _alerts.Evaluate(snapshot) };
         }
+    }
+
+    /// <summary>Each figure with the threshold its alert rule holds it to, for displays.</summary>
+    private LiveSnapshot WithThresholds(LiveSnapshot snapshot)
+    {
+        var areas = snapshot.Unresourced.Select(u => u.AreaCode).Where(a => a.Length > 0).Distinct().ToList();
+        var forceTolerance = areas.Sum(_rules.ToleranceFor);
+        return snapshot with
+        {
+            Unresourced = [.. snapshot.Unresourced.Select(u => u with { Tolerance = u.AreaCode.Length == 0 ? forceTolerance : _rules.ToleranceFor(u.AreaCode) })],
+            Intelligence = snapshot.Intelligence with { Limit = _rules.OutstandingIntelligenceLimit },
+        };
     }
 
     /// <summary>A month's totals, late events included, for history.</summary>

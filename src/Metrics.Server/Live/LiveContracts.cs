@@ -55,6 +55,7 @@ internal static class LiveContracts
                     Grade = (V1.IncidentGrade)(int)unresourced.Grade,
                     Count = unresourced.Count,
                     OldestAge = unresourced.OldestAge is { } age ? Duration.FromTimeSpan(age) : null,
+                    Tolerance = unresourced.Tolerance ?? 0,
                 };
                 break;
             case AttendanceFigures attendance:
@@ -73,6 +74,7 @@ internal static class LiveContracts
                     ProcessedLastHour = intelligence.ProcessedLastHour,
                     SubmittedToday = intelligence.SubmittedToday,
                     ProcessedToday = intelligence.ProcessedToday,
+                    Limit = intelligence.Limit ?? 0,
                 };
                 break;
             case Alert alert:
