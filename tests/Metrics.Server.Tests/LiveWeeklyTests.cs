@@ -40,7 +40,8 @@ public sealed class LiveWeeklyTests : IDisposable
         };
         var measures = _server.Measures();
         var weekly = await measures.GetSeriesAsync(request);
-        for (var tries = 0; weekly.Points.Count == 0 && tries < 2000; tries++)
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (weekly.Points.Count == 0 && !guard.IsCancellationRequested)
         {
             await Task.Yield();
             weekly = await measures.GetSeriesAsync(request);
