@@ -2,6 +2,7 @@ using System.Reactive.Concurrency;
 using Grpc.Net.Client;
 using Metrics.Contracts.V1;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,7 +66,11 @@ public sealed class MetricsServerFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IScheduler>(Scheduler);
-            services.AddSingleton(new Live.DemoFeedChannel(CreateChannel));
+            // The demo feed reaches this host's own TestServer; not through the factory's Server
+            // property, which would build a second host while this one is starting.
+            services.AddSingleton(sp => new Live.DemoFeedChannel(() => GrpcChannel.ForAddress(
+                "http://localhost",
+                new GrpcChannelOptions { HttpHandler = ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler() })));
         });
     }
 }
