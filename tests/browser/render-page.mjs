@@ -1,20 +1,27 @@
 // Opens a page in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core),
-// keeps a screenshot, and prints what a test needs to judge it as one JSON line:
-// errors the page raised, and the charts and points it drew.
-// Usage: node render-page.mjs <url> <screenshot.png>
+// optionally waits until a condition holds in the page, keeps a screenshot, and prints what a
+// test needs to judge it as one JSON line: errors the page raised, requests it made elsewhere,
+// the charts it drew, every [data-figure] text, and the stale warning.
+// Usage: node render-page.mjs <url> <screenshot.png> [<until: a JS expression>] [<timeout ms>]
 import { chromium } from 'playwright-core';
 
-const [url, screenshot] = process.argv.slice(2);
+const [url, screenshot, until, timeout] = process.argv.slice(2);
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
 try {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const origin = new URL(url).origin;
   const errors = [];
   const requests = [];
   page.on('pageerror', e => errors.push(`pageerror: ${e.message}`));
   page.on('console', m => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('request', r => { if (r.url() !== url) requests.push(r.url()); });
+  // Anything but the page itself (for a file) or its own origin (for a server) is external.
+  page.on('request', r => { const u = r.url(); if (u !== url && (url.startsWith('file:') || !u.startsWith(origin))) requests.push(u); });
   await page.goto(url, { waitUntil: 'load' });
+  let waited = true;
+  if (until) {
+    waited = await page.waitForFunction(until, null, { timeout: Number(timeout ?? 30000), polling: 100 }).then(() => true, () => false);
+  }
   const result = await page.evaluate(() => ({
     title: document.title,
     charts: [...document.querySelectorAll('svg.chart')].map(svg => {
@@ -30,9 +37,14 @@ try {
       };
     }),
     summaryRows: document.querySelectorAll('table.summary tbody tr:not(.section)').length,
+    figures: Object.fromEntries([...document.querySelectorAll('[data-figure]')].map(e => [e.dataset.figure, e.textContent.trim()])),
+    rags: Object.fromEntries([...document.querySelectorAll('[data-area]')].map(e => [e.dataset.area, e.querySelector('[data-rag]')?.textContent.trim() ?? ''])),
+    alerts: [...document.querySelectorAll('[data-alert]')].map(e => e.textContent.trim()),
+    stale: document.getElementById('stale') && !document.getElementById('stale').hidden ? document.getElementById('stale').textContent.trim() : '',
+    status: document.getElementById('status')?.textContent.trim() ?? '',
   }));
   await page.screenshot({ path: screenshot, fullPage: true });
-  console.log(JSON.stringify({ ...result, errors, externalRequests: requests }));
+  console.log(JSON.stringify({ ...result, waited, errors, externalRequests: requests }));
 } finally {
   await browser.close();
 }

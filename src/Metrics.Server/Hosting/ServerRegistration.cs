@@ -75,6 +75,18 @@ public static class ServerRegistration
     public static WebApplication MapMetricsServer(this WebApplication app)
     {
         // The web port serves the browser pages and, through gRPC-Web, every service over HTTP/1.1.
+        // The wall display lives at /wall/; keep the choice of areas and feeds when the slash is
+        // missing (routing would match both, so this is a path check, not a route).
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.Value == "/wall")
+            {
+                context.Response.Redirect($"/wall/{context.Request.QueryString}");
+                return;
+            }
+
+            await next();
+        });
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });

@@ -1,0 +1,106 @@
+// Draws the wall from the figures: calls per line, unresourced per area, the backlog, alerts.
+import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
+import { CallLine, IncidentGrade } from "./gen/metrics/v1/events_pb";
+import type { CallWindowFigure } from "./gen/metrics/v1/live_pb";
+import { againstStandard, againstTolerance, type Figures, type Rag, ragWords } from "./figures";
+
+const element = (id: string): HTMLElement => document.getElementById(id)!;
+const escape = (text: string): string =>
+  text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+const seconds = (d: Duration | undefined): number => (d ? Number(d.seconds) + d.nanos / 1e9 : 0);
+const time = (t: Timestamp | undefined): string =>
+  t ? new Date(Number(t.seconds) * 1000).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/London" }) : "";
+const percent = (value: number | undefined): string => (value === undefined ? "–" : `${value.toFixed(1)}%`);
+
+export function age(totalSeconds: number): string {
+  const minutes = Math.floor(totalSeconds / 60);
+  return minutes >= 60 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes}m`;
+}
+
+function badge(rag: Rag, words?: string): string {
+  return `<span class="rag ${rag}" data-rag="${rag}">${escape(words ?? ragWords[rag])}</span>`;
+}
+
+function callLine(figures: Figures, line: "999" | "101"): string {
+  const waiting = figures.get(`calls/${line}/waiting`)?.figure;
+  const hour = figures.get(`calls/${line}/rolling_hour`)?.figure;
+  const interval = figures.get(`calls/${line}/current_interval`)?.figure;
+  const today = figures.get(`calls/${line}/today`)?.figure;
+  const w = (f: typeof hour): CallWindowFigure | undefined => (f?.case === "callWindow" ? f.value : undefined);
+  const [h, i, t] = [w(hour), w(interval), w(today)];
+  const answeredInTime = h?.answeredWithinThresholdPercent;
+  const rag = answeredInTime === undefined || !h ? undefined : againstStandard(answeredInTime, h.standardPercent);
+  return `
+    <article class="card" data-line="${line}">
+      <h2>${line}</h2>
+      <div class="big" data-figure="calls/${line}/waiting">${waiting?.case === "callsWaiting" ? waiting.value.count : 0}</div>
+      <div class="label">waiting now</div>
+      <div class="row">
+        <span class="big-ish" data-figure="calls/${line}/rolling_hour/in_time">${percent(answeredInTime)}</span>
+        <span class="label">answered in time, last hour (standard ${h?.standardPercent ?? "–"}%)</span>
+        ${rag ? badge(rag, rag === "green" ? "✓ Meets standard" : rag === "amber" ? "▲ Just below standard" : "✗ Below standard") : ""}
+      </div>
+      <dl>
+        <dt>Abandoned, last hour</dt><dd data-figure="calls/${line}/rolling_hour/abandon_rate">${percent(h?.abandonRate)}</dd>
+        <dt>Average / longest wait</dt><dd>${seconds(h?.averageWait).toFixed(0)} s / ${seconds(h?.longestWait).toFixed(0)} s</dd>
+        <dt>This interval (${time(i?.start)}–${time(i?.end)})</dt>
+        <dd data-figure="calls/${line}/current_interval">${i?.offered ?? 0} offered · ${i?.answered ?? 0} answered · ${i?.abandoned ?? 0} abandoned</dd>
+        <dt>Today</dt>
+        <dd data-figure="calls/${line}/today">${t?.offered ?? 0} offered · ${percent(t?.answeredWithinThresholdPercent)} in time · ${percent(t?.abandonRate)} abandoned</dd>
+      </dl>
+    </article>`;
+}
+
+function areaTile(figures: Figures, areaKey: string, name: string): string {
+  const grades = figures.all(`unresourced/${areaKey}/`).flatMap((f) => (f.figure.case === "unresourced" ? [f.figure.value] : []));
+  const count = grades.reduce((sum, g) => sum + g.count, 0);
+  const tolerance = grades[0]?.tolerance ?? 0;
+  const oldest = Math.max(0, ...grades.map((g) => seconds(g.oldestAge)));
+  const rag = againstTolerance(count, tolerance);
+  const attendance = figures.get(`attendance/${areaKey}`)?.figure;
+  const today = attendance?.case === "attendance" ? attendance.value.today : undefined;
+  const byGrade = [IncidentGrade.EMERGENCY, IncidentGrade.PRIORITY, IncidentGrade.SCHEDULED]
+    .map((grade) => `${IncidentGrade[grade].toLowerCase()} ${grades.find((g) => g.grade === grade)?.count ?? 0}`)
+    .join(" · ");
+  return `
+    <article class="tile ${rag}" data-area="${escape(areaKey)}">
+      <h3>${escape(name)}</h3>
+      <div class="big" data-figure="unresourced/${escape(areaKey)}">${count}</div>
+      <div class="label">unresourced (tolerance ${tolerance})</div>
+      ${badge(rag)}
+      <div class="detail">${byGrade}</div>
+      <div class="detail">oldest ${count > 0 ? age(oldest) : "–"}</div>
+      <div class="detail">emergency attended in 20 min today: ${percent(today?.percentWithinTarget)}</div>
+    </article>`;
+}
+
+export function render(figures: Figures, areaNames: Map<string, string>): void {
+  element("calls").innerHTML = figures.all("calls/").length === 0 ? "" : callLine(figures, "999") + callLine(figures, "101");
+
+  const areas = [...new Set(figures.all("unresourced/").map((f) => f.key.split("/")[1]!))].sort((a, b) =>
+    a === "force" ? -1 : b === "force" ? 1 : a.localeCompare(b),
+  );
+  element("incidents").innerHTML = areas.map((a) => areaTile(figures, a, a === "force" ? "Force" : areaNames.get(a) ?? a)).join("");
+
+  const intelligence = figures.get("intelligence")?.figure;
+  if (intelligence?.case === "intelligence") {
+    const v = intelligence.value;
+    const rag = againstTolerance(v.outstanding, v.limit);
+    element("intelligence").innerHTML = `
+      <article class="tile ${rag}">
+        <h3>Intelligence</h3>
+        <div class="big" data-figure="intelligence/outstanding">${v.outstanding}</div>
+        <div class="label">outstanding (limit ${v.limit})</div>
+        ${badge(rag)}
+        <div class="detail">last hour: ${v.submittedLastHour} in · ${v.processedLastHour} processed</div>
+        <div class="detail">today: ${v.submittedToday} in · ${v.processedToday} processed</div>
+      </article>`;
+  }
+
+  const alerts = figures.all("alert/").flatMap((f) => (f.figure.case === "alert" && f.figure.value.active ? [f.figure.value] : []));
+  element("alerts").innerHTML = alerts
+    .map((a) => `<div class="alert" role="alert" data-alert="${escape(a.subject)}">⚠ ${escape(a.message)} <span class="since">since ${time(a.raisedAt)}</span></div>`)
+    .join("");
+}
+
+export const lineName = (line: CallLine): string => (line === CallLine.CALL_LINE_999 ? "999" : "101");

@@ -1,0 +1,64 @@
+// The control-room wall display: subscribes to the live feed through gRPC-Web and redraws.
+// URL parameters: areas=shropshire,telford-and-wrekin  feeds=calls,incidents,intelligence,alerts  stale=15 (seconds)
+import { LiveFeed } from "./gen/metrics/v1/live_pb";
+import { Figures } from "./figures";
+import { measures, subscribeForever, type ConnectionState } from "./connection";
+import { render } from "./render";
+
+const parameters = new URLSearchParams(window.location.search);
+const list = (name: string): string[] => (parameters.get(name) ?? "").split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+const feedNames: Record<string, LiveFeed> = {
+  calls: LiveFeed.CALLS,
+  incidents: LiveFeed.INCIDENTS,
+  intelligence: LiveFeed.INTELLIGENCE,
+  alerts: LiveFeed.ALERTS,
+};
+const feeds = list("feeds").flatMap((f) => (feedNames[f] === undefined ? [] : [feedNames[f]]));
+const areaCodes = list("areas");
+const staleAfterSeconds = Number(parameters.get("stale") ?? "15");
+
+const figures = new Figures();
+const areaNames = new Map<string, string>();
+const status = document.getElementById("status")!;
+const updated = document.getElementById("updated")!;
+const stale = document.getElementById("stale")!;
+let state: ConnectionState = { kind: "connecting" };
+
+function clock(date: Date | undefined): string {
+  return date ? date.toLocaleTimeString("en-GB", { timeZone: "Europe/London" }) : "–";
+}
+
+function showStatus(): void {
+  const age = figures.receivedAt ? (Date.now() - figures.receivedAt.getTime()) / 1000 : Infinity;
+  const isStale = age > staleAfterSeconds;
+  document.body.classList.toggle("is-stale", isStale);
+  stale.hidden = !isStale;
+  stale.textContent = figures.receivedAt
+    ? `⚠ STALE: no data since ${clock(figures.receivedAt)}. ${state.kind === "retrying" ? `Reconnecting in ${state.inSeconds} s.` : ""}`
+    : "⚠ Waiting for the first data…";
+  status.textContent = state.kind === "live" && !isStale ? "● LIVE" : state.kind === "retrying" ? "○ RECONNECTING" : isStale ? "○ STALE" : "○ CONNECTING";
+  status.className = state.kind === "live" && !isStale ? "live" : "down";
+  updated.textContent = `Updated ${clock(figures.receivedAt)} · figures as of ${clock(figures.asOf)} · #${figures.sequence}`;
+}
+
+document.getElementById("scope")!.textContent = areaCodes.length > 0 ? areaCodes.join(", ") : "all areas";
+measures
+  .listAreas({})
+  .then((response) => {
+    for (const area of response.areas) areaNames.set(area.code, area.name);
+    render(figures, areaNames);
+  })
+  .catch(() => undefined);
+
+setInterval(showStatus, 1000);
+void subscribeForever(feeds, areaCodes, {
+  onMessage(message) {
+    figures.apply(message);
+    if (message.body.case !== "heartbeat") render(figures, areaNames);
+    showStatus();
+  },
+  onState(next) {
+    state = next;
+    showStatus();
+  },
+});

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>
+/// The built server as a real process on free ports with its own SQLite file, for tests that
+/// need a real HTTP server (a browser, another language's client). Production settings: no
+/// demo feed. Killing it is what a crash or an operator does.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _databaseFile;
+
+    private ServerProcess(Process process, int grpcPort, int webPort, string databaseFile)
+    {
+        _process = process;
+        GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
+        WebAddress = new Uri($"http://127.0.0.1:{webPort}");
+        _databaseFile = databaseFile;
+    }
+
+    public Uri GrpcAddress { get; }
+
+    public Uri WebAddress { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<ServerProcess> StartAsync(params (string Key, string Value)[] settings)
+    {
+        var root = RepositoryFolders.Root;
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+        var server = Path.Combine(root, "src", "Metrics.Server", "bin", configuration, "net10.0", "Metrics.Server.dll");
+        var (grpcPort, webPort) = (FreePort(), FreePort());
+        var databaseFile = Path.Combine(Path.GetTempPath(), $"metrics-process-{Guid.NewGuid():N}.db");
+        var start = new ProcessStartInfo("dotnet", [server])
+        {
+            // The project folder is the content root: wwwroot (with the built wall display) and appsettings.json.
+            WorkingDirectory = Path.Combine(root, "src", "Metrics.Server"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{grpcPort}";
+        start.Environment["Kestrel__Endpoints__Web__Url"] = $"http://127.0.0.1:{webPort}";
+        start.Environment["Storage__ConnectionString"] = $"Data Source={databaseFile}";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var running = new ServerProcess(process, grpcPort, webPort, databaseFile);
+        await running.WaitUntilAnsweringAsync();
+        return running;
+    }
+
+    public GrpcChannel CreateChannel() => GrpcChannel.ForAddress(GrpcAddress);
+
+    /// <summary>SIGKILL: no shutdown, nothing flushed.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        foreach (var file in new[] { _databaseFile, _databaseFile + "-wal", _databaseFile + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    private async Task WaitUntilAnsweringAsync()
+    {
+        using var http = new HttpClient();
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"the server exited with {_process.ExitCode} before it answered");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(WebAddress, guard.Token);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), guard.Token);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

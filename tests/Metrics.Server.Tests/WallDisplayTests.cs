@@ -1,0 +1,72 @@
+using Google.Protobuf.WellKnownTypes;
+using Metrics.Contracts.V1;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>The browser wall display in headless Chromium against the real server.</summary>
+public sealed class WallDisplayTests
+{
+    private static string Figure(string key) => $"document.querySelector('[data-figure=\"{key}\"]')?.textContent";
+
+    [Fact]
+    public async Task TheWallShowsTheFiguresTheServerComputedAsEventsArrive()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var ingest = new IngestService.IngestServiceClient(server.CreateChannel());
+        var now = DateTimeOffset.UtcNow.AddSeconds(-30);
+        await Publish(ingest, now, "a", ("shropshire", IncidentGrade.Priority), ("shropshire", IncidentGrade.Emergency), ("herefordshire", IncidentGrade.Priority));
+
+        // The page must show 2 for Shropshire, then 3 once the next incident arrives while it is open.
+        var until = $"(window.__seen ??= new Set()).add({Figure("unresourced/shropshire")}) && window.__seen.has('2') && window.__seen.has('3')";
+        var screenshot = Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-live.png");
+        var page = HeadlessChromium.RenderAsync(new Uri(server.WebAddress, "/wall/?areas=shropshire,herefordshire&stale=20").AbsoluteUri, screenshot, until, TimeSpan.FromSeconds(45));
+        await Task.Delay(TimeSpan.FromSeconds(6)); // let the page load and subscribe: this test runs on the real clock
+        await Publish(ingest, now.AddSeconds(20), "b", ("shropshire", IncidentGrade.Scheduled));
+        var shown = await page;
+
+        var snapshot = await new LiveService.LiveServiceClient(server.CreateChannel()).GetSnapshotAsync(new GetSnapshotRequest { AreaCodes = { "shropshire" } });
+        var computed = snapshot.Figures.Where(f => f.Key.StartsWith("unresourced/shropshire/", StringComparison.Ordinal)).Sum(f => f.Unresourced.Count);
+        Assert.True(shown.Waited, $"the wall showed {string.Join(", ", shown.Figures.Select(f => $"{f.Key}={f.Value}"))}");
+        Assert.Empty(shown.Errors);
+        Assert.Empty(shown.ExternalRequests);
+        Assert.Equal(computed.ToString(System.Globalization.CultureInfo.InvariantCulture), shown.Figures["unresourced/shropshire"]);
+        Assert.Equal("1", shown.Figures["unresourced/herefordshire"]);
+        Assert.Equal("✓ OK", shown.Rags["shropshire"]);
+        Assert.Equal("● LIVE", shown.Status);
+        Assert.Equal("", shown.Stale);
+        Assert.True(File.Exists(screenshot));
+    }
+
+    [Fact]
+    public async Task WhenTheServerStopsTheWallSaysItIsStale()
+    {
+        await using var server = await ServerProcess.StartAsync(("Live:Heartbeat", "00:00:01"));
+        var screenshot = Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-stale.png");
+        var page = HeadlessChromium.RenderAsync(
+            new Uri(server.WebAddress, "/wall/?stale=3").AbsoluteUri,
+            screenshot,
+            "document.getElementById('stale') && !document.getElementById('stale').hidden && document.getElementById('stale').textContent.includes('STALE: no data since')",
+            TimeSpan.FromSeconds(45));
+
+        await Task.Delay(TimeSpan.FromSeconds(6)); // the page is live on heartbeats
+        server.Kill();
+        var shown = await page;
+
+        Assert.True(shown.Waited, $"stale: '{shown.Stale}', status: '{shown.Status}'");
+        Assert.StartsWith("⚠ STALE: no data since", shown.Stale, StringComparison.Ordinal);
+        Assert.NotEqual("● LIVE", shown.Status);
+    }
+
+    private static async Task Publish(IngestService.IngestServiceClient ingest, DateTimeOffset at, string prefix, params (string Area, IncidentGrade Grade)[] incidents)
+    {
+        var batch = new PublishBatchRequest();
+        batch.Events.Add(incidents.Select((incident, i) => new OperationalEvent
+        {
+            EventId = $"{prefix}{i}",
+            OccurredAt = Timestamp.FromDateTimeOffset(at.AddSeconds(i)),
+            IncidentOpened = new IncidentOpened { IncidentId = $"{prefix}-incident-{i}", AreaCode = incident.Area, Grade = incident.Grade },
+        }));
+        var ack = await ingest.PublishBatchAsync(batch);
+        Assert.Equal(incidents.Length, ack.Acknowledgement.Accepted);
+    }
+}
