@@ -11,6 +11,9 @@ public sealed class DemoScenarioTests
         [("herefordshire", 189), ("north-worcestershire", 282), ("shropshire", 313), ("south-worcestershire", 302), ("telford-and-wrekin", 173)];
 
     private static readonly DateTimeOffset March2019 = new(2019, 3, 1, 0, 0, 0, TimeSpan.Zero);
+    private const int PinnedCount = 424;
+    private const string PinnedFirstId = "demo-42-430961-offered-13";
+    private const string PinnedFirstAt = "2019-03-01T17:00:18.8300695+00:00";
 
     [Fact]
     public void TheSameSeedAndHourGiveTheSameEvents()
@@ -24,6 +27,17 @@ public sealed class DemoScenarioTests
         Assert.Equal(first, again);
         Assert.NotEqual(first.Select(e => e.EventId), other.Select(e => e.EventId));
         Assert.Equal(first.Count, first.Select(e => e.EventId).Distinct().Count());
+    }
+
+    [Fact]
+    public void TheEventsDoNotDependOnTheProcess()
+    {
+        // Pinned: a restarted publisher (a new process) must send the very same events.
+        var events = new DemoScenario(42, Areas).ArrivalsInHour(March2019.AddHours(17));
+
+        Assert.Equal(PinnedCount, events.Count);
+        var first = Assert.IsType<CallOffered>(events[0]);
+        Assert.Equal((PinnedFirstId, PinnedFirstAt), (first.EventId, first.OccurredAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Fact]

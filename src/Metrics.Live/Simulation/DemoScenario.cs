@@ -21,7 +21,7 @@ public sealed class DemoScenario(int seed, IReadOnlyList<(string AreaCode, doubl
     {
         var start = new DateTimeOffset(hour.UtcDateTime.Date.AddHours(hour.UtcDateTime.Hour), TimeSpan.Zero);
         var key = start.ToUnixTimeSeconds() / 3600;
-        var random = new Random(HashCode.Combine(seed, key));
+        var random = new Random(Mix(seed, key));
         var local = TimeZoneInfo.ConvertTime(start, London);
         var demand = _c.ByHourOfDay[local.Hour] * _c.ByDayOfWeek[(int)local.DayOfWeek];
         var events = new List<OperationalEvent>();
@@ -76,6 +76,21 @@ public sealed class DemoScenario(int seed, IReadOnlyList<(string AreaCode, doubl
         }
 
         return [.. events.OrderBy(e => e.OccurredAt).ThenBy(e => e.EventId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// A seed for the hour that is the same in every process (HashCode is randomised per
+    /// process, so it would not do): SplitMix64's finaliser over the seed and the hour.
+    /// </summary>
+    private static int Mix(int seed, long hour)
+    {
+        unchecked
+        {
+            var z = ((ulong)seed << 32) ^ (ulong)hour;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return (int)(z ^ (z >> 31));
+        }
     }
 
     private string Area(Random random)
