@@ -23,6 +23,8 @@ public static class MetricsCli
                 .WithExample("summary", "west-mercia", "2019-03");
             config.AddCommand<ReportCommand>("report").WithDescription("Write the month's report as a self-contained HTML file")
                 .WithExample("report", "west-mercia", "2019-03", "--out", "march.html");
+            config.AddCommand<WatchCommand>("watch").WithDescription("A live wallboard of the control room's figures")
+                .WithExample("watch", "--areas", "shropshire,telford-and-wrekin");
             config.AddBranch("import", import =>
             {
                 import.SetDescription("Import data files into the historical store");
