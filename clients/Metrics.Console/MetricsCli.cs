@@ -21,6 +21,10 @@ public static class MetricsCli
                 .WithExample("series", "total_recorded_crime", "west-mercia", "--by", "quarter");
             config.AddCommand<SummaryCommand>("summary").WithDescription("The report's first page for a force and month")
                 .WithExample("summary", "west-mercia", "2019-03");
+            config.AddCommand<ComparisonCommand>("comparison").WithDescription("The policing-area comparison for a force and month")
+                .WithExample("comparison", "west-mercia", "2019-03");
+            config.AddCommand<YearEndCommand>("year-end").WithDescription("Each measure's financial year against the year before")
+                .WithExample("year-end", "west-mercia", "2018/19");
             config.AddCommand<ReportCommand>("report").WithDescription("Write the month's report as a self-contained HTML file")
                 .WithExample("report", "west-mercia", "2019-03", "--out", "march.html");
             config.AddCommand<WatchCommand>("watch").WithDescription("A live wallboard of the control room's figures")

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Metrics.Console;
-using Metrics.Console.Commands;
 
 namespace Metrics.Server.Tests;
 
@@ -52,22 +50,6 @@ public sealed class ConsoleReportCommandTests(MetLoadedServer met) : IClassFixtu
         Assert.Equal("error: NotFound: force 'atlantis' does not exist", badForce.Error.Trim());
     }
 
-    private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
-    {
-        ServerSettings.ChannelFactory = _ => met.Server.CreateChannel();
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var (originalOut, originalError) = (System.Console.Out, System.Console.Error);
-        System.Console.SetOut(output);
-        System.Console.SetError(error);
-        try
-        {
-            var exit = await MetricsCli.RunAsync(args);
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            System.Console.SetOut(originalOut);
-            System.Console.SetError(originalError);
-        }
-    }
+    private Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) =>
+        CliRunner.RunAsync(_ => met.Server.CreateChannel(), args);
 }

@@ -50,7 +50,7 @@ public sealed class ConsoleWatchCommandTests : IDisposable
             System.Console.SetOut(original);
         }
 
-        // The in-memory server logs to the same console: keep the command's JSON lines.
+        // Keep the command's JSON lines (anything else on the console is not the command's).
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{')).ToList();
         Assert.Equal(2, lines.Count);
         using var snapshot = JsonDocument.Parse(lines[0]);

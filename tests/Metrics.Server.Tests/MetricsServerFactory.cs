@@ -57,6 +57,9 @@ public sealed class MetricsServerFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Storage:ConnectionString", $"Data Source={DatabaseFile}");
+
+        // Quiet: console commands under test print to the same console.
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -1,0 +1,83 @@
+using System.ComponentModel;
+using System.Globalization;
+using Metrics.Contracts.V1;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Metrics.Console.Commands;
+
+/// <summary>metrics comparison: the report's policing-area comparison for a month.</summary>
+public sealed class ComparisonCommand : AsyncCommand<MonthSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, MonthSettings settings, CancellationToken cancellationToken)
+    {
+        var response = await settings.Measures().GetAreaComparisonAsync(
+            new GetAreaComparisonRequest { ForceCode = settings.Force, Month = settings.ParsedMonth },
+            deadline: settings.Deadline(30),
+            cancellationToken: cancellationToken);
+        return Output.Print(response, settings.Json, () =>
+        {
+            AnsiConsole.MarkupLine($"[bold]Policing area comparison[/] · {response.Month.Year}-{response.Month.Month:D2} · volume, 12-month average, % of total, per 1,000");
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("Crime type");
+            foreach (var area in response.Areas)
+            {
+                table.AddColumn(new TableColumn(Markup.Escape(area.Name)).RightAligned());
+            }
+
+            foreach (var row in response.Rows.Append(response.Total))
+            {
+                table.AddRow(
+                    [Markup.Escape(row.Measure.Name), .. row.Cells.Select(c => Markup.Escape(
+                        $"{Output.Figure(c.HasVolume ? c.Volume : null)} · {Output.Figure(c.HasTwelveMonthAverage ? c.TwelveMonthAverage : null)} · " +
+                        $"{Output.Figure(c.HasPercentOfTotal ? c.PercentOfTotal : null, "N0")}% · {Output.Figure(c.HasRatePerThousand ? c.RatePerThousand : null, "N2")}"))]);
+            }
+
+            AnsiConsole.Write(table);
+        });
+    }
+}
+
+/// <summary>metrics year-end: each measure's financial year against the year before.</summary>
+public sealed class YearEndCommand : AsyncCommand<YearEndCommand.Settings>
+{
+    public sealed class Settings : ServerSettings
+    {
+        [CommandArgument(0, "<AREA>")]
+        [Description("Area code, e.g. west-mercia")]
+        public string Area { get; init; } = "";
+
+        [CommandArgument(1, "<YEAR>")]
+        [Description("The financial year, as 2018/19 or by the year it starts in (2018)")]
+        public string Year { get; init; } = "";
+
+        public int StartYear => int.Parse(Year.Split('/')[0], CultureInfo.InvariantCulture);
+
+        public override ValidationResult Validate() =>
+            Year.Split('/')[0] is { Length: 4 } start && int.TryParse(start, CultureInfo.InvariantCulture, out _)
+                ? ValidationResult.Success()
+                : ValidationResult.Error($"'{Year}' is not a financial year: write it 2018/19 or 2018");
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var response = await settings.Measures().GetYearEndComparisonAsync(
+            new GetYearEndComparisonRequest { AreaCode = settings.Area, FinancialYear = settings.StartYear },
+            deadline: settings.Deadline(30),
+            cancellationToken: cancellationToken);
+        return Output.Print(response, settings.Json, () =>
+        {
+            var table = Output.Table("Measure", response.PreviousLabel, response.CurrentLabel, "% change");
+            foreach (var row in response.Rows)
+            {
+                table.AddRow(
+                    Markup.Escape(row.Measure.Name),
+                    Output.Figure(row.HasPreviousTotal ? row.PreviousTotal : null) + (row.PreviousComplete ? "" : " (part)"),
+                    Output.Figure(row.HasCurrentTotal ? row.CurrentTotal : null) + (row.CurrentComplete ? "" : " (part)"),
+                    row.HasPercentChange ? $"{row.PercentChange:0.0}%" : "–");
+            }
+
+            AnsiConsole.MarkupLine($"[bold]Year end[/] · {Markup.Escape(response.Area.Name)}");
+            AnsiConsole.Write(table);
+        });
+    }
+}

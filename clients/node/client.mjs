@@ -1,0 +1,68 @@
+// A client in another language, sharing nothing with the .NET code but the .proto files:
+// Node with @grpc/grpc-js, protos loaded at run time. It reads history, then subscribes to the
+// live feed, publishes an event and waits for the figure it changes.
+// Usage: node clients/node/client.mjs <host:port>   (the server's gRPC port, HTTP/2 cleartext)
+import grpc from '@grpc/grpc-js';
+import protoLoader from '@grpc/proto-loader';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const address = process.argv[2] ?? 'localhost:5080';
+const protos = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'protos');
+const definition = protoLoader.loadSync(
+  ['metrics/v1/measures.proto', 'metrics/v1/live.proto', 'metrics/v1/events.proto'],
+  { includeDirs: [protos], keepCase: false, longs: String, enums: String, defaults: true, oneofs: true },
+);
+const v1 = grpc.loadPackageDefinition(definition).metrics.v1;
+const credentials = grpc.credentials.createInsecure();
+const measures = new v1.MeasuresService(address, credentials);
+const live = new v1.LiveService(address, credentials);
+const ingest = new v1.IngestService(address, credentials);
+const deadline = () => new Date(Date.now() + 10_000);
+const call = (client, method, request) =>
+  new Promise((resolve, reject) => client[method](request, { deadline: deadline() }, (error, response) => (error ? reject(error) : resolve(response))));
+
+function fail(message) {
+  console.error(`FAIL ${message}`);
+  process.exit(1);
+}
+
+const catalogue = await call(measures, 'ListMeasures', {});
+console.log(`measures ${catalogue.measures.length}`);
+const series = await call(measures, 'GetSeries', {
+  measureId: 'total_recorded_crime',
+  areaCode: 'west-mercia',
+  range: { first: { year: 2019, month: 2 }, last: { year: 2019, month: 3 } },
+});
+console.log(`series ${series.points.map((p) => `${p.label}=${p.value}`).join(' ')}`);
+if (series.points.at(-1)?.value !== 7767) fail('March 2019 total recorded crime is not 7767');
+
+const stream = live.Subscribe({ feeds: ['LIVE_FEED_INCIDENTS'], areaCodes: ['telford-and-wrekin'] });
+const timer = setTimeout(() => fail('no update with the published incident within 30 s'), 30_000);
+let published = false;
+stream.on('data', async (message) => {
+  if (message.body === 'snapshot' && !published) {
+    console.log(`snapshot #${message.sequence} with ${message.snapshot.figures.length} figures`);
+    published = true;
+    const at = new Date(Date.now() - 1000);
+    const ack = await call(ingest, 'PublishBatch', {
+      events: [{
+        eventId: `node-${process.pid}-${Date.now()}`,
+        occurredAt: { seconds: Math.floor(at.getTime() / 1000), nanos: 0 },
+        incidentOpened: { incidentId: `node-incident-${process.pid}`, areaCode: 'telford-and-wrekin', grade: 'INCIDENT_GRADE_PRIORITY' },
+      }],
+    });
+    console.log(`published: accepted ${ack.acknowledgement.accepted}`);
+    return;
+  }
+  const figure = message.update?.figures.find((f) => f.key === 'unresourced/telford-and-wrekin/priority');
+  if (figure) {
+    console.log(`update #${message.sequence}: unresourced/telford-and-wrekin/priority = ${figure.unresourced.count}`);
+    clearTimeout(timer);
+    stream.cancel();
+    process.exit(figure.unresourced.count >= 1 ? 0 : 1);
+  }
+});
+stream.on('error', (error) => {
+  if (error.code !== grpc.status.CANCELLED) fail(`stream: ${error.message}`);
+});

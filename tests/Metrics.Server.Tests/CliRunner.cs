@@ -1,0 +1,29 @@
+using Grpc.Net.Client;
+using Metrics.Console;
+using Metrics.Console.Commands;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>Runs the console client in process against a channel, capturing what it prints (tests in the ConsoleCommands collection only).</summary>
+internal static class CliRunner
+{
+    public static async Task<(int Exit, string Output, string Error)> RunAsync(Func<string, GrpcChannel> channels, params string[] args)
+    {
+        ServerSettings.ChannelFactory = channels;
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var (originalOut, originalError) = (System.Console.Out, System.Console.Error);
+        System.Console.SetOut(output);
+        System.Console.SetError(error);
+        try
+        {
+            var exit = await MetricsCli.RunAsync(args);
+            return (exit, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            System.Console.SetOut(originalOut);
+            System.Console.SetError(originalError);
+            ServerSettings.ChannelFactory = address => GrpcChannel.ForAddress(address);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Grpc.Net.Client;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>The console client's history commands against the seeded in-memory server, read from what they print.</summary>
+[Collection(nameof(ConsoleCommands))]
+public sealed class ConsoleHistoryCommandTests(MetricsServerFactory server) : IClassFixture<MetricsServerFactory>
+{
+    [Fact]
+    public async Task SeriesPrintsTheMonthsAsked()
+    {
+        var (exit, output, _) = await RunAsync("series", "total_recorded_crime", "west-mercia", "--from", "2019-02", "--to", "2019-03", "--json");
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal([6377.0, 7767.0], json.RootElement.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("value").GetDouble()));
+    }
+
+    [Fact]
+    public async Task ComparisonPrintsTheReportsTable()
+    {
+        var (exit, output, _) = await RunAsync("comparison", "west-mercia", "2019-03", "--json");
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(output);
+        var violence = json.RootElement.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("measure").GetProperty("id").GetString() == "violence_with_injury");
+        var telford = violence.GetProperty("cells").EnumerateArray().Single(c => c.GetProperty("areaCode").GetString() == "telford-and-wrekin");
+        Assert.Equal(196, telford.GetProperty("volume").GetDouble());
+        Assert.Equal("1.13", telford.GetProperty("ratePerThousand").GetDouble().ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task YearEndPrintsTheYearAgainstTheYearBefore()
+    {
+        var (exit, output, _) = await RunAsync("year-end", "west-mercia", "2018/19", "--json");
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(output);
+        var total = json.RootElement.GetProperty("rows")[0];
+        Assert.Equal((84472.0, 86590.0), (total.GetProperty("previousTotal").GetDouble(), total.GetProperty("currentTotal").GetDouble()));
+        Assert.Equal("2.5", total.GetProperty("percentChange").GetDouble().ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task MeasuresAndAreasListTheCatalogue()
+    {
+        var measures = await RunAsync("measures", "--json");
+        var areas = await RunAsync("areas", "--force", "west-mercia", "--json");
+
+        using var measureJson = JsonDocument.Parse(measures.Output);
+        using var areaJson = JsonDocument.Parse(areas.Output);
+        Assert.Contains(measureJson.RootElement.GetProperty("measures").EnumerateArray(), m => m.GetProperty("id").GetString() == "unresourced_incidents");
+        var codes = areaJson.RootElement.GetProperty("areas").EnumerateArray().Select(a => a.GetProperty("code").GetString()).ToList();
+        Assert.Equal(9, codes.Count); // the force, its five local policing areas, three partner areas
+        Assert.Contains("telford-and-wrekin", codes);
+    }
+
+    [Fact]
+    public async Task AServerThatIsDownIsOneLineAndExitCodeOne()
+    {
+        Func<string, GrpcChannel> realNetwork = address => GrpcChannel.ForAddress(address);
+        var (exit, output, error) = await CliRunner.RunAsync(realNetwork, "measures", "--server", "http://127.0.0.1:9", "--timeout", "5");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: The server does not answer", line, StringComparison.Ordinal);
+        Assert.EndsWith("Is it running? See --server.", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryCommandHasHelp()
+    {
+        // Help is drawn on the terminal (Spectre.Console); here it is enough that each command has it.
+        foreach (var command in new[] { "measures", "areas", "series", "summary", "comparison", "year-end", "report", "watch", "import" })
+        {
+            var (exit, _, error) = await RunAsync(command, "--help");
+            Assert.True(exit == 0, $"{command} --help: {error}");
+        }
+    }
+
+    private Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) =>
+        CliRunner.RunAsync(_ => server.CreateChannel(), args);
+}

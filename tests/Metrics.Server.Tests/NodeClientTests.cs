@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>A client in another language (Node, @grpc/grpc-js, the .proto files) against the real server.</summary>
+public sealed class NodeClientTests
+{
+    [Fact]
+    public async Task TheNodeClientReadsHistoryAndFollowsTheLiveFeed()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var root = RepositoryFolders.Root;
+        var start = new ProcessStartInfo("node", [Path.Combine(root, "clients", "node", "client.mjs"), $"127.0.0.1:{server.GrpcAddress.Port}"])
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
+        using var node = Process.Start(start)!;
+        var output = node.StandardOutput.ReadToEndAsync();
+        var error = node.StandardError.ReadToEndAsync();
+        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+
+        var printed = await output;
+        Assert.True(node.ExitCode == 0, $"node exited {node.ExitCode}: {printed} {await error}");
+        Assert.Contains("series Feb 2019=6377 Mar 2019=7767", printed, StringComparison.Ordinal);
+        Assert.Contains("published: accepted 1", printed, StringComparison.Ordinal);
+        Assert.Contains("update #", printed, StringComparison.Ordinal);
+        Assert.Contains("unresourced/telford-and-wrekin/priority = 1", printed, StringComparison.Ordinal);
+    }
+}
