@@ -12,15 +12,17 @@ namespace Metrics.Server.Tests;
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly (string Key, string Value)[] _settings;
     private readonly string _databaseFile;
+    private Process _process;
 
-    private ServerProcess(Process process, int grpcPort, int webPort, string databaseFile)
+    private ServerProcess(Process process, int grpcPort, int webPort, string databaseFile, (string Key, string Value)[] settings)
     {
         _process = process;
         GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
         WebAddress = new Uri($"http://127.0.0.1:{webPort}");
         _databaseFile = databaseFile;
+        _settings = settings;
     }
 
     public Uri GrpcAddress { get; }
@@ -31,11 +33,28 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(params (string Key, string Value)[] settings)
     {
+        var (grpcPort, webPort) = (FreePort(), FreePort());
+        var databaseFile = Path.Combine(Path.GetTempPath(), $"metrics-process-{Guid.NewGuid():N}.db");
+        var running = new ServerProcess(Launch(grpcPort, webPort, databaseFile, settings), grpcPort, webPort, databaseFile, settings);
+        await running.WaitUntilAnsweringAsync();
+        return running;
+    }
+
+    /// <summary>Kills the server and starts it again on the same ports and database: what a crash and a restart do.</summary>
+    public async Task RestartAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = Launch(GrpcAddress.Port, WebAddress.Port, _databaseFile, _settings);
+        await WaitUntilAnsweringAsync();
+    }
+
+    private static Process Launch(int grpcPort, int webPort, string databaseFile, (string Key, string Value)[] settings)
+    {
         var root = RepositoryFolders.Root;
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
         var server = Path.Combine(root, "src", "Metrics.Server", "bin", configuration, "net10.0", "Metrics.Server.dll");
-        var (grpcPort, webPort) = (FreePort(), FreePort());
-        var databaseFile = Path.Combine(Path.GetTempPath(), $"metrics-process-{Guid.NewGuid():N}.db");
         var start = new ProcessStartInfo("dotnet", [server])
         {
             // The project folder is the content root: wwwroot (with the built wall display) and appsettings.json.
@@ -57,9 +76,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var running = new ServerProcess(process, grpcPort, webPort, databaseFile);
-        await running.WaitUntilAnsweringAsync();
-        return running;
+        return process;
     }
 
     public GrpcChannel CreateChannel() => GrpcChannel.ForAddress(GrpcAddress);
