@@ -28,10 +28,12 @@ public sealed class DemoFeedTests : IDisposable
         Assert.True(warm, "the warm start reached the wall");
         var before = pipeline.Snapshot().CallsOn(CallLine.NonEmergency101).Window(WindowKind.Today).Counts.Offered;
 
-        for (var minute = 0; minute < 10; minute++)
+        // Ten minutes in ten-second steps: the feed may lag the virtual clock by a few steps
+        // under load and its events still arrive within the two minutes' lateness.
+        for (var step = 0; step < 60; step++)
         {
-            _server.Advance(TimeSpan.FromMinutes(1));
-            SpinWait.SpinUntil(() => pipeline.Snapshot().AsOf >= _server.Clock.GetUtcNow().AddSeconds(-60), TimeSpan.FromSeconds(5));
+            _server.Advance(TimeSpan.FromSeconds(10));
+            Thread.Sleep(20);
         }
 
         Assert.True(
