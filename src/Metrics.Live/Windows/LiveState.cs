@@ -32,6 +32,7 @@ public sealed class LiveState(LiveOptions options)
     private readonly Dictionary<(CallLine Line, YearMonth Month), CallCounts> _callMonths = [];
     private readonly Dictionary<(string Area, YearMonth Month), AttendanceCounts> _attendanceMonths = [];
     private readonly Dictionary<(string Area, YearMonth Month), int> _emergencyMonths = [];
+    private (DateTimeOffset From, DateTimeOffset To, YearMonth Month) _monthCache = (DateTimeOffset.MaxValue, DateTimeOffset.MinValue, default);
 
     public LiveOptions Options => options;
 
@@ -207,8 +208,22 @@ public sealed class LiveState(LiveOptions options)
     /// <summary>The calendar month (local time) an instant falls in.</summary>
     public YearMonth MonthOf(DateTimeOffset at)
     {
+        // Events come mostly in order: keep the last month's bounds rather than convert each time.
+        if (at >= _monthCache.From && at < _monthCache.To)
+        {
+            return _monthCache.Month;
+        }
+
         var local = TimeZoneInfo.ConvertTime(at, options.TimeZone);
-        return new YearMonth(local.Year, local.Month);
+        var month = new YearMonth(local.Year, local.Month);
+        _monthCache = (LocalMidnight(month.Year, month.Month), LocalMidnight(month.AddMonths(1).Year, month.AddMonths(1).Month), month);
+        return month;
+    }
+
+    private DateTimeOffset LocalMidnight(int year, int month)
+    {
+        var midnight = new DateTime(year, month, 1);
+        return new DateTimeOffset(midnight, options.TimeZone.GetUtcOffset(midnight));
     }
 
     private void AddCall(CallLine line, DateTimeOffset at, CallCounts counts, bool late)
