@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Metrics.Domain.Calendar;
 using Metrics.Domain.Operations;
 
@@ -57,7 +58,8 @@ public sealed class LiveState(LiveOptions options)
         switch (e)
         {
             case CallOffered offered:
-                if (!_endedCalls.ContainsKey(offered.CallId))
+                // An answer or abandon seen before its offer (out of order) ended the call already.
+                if (!_endedCalls.Remove(offered.CallId))
                 {
                     _waiting[offered.CallId] = (offered.Line, offered.OccurredAt);
                 }
@@ -228,22 +230,25 @@ public sealed class LiveState(LiveOptions options)
 
     private void AddCall(CallLine line, DateTimeOffset at, CallCounts counts, bool late)
     {
-        var monthKey = (line, MonthOf(at));
-        _callMonths[monthKey] = _callMonths.TryGetValue(monthKey, out var month) ? month.Plus(counts) : counts;
+        // One lookup per update: these run for every call event.
+        ref var month = ref CollectionsMarshal.GetValueRefOrAddDefault(_callMonths, (line, MonthOf(at)), out _);
+        month = month.Plus(counts);
         if (late)
         {
             return;
         }
 
-        var buckets = _calls[line];
-        var minute = Minute(at);
-        buckets[minute] = buckets.TryGetValue(minute, out var existing) ? existing.Plus(counts) : counts;
+        ref var bucket = ref CollectionsMarshal.GetValueRefOrAddDefault(_calls[line], Minute(at), out _);
+        bucket = bucket.Plus(counts);
     }
 
+    /// <summary>A call ends; only an end that comes before its offer is remembered, for when the offer arrives.</summary>
     private void EndCall(string callId, DateTimeOffset at)
     {
-        _waiting.Remove(callId);
-        _endedCalls[callId] = at;
+        if (!_waiting.Remove(callId))
+        {
+            _endedCalls[callId] = at;
+        }
     }
 
     private void AddIntelligence(DateTimeOffset at, int submitted, int processed)
