@@ -20,6 +20,7 @@ public sealed class LiveBroadcast : IDisposable
     private readonly IDisposable _source;
     private IReadOnlyDictionary<string, LiveFigure> _current = new Dictionary<string, LiveFigure>();
     private LiveChange _latest;
+    private long _conflatedByEnded;
 
     public LiveBroadcast(IObservable<LiveSnapshot> snapshots, LiveSnapshot initial, int replayCapacity = 1024)
     {
@@ -83,7 +84,10 @@ public sealed class LiveBroadcast : IDisposable
     {
         lock (_gate)
         {
-            _subscribers.Remove(subscription);
+            if (_subscribers.Remove(subscription))
+            {
+                _conflatedByEnded += subscription.ConflatedChanges;
+            }
         }
     }
 
@@ -113,6 +117,30 @@ public sealed class LiveBroadcast : IDisposable
             foreach (var subscriber in _subscribers)
             {
                 subscriber.Deliver(_latest);
+            }
+        }
+    }
+
+    /// <summary>Changes merged for subscribers that were behind, over the broadcast's life (ended subscriptions included).</summary>
+    public long ConflatedChanges
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _conflatedByEnded + _subscribers.Sum(s => s.ConflatedChanges);
+            }
+        }
+    }
+
+    /// <summary>The most figures any one subscriber has waiting to be sent: how far behind the slowest is.</summary>
+    public int DeepestQueue
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscribers.Count == 0 ? 0 : _subscribers.Max(s => s.Pending);
             }
         }
     }

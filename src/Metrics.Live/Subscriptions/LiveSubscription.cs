@@ -55,6 +55,18 @@ public sealed class LiveSubscription : IDisposable
 
     public SubscriberFilter Filter { get; }
 
+    /// <summary>Figures waiting to be sent (at most one per key).</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count + _first.Count;
+            }
+        }
+    }
+
     /// <summary>Changes merged into an update because the reader was behind, over the subscription's life.</summary>
     public long ConflatedChanges { get; private set; }
 

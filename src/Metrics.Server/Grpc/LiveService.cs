@@ -12,7 +12,7 @@ namespace Metrics.Server.Grpc;
 /// writer loop (one write in flight per response stream); a reader that takes no message for
 /// the stall timeout is dropped.
 /// </summary>
-internal sealed class LiveService(LiveBroadcast broadcast, CatalogueLookup lookup, IOptions<LiveServiceOptions> options, TimeProvider time)
+internal sealed class LiveService(LiveBroadcast broadcast, CatalogueLookup lookup, IOptions<LiveServiceOptions> options, TimeProvider time, Telemetry.ServiceMetrics metrics)
     : V1.LiveService.LiveServiceBase
 {
     public override async Task Subscribe(V1.SubscribeRequest request, IServerStreamWriter<V1.SubscribeResponse> responseStream, ServerCallContext context)
@@ -31,6 +31,7 @@ internal sealed class LiveService(LiveBroadcast broadcast, CatalogueLookup looku
             }
             catch (OperationCanceledException) when (stall.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
             {
+                metrics.SubscriberDropped();
                 throw new RpcException(new Status(
                     StatusCode.ResourceExhausted,
                     $"subscriber took no message for {settings.StallTimeout.TotalSeconds:0} s (Live:StallTimeout) and was dropped; reconnect with resume_after_sequence"));

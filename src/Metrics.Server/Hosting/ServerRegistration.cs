@@ -8,11 +8,13 @@ using Metrics.Server.History;
 using Metrics.Server.Imports;
 using Metrics.Server.Live;
 using Metrics.Server.Seeding;
+using Metrics.Server.Telemetry;
 using Metrics.Storage;
 using Metrics.Storage.Engines;
 using Metrics.Storage.Repositories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace Metrics.Server.Hosting;
 
@@ -66,6 +68,13 @@ public static class ServerRegistration
         services.TryAddSingleton(sp => new DemoFeedChannel(() => GrpcChannel.ForAddress(sp.GetRequiredService<IOptions<DemoFeedOptions>>().Value.Server)));
         services.AddHostedService<DemoFeedPublisher>();
 
+        services.AddSingleton<ServiceMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ServiceMetrics.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddPrometheusExporter());
+
         services.AddGrpc(options => options.EnableDetailedErrors = builder.Environment.IsDevelopment());
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -97,6 +106,7 @@ public static class ServerRegistration
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapReports();
+        app.MapPrometheusScrapingEndpoint();
         return app;
     }
 }

@@ -12,7 +12,7 @@ namespace Metrics.Server.Live;
 /// late, store the new ones in one transaction, then give them to the live feed. One batch at
 /// a time, so that arrival order, stored order and applied order are the same.
 /// </summary>
-internal sealed class EventIngest(EventContracts contracts, EventRepository events, LivePipeline feed, CatalogueLookup lookup, TimeProvider clock)
+internal sealed class EventIngest(EventContracts contracts, EventRepository events, LivePipeline feed, CatalogueLookup lookup, TimeProvider clock, Telemetry.ServiceMetrics metrics)
 {
     public const int MaxEventsPerBatch = 5000;
     private readonly SemaphoreSlim _oneBatchAtATime = new(1, 1);
@@ -24,6 +24,7 @@ internal sealed class EventIngest(EventContracts contracts, EventRepository even
             throw Problems.Invalid("events", $"holds {batch.Count} events; the most per batch is {MaxEventsPerBatch}");
         }
 
+        var arrived = clock.GetTimestamp();
         var acknowledgement = new V1.BatchAcknowledgement();
         var areaCodes = (await lookup.AreasAsync(cancellationToken)).Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
         var valid = new List<OperationalEvent>(batch.Count);
@@ -41,6 +42,7 @@ internal sealed class EventIngest(EventContracts contracts, EventRepository even
 
         if (valid.Count == 0)
         {
+            metrics.Ingested(0, 0, 0, acknowledgement.Rejected.Count, clock.GetElapsedTime(arrived));
             return acknowledgement;
         }
 
@@ -60,6 +62,7 @@ internal sealed class EventIngest(EventContracts contracts, EventRepository even
             _oneBatchAtATime.Release();
         }
 
+        metrics.Ingested(acknowledgement.Accepted, acknowledgement.Duplicates, acknowledgement.Late, acknowledgement.Rejected.Count, clock.GetElapsedTime(arrived));
         return acknowledgement;
     }
 }

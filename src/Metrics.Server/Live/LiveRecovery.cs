@@ -31,6 +31,7 @@ internal sealed class LiveRecovery(EventRepository events, LivePipeline feed, IS
 
         // The broadcast starts the pipeline's ticks; subscribers join it from here on.
         services.GetRequiredService<Metrics.Live.Subscriptions.LiveBroadcast>();
+        services.GetRequiredService<Telemetry.ServiceMetrics>();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

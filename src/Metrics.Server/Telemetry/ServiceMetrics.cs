@@ -1,0 +1,49 @@
+using System.Diagnostics.Metrics;
+using Metrics.Live.Subscriptions;
+using Metrics.Live.Windows;
+
+namespace Metrics.Server.Telemetry;
+
+/// <summary>
+/// How the service reports on itself (OpenTelemetry, scraped by Prometheus at /metrics): events
+/// ingested and rejected, acknowledgement latency, the watermark's lag behind the clock,
+/// subscribers and how far behind the slowest is, conflated and dropped updates. RPC rates and
+/// latencies come from the ASP.NET Core instrumentation beside these.
+/// </summary>
+public sealed class ServiceMetrics : IDisposable
+{
+    public const string MeterName = "Metrics.Server";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _events;
+    private readonly Counter<long> _rejected;
+    private readonly Histogram<double> _acknowledged;
+    private readonly Counter<long> _dropped;
+
+    public ServiceMetrics(IMeterFactory meters, LivePipeline pipeline, LiveBroadcast broadcast, TimeProvider clock)
+    {
+        _meter = meters.Create(MeterName);
+        _events = _meter.CreateCounter<long>("metrics.ingest.events", "{event}", "Events stored, by outcome: accepted, duplicate, late (late ones are accepted too)");
+        _rejected = _meter.CreateCounter<long>("metrics.ingest.rejected", "{event}", "Events rejected at the edge");
+        _acknowledged = _meter.CreateHistogram<double>("metrics.ingest.acknowledgement", "s", "From a batch's arrival to its acknowledgement (after commit)");
+        _dropped = _meter.CreateCounter<long>("metrics.live.dropped_subscribers", "{subscriber}", "Subscribers dropped for taking no message for the stall timeout");
+        _meter.CreateObservableGauge("metrics.live.watermark_lag", () => (clock.GetUtcNow() - pipeline.Snapshot().Watermark).TotalSeconds, "s", "How far the watermark is behind the clock");
+        _meter.CreateObservableGauge("metrics.live.subscribers", () => broadcast.ActiveSubscriptions, "{subscriber}", "Live subscriptions open");
+        _meter.CreateObservableGauge("metrics.live.deepest_queue", () => broadcast.DeepestQueue, "{figure}", "Figures waiting for the slowest subscriber");
+        _meter.CreateObservableCounter("metrics.live.conflated", () => broadcast.ConflatedChanges, "{change}", "Changes merged for subscribers that were behind");
+        _meter.CreateObservableCounter("metrics.live.sequence", () => broadcast.Sequence, "{change}", "Changes broadcast");
+    }
+
+    public void Ingested(int accepted, int duplicates, int late, int rejected, TimeSpan took)
+    {
+        _events.Add(accepted, new KeyValuePair<string, object?>("outcome", "accepted"));
+        _events.Add(duplicates, new KeyValuePair<string, object?>("outcome", "duplicate"));
+        _events.Add(late, new KeyValuePair<string, object?>("outcome", "late"));
+        _rejected.Add(rejected);
+        _acknowledged.Record(took.TotalSeconds);
+    }
+
+    public void SubscriberDropped() => _dropped.Add(1);
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,39 @@
+using Google.Protobuf.WellKnownTypes;
+using Metrics.Contracts.V1;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>The service reports on itself for a Prometheus scrape.</summary>
+public sealed class TelemetryTests : IDisposable
+{
+    private readonly MetricsServerFactory _server = new();
+
+    public void Dispose() => _server.Dispose();
+
+    [Fact]
+    public async Task IngestAndSubscribersShowInTheScrape()
+    {
+        var ingest = new IngestService.IngestServiceClient(_server.CreateChannel());
+        await ingest.PublishBatchAsync(new PublishBatchRequest
+        {
+            Events =
+            {
+                new OperationalEvent { EventId = "t1", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start), CallOffered = new CallOffered { CallId = "c1", Line = CallLine._999 } },
+                new OperationalEvent { EventId = "t1", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start), CallOffered = new CallOffered { CallId = "c1", Line = CallLine._999 } },
+                new OperationalEvent { EventId = "bad" },
+            },
+        });
+        using var subscription = new LiveService.LiveServiceClient(_server.CreateChannel()).Subscribe(new SubscribeRequest());
+        await subscription.ResponseStream.MoveNext(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+
+        using var http = _server.CreateClient();
+        var scrape = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Contains("metrics_ingest_events_total{otel_scope_name=\"Metrics.Server\",outcome=\"accepted\"} 1", scrape, StringComparison.Ordinal);
+        Assert.Contains("metrics_ingest_events_total{otel_scope_name=\"Metrics.Server\",outcome=\"duplicate\"} 1", scrape, StringComparison.Ordinal);
+        Assert.Contains("metrics_ingest_rejected_total{otel_scope_name=\"Metrics.Server\"} 1", scrape, StringComparison.Ordinal);
+        Assert.Contains("metrics_live_subscribers{otel_scope_name=\"Metrics.Server\"} 1", scrape, StringComparison.Ordinal);
+        Assert.Contains("metrics_ingest_acknowledgement_seconds_count", scrape, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds", scrape, StringComparison.Ordinal);
+    }
+}
