@@ -3,7 +3,15 @@ using Metrics.Contracts.V1;
 
 namespace Metrics.Server.Tests;
 
+/// <summary>
+/// Meters are process-wide by name, so another test's server would add to these counts: run
+/// alone (with no other server in the process).
+/// </summary>
+[CollectionDefinition(nameof(TelemetryAlone), DisableParallelization = true)]
+public sealed class TelemetryAlone;
+
 /// <summary>The service reports on itself for a Prometheus scrape.</summary>
+[Collection(nameof(TelemetryAlone))]
 public sealed class TelemetryTests : IDisposable
 {
     private readonly MetricsServerFactory _server = new();

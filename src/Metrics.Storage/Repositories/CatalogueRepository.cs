@@ -60,14 +60,42 @@ public sealed class CatalogueRepository(Database database)
 
     public const string InsertDistrict = "INSERT INTO area_district (area_code, district) VALUES (@AreaCode, @District);";
 
+    /// <summary>
+    /// Every call reads the catalogue, and it changes rarely: it is kept for a few seconds, and
+    /// dropped at once when this process writes it. Another process's writes show within <see cref="CacheFor"/>.
+    /// </summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    private Cached<IReadOnlyList<MeasureDefinition>>? _measures;
+    private Cached<IReadOnlyList<AreaDefinition>>? _areas;
+
     public async Task<IReadOnlyList<MeasureDefinition>> GetMeasuresAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _measures) is { IsFresh: true } cached)
+        {
+            return cached.Value;
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<MeasureRow>(Command(SelectMeasures, null, cancellationToken));
-        return [.. rows.Select(r => r.ToDefinition())];
+        IReadOnlyList<MeasureDefinition> measures = [.. rows.Select(r => r.ToDefinition())];
+        Volatile.Write(ref _measures, new Cached<IReadOnlyList<MeasureDefinition>>(measures));
+        return measures;
     }
 
     public async Task<IReadOnlyList<AreaDefinition>> GetAreasAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _areas) is { IsFresh: true } cached)
+        {
+            return cached.Value;
+        }
+
+        var areas = await ReadAreasAsync(cancellationToken);
+        Volatile.Write(ref _areas, new Cached<IReadOnlyList<AreaDefinition>>(areas));
+        return areas;
+    }
+
+    private async Task<IReadOnlyList<AreaDefinition>> ReadAreasAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var areas = await connection.QueryAsync<AreaRow>(Command(SelectAreas, null, cancellationToken));
@@ -99,6 +127,7 @@ public sealed class CatalogueRepository(Database database)
         }
 
         await transaction.CommitAsync(cancellationToken);
+        Volatile.Write(ref _measures, null);
         return (created, updated);
     }
 
@@ -130,11 +159,19 @@ public sealed class CatalogueRepository(Database database)
         }
 
         await transaction.CommitAsync(cancellationToken);
+        Volatile.Write(ref _areas, null);
         return (created, updated);
     }
 
     private CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
         new(sql, parameters, transaction, database.CommandTimeoutSeconds, cancellationToken: cancellationToken);
+
+    private sealed record Cached<T>(T Value)
+    {
+        private readonly long _readAt = Environment.TickCount64;
+
+        public bool IsFresh => Environment.TickCount64 - _readAt < CacheFor.TotalMilliseconds;
+    }
 
     private sealed class MeasureRow
     {
