@@ -66,6 +66,23 @@ public abstract class RepositoryContract
     }
 
     [SkippableFact]
+    public async Task TheBreakdownListFollowsEachImport()
+    {
+        var database = Open();
+        var (observations, imports) = await Seeded(database);
+        var march = Period.Month(new YearMonth(2019, 3));
+        var april = Period.Month(new YearMonth(2019, 4));
+        await imports.StoreAsync("test", "march", "force", DateTimeOffset.UnixEpoch, 1, 0, ReplaceScope.Of([Figure(march, "Burglary", 4)]),
+            [Figure(march, "Burglary", 4)], TimeProvider.System, default);
+        Assert.Equal(["Burglary"], await observations.GetBreakdownsAsync("crime", "lpa", default));
+
+        await imports.StoreAsync("test", "april", "force", DateTimeOffset.UnixEpoch, 1, 0, ReplaceScope.Of([Figure(april, "Robbery", 2)]),
+            [Figure(april, "Robbery", 2)], TimeProvider.System, default);
+
+        Assert.Equal(["Burglary", "Robbery"], await observations.GetBreakdownsAsync("crime", "lpa", default));
+    }
+
+    [SkippableFact]
     public async Task AFailedImportLeavesWhatWasStored()
     {
         var database = Open();

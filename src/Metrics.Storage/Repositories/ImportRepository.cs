@@ -48,6 +48,7 @@ public sealed class ImportRepository(Database database, ObservationRepository ob
             cancellationToken,
             transaction));
         await transaction.CommitAsync(cancellationToken);
+        observations.Written(scope);
         return new ImportBatch(id, kind, source, forceCode, startedAt, finishedAt, rowsRead, rowsRejected, written);
     }
 

@@ -24,6 +24,8 @@ public sealed record ReplaceScope(IReadOnlyCollection<ObservationCell> Cells)
 /// <summary>Stored figures: reads for series and comparisons, and whole-cell replacement for imports.</summary>
 public sealed class ObservationRepository(Database database)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string MeasureId, string AreaCode), (long ReadAt, IReadOnlyList<string> Values)> _breakdowns = new();
+
     public const string SelectSeries = """
         SELECT measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator
         FROM observation
@@ -102,11 +104,31 @@ public sealed class ObservationRepository(Database database)
         return [.. rows.Select(r => r.ToObservation())];
     }
 
+    /// <summary>
+    /// The breakdown values stored for a measure and area. A series call asks every time and the
+    /// answer changes only with an import, so it is kept (for <see cref="CatalogueRepository.CacheFor"/>)
+    /// and dropped when this process stores figures for that measure and area.
+    /// </summary>
     public async Task<IReadOnlyList<string>> GetBreakdownsAsync(string measureId, string areaCode, CancellationToken cancellationToken)
     {
+        if (_breakdowns.TryGetValue((measureId, areaCode), out var cached) && Environment.TickCount64 - cached.ReadAt < CatalogueRepository.CacheFor.TotalMilliseconds)
+        {
+            return cached.Values;
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<string>(Command(SelectBreakdowns, new { MeasureId = measureId, AreaCode = areaCode }, cancellationToken));
-        return [.. rows];
+        IReadOnlyList<string> rows = [.. await connection.QueryAsync<string>(Command(SelectBreakdowns, new { MeasureId = measureId, AreaCode = areaCode }, cancellationToken))];
+        _breakdowns[(measureId, areaCode)] = (Environment.TickCount64, rows);
+        return rows;
+    }
+
+    /// <summary>Forgets the breakdown lists of what a committed write touched.</summary>
+    public void Written(ReplaceScope scope)
+    {
+        foreach (var cell in scope.Cells)
+        {
+            _breakdowns.TryRemove((cell.MeasureId, cell.AreaCode), out _);
+        }
     }
 
     /// <summary>
