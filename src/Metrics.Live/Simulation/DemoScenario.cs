@@ -1,3 +1,4 @@
+using Metrics.Domain.Calendar;
 using Metrics.Domain.Operations;
 
 namespace Metrics.Live.Simulation;
@@ -12,7 +13,6 @@ namespace Metrics.Live.Simulation;
 /// </summary>
 public sealed class DemoScenario(int seed, IReadOnlyList<(string AreaCode, double Weight)> areas, DemoCalibration? calibration = null)
 {
-    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
     private readonly DemoCalibration _c = calibration ?? new DemoCalibration();
     private readonly double _totalWeight = areas.Sum(a => a.Weight);
 
@@ -22,7 +22,7 @@ public sealed class DemoScenario(int seed, IReadOnlyList<(string AreaCode, doubl
         var start = new DateTimeOffset(hour.UtcDateTime.Date.AddHours(hour.UtcDateTime.Hour), TimeSpan.Zero);
         var key = start.ToUnixTimeSeconds() / 3600;
         var random = new Random(Mix(seed, key));
-        var local = TimeZoneInfo.ConvertTime(start, London);
+        var local = TimeZoneInfo.ConvertTime(start, UkTime.Zone);
         var demand = _c.ByHourOfDay[local.Hour] * _c.ByDayOfWeek[(int)local.DayOfWeek];
         var events = new List<OperationalEvent>();
         var number = 0;

@@ -1,3 +1,4 @@
+using Metrics.Domain.Calendar;
 using Metrics.Domain.Operations;
 
 namespace Metrics.Live.Windows;
@@ -28,7 +29,7 @@ public sealed record LiveOptions
     public TimeSpan EmergencyAttendance { get; init; } = TimeSpan.FromMinutes(20);
 
     /// <summary>Where "today" starts at midnight, right across the clock changes.</summary>
-    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+    public TimeZoneInfo TimeZone { get; init; } = UkTime.Zone;
 
     public CallStandard StandardFor(CallLine line) => Standards[line];
 }

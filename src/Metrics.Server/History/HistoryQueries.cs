@@ -81,7 +81,7 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         };
         foreach (var capture in await captures.GetAsync(measure.Id, area.Code, breakdown, from, to, cancellationToken))
         {
-            var local = TimeZoneInfo.ConvertTime(capture.CapturedAt, London);
+            var local = TimeZoneInfo.ConvertTime(capture.CapturedAt, UkTime.Zone);
             var weekEnd = local.DayOfWeek == DayOfWeek.Monday && local.TimeOfDay == TimeSpan.Zero;
             if (weekEnds && !weekEnd)
             {
@@ -105,13 +105,7 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         return response;
     }
 
-    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
-
-    private static DateTimeOffset MonthStart(YearMonth month)
-    {
-        var midnight = new DateTime(month.Year, month.Month, 1);
-        return new DateTimeOffset(midnight, London.GetUtcOffset(midnight));
-    }
+    private static DateTimeOffset MonthStart(YearMonth month) => UkTime.Midnight(new DateTime(month.Year, month.Month, 1));
 
     public async Task<V1.GetAreaComparisonResponse> GetAreaComparisonAsync(V1.GetAreaComparisonRequest request, CancellationToken cancellationToken)
     {

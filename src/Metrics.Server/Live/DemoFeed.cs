@@ -62,7 +62,7 @@ internal sealed partial class DemoFeedPublisher(
         var pending = new PriorityQueue<OperationalEvent, (DateTimeOffset, string)>();
         var now = time.GetUtcNow();
         var nextHour = Hour(now).AddHours(-settings.WarmHours);
-        Started(logger, settings.ForceCode, settings.WarmHours);
+        Publishing(logger, settings.ForceCode, settings.WarmHours);
         while (!stoppingToken.IsCancellationRequested)
         {
             now = time.GetUtcNow();
@@ -115,7 +115,7 @@ internal sealed partial class DemoFeedPublisher(
     }
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Demo feed publishing for {Force}, starting {Hours} hours back")]
-    private static partial void Started(ILogger logger, string force, int hours);
+    private static partial void Publishing(ILogger logger, string force, int hours);
 
     [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Demo feed could not publish: {Detail}")]
     private static partial void PublishFailed(ILogger logger, string detail);
