@@ -66,6 +66,21 @@ public abstract class RepositoryContract
     }
 
     [SkippableFact]
+    public async Task ASeriesReadFollowsEachImport()
+    {
+        var database = Open();
+        var (observations, imports) = await Seeded(database);
+        var march = Period.Month(new YearMonth(2019, 3));
+        var scope = ReplaceScope.Product(["crime"], ["lpa"], [march]);
+        await imports.StoreAsync("test", "first", "force", DateTimeOffset.UnixEpoch, 1, 0, scope, [Figure(march, "", 10)], TimeProvider.System, default);
+        Assert.Equal(10, Assert.Single(await observations.GetSeriesAsync("crime", "lpa", "", march.First, march.First, default)).Value);
+
+        await imports.StoreAsync("test", "again", "force", DateTimeOffset.UnixEpoch, 1, 0, scope, [Figure(march, "", 12)], TimeProvider.System, default);
+
+        Assert.Equal(12, Assert.Single(await observations.GetSeriesAsync("crime", "lpa", "", march.First, march.First, default)).Value);
+    }
+
+    [SkippableFact]
     public async Task TheBreakdownListFollowsEachImport()
     {
         var database = Open();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Dapper;
 using Metrics.Domain.Calendar;
@@ -24,7 +25,11 @@ public sealed record ReplaceScope(IReadOnlyCollection<ObservationCell> Cells)
 /// <summary>Stored figures: reads for series and comparisons, and whole-cell replacement for imports.</summary>
 public sealed class ObservationRepository(Database database)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string MeasureId, string AreaCode), (long ReadAt, IReadOnlyList<string> Values)> _breakdowns = new();
+    /// <summary>Past this many measure-and-area pairs the series cache starts again rather than grow.</summary>
+    private const int MostCachedSeries = 10_000;
+
+    private readonly ConcurrentDictionary<(string MeasureId, string AreaCode), (long ReadAt, IReadOnlyList<string> Values)> _breakdowns = new();
+    private readonly ConcurrentDictionary<(string MeasureId, string AreaCode), ConcurrentDictionary<(string Breakdown, int First, int Last), (long ReadAt, IReadOnlyList<Observation> Figures)>> _series = new();
 
     public const string SelectSeries = """
         SELECT measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator
@@ -74,10 +79,25 @@ public sealed class ObservationRepository(Database database)
     public async Task<IReadOnlyList<Observation>> GetSeriesAsync(
         string measureId, string areaCode, string breakdown, YearMonth first, YearMonth last, CancellationToken cancellationToken)
     {
+        // Series are read far more often than written: kept per measure and area, dropped when
+        // this process stores figures for them (another process's writes show within the cache time).
+        var series = _series.GetOrAdd((measureId, areaCode), _ => new());
+        if (series.TryGetValue((breakdown, first.Key, last.Key), out var cached) && IsFresh(cached.ReadAt))
+        {
+            return cached.Figures;
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ObservationRow>(Command(
             SelectSeries, new { MeasureId = measureId, AreaCode = areaCode, Breakdown = breakdown, First = first.Key, Last = last.Key }, cancellationToken));
-        return [.. rows.Select(r => r.ToObservation())];
+        IReadOnlyList<Observation> figures = [.. rows.Select(r => r.ToObservation())];
+        if (_series.Count > MostCachedSeries)
+        {
+            _series.Clear();
+        }
+
+        series[(breakdown, first.Key, last.Key)] = (Environment.TickCount64, figures);
+        return figures;
     }
 
     /// <summary>Every breakdown of one measure and area, for periods of one length starting in the range (rolling 3-month windows).</summary>
@@ -111,7 +131,7 @@ public sealed class ObservationRepository(Database database)
     /// </summary>
     public async Task<IReadOnlyList<string>> GetBreakdownsAsync(string measureId, string areaCode, CancellationToken cancellationToken)
     {
-        if (_breakdowns.TryGetValue((measureId, areaCode), out var cached) && Environment.TickCount64 - cached.ReadAt < CatalogueRepository.CacheFor.TotalMilliseconds)
+        if (_breakdowns.TryGetValue((measureId, areaCode), out var cached) && IsFresh(cached.ReadAt))
         {
             return cached.Values;
         }
@@ -122,14 +142,17 @@ public sealed class ObservationRepository(Database database)
         return rows;
     }
 
-    /// <summary>Forgets the breakdown lists of what a committed write touched.</summary>
+    /// <summary>Forgets the series and breakdown lists of what a committed write touched.</summary>
     public void Written(ReplaceScope scope)
     {
         foreach (var cell in scope.Cells)
         {
             _breakdowns.TryRemove((cell.MeasureId, cell.AreaCode), out _);
+            _series.TryRemove((cell.MeasureId, cell.AreaCode), out _);
         }
     }
+
+    private static bool IsFresh(long readAt) => Environment.TickCount64 - readAt < CatalogueRepository.CacheFor.TotalMilliseconds;
 
     /// <summary>
     /// Replaces, inside the caller's transaction, every figure in the scope with the given ones,
