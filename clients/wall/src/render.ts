@@ -1,6 +1,6 @@
 // Draws the wall from the figures: calls per line, unresourced per area, the backlog, alerts.
 import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
-import { CallLine, IncidentGrade } from "./gen/metrics/v1/events_pb";
+import { IncidentGrade } from "./gen/metrics/v1/events_pb";
 import type { CallWindowFigure } from "./gen/metrics/v1/live_pb";
 import { againstStandard, againstTolerance, type Figures, type Rag, ragWords } from "./figures";
 
@@ -102,5 +102,3 @@ export function render(figures: Figures, areaNames: Map<string, string>): void {
     .map((a) => `<div class="alert" role="alert" data-alert="${escape(a.subject)}">⚠ ${escape(a.message)} <span class="since">since ${time(a.raisedAt)}</span></div>`)
     .join("");
 }
-
-export const lineName = (line: CallLine): string => (line === CallLine.CALL_LINE_999 ? "999" : "101");

@@ -65,7 +65,6 @@ public static class LiveFigures
         WindowKind.CurrentInterval => "current_interval",
         WindowKind.PreviousInterval => "previous_interval",
         WindowKind.RollingHour => "rolling_hour",
-        WindowKind.Rolling24Hours => "rolling_24_hours",
         _ => "today",
     };
 }

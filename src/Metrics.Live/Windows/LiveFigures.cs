@@ -14,9 +14,6 @@ public enum WindowKind
     /// <summary>The last 60 minutes, to the minute.</summary>
     RollingHour,
 
-    /// <summary>The last 24 hours, to the minute.</summary>
-    Rolling24Hours,
-
     /// <summary>Since midnight, local time.</summary>
     Today,
 }

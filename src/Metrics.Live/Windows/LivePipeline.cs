@@ -56,15 +56,14 @@ public sealed class LivePipeline : IDisposable
     {
         lock (_gate)
         {
-            var clock = _scheduler.Now;
-            var latest = _state.AsOf(clock);
+            var watermark = _state.Watermark(_scheduler.Now);
             var late = new bool[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
-                late[i] = batch[i].OccurredAt < latest - _state.Options.AllowedLateness;
-                if (!late[i] && batch[i].OccurredAt > latest)
+                late[i] = batch[i].OccurredAt < watermark;
+                if (!late[i] && batch[i].OccurredAt - _state.Options.AllowedLateness > watermark)
                 {
-                    latest = batch[i].OccurredAt;
+                    watermark = batch[i].OccurredAt - _state.Options.AllowedLateness;
                 }
             }
 
@@ -78,6 +77,15 @@ public sealed class LivePipeline : IDisposable
         foreach (var e in events)
         {
             _events.OnNext(e);
+        }
+    }
+
+    /// <summary>Windows ending before this are final; cheap, for telemetry.</summary>
+    public DateTimeOffset Watermark()
+    {
+        lock (_gate)
+        {
+            return _state.Watermark(_scheduler.Now);
         }
     }
 

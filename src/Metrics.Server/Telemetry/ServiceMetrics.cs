@@ -27,7 +27,7 @@ public sealed class ServiceMetrics : IDisposable
         _rejected = _meter.CreateCounter<long>("metrics.ingest.rejected", "{event}", "Events rejected at the edge");
         _acknowledged = _meter.CreateHistogram<double>("metrics.ingest.acknowledgement", "s", "From a batch's arrival to its acknowledgement (after commit)");
         _dropped = _meter.CreateCounter<long>("metrics.live.dropped_subscribers", "{subscriber}", "Subscribers dropped for taking no message for the stall timeout");
-        _meter.CreateObservableGauge("metrics.live.watermark_lag", () => (clock.GetUtcNow() - pipeline.Snapshot().Watermark).TotalSeconds, "s", "How far the watermark is behind the clock");
+        _meter.CreateObservableGauge("metrics.live.watermark_lag", () => (clock.GetUtcNow() - pipeline.Watermark()).TotalSeconds, "s", "How far the watermark is behind the clock");
         _meter.CreateObservableGauge("metrics.live.subscribers", () => broadcast.ActiveSubscriptions, "{subscriber}", "Live subscriptions open");
         _meter.CreateObservableGauge("metrics.live.deepest_queue", () => broadcast.DeepestQueue, "{figure}", "Figures waiting for the slowest subscriber");
         _meter.CreateObservableCounter("metrics.live.conflated", () => broadcast.ConflatedChanges, "{change}", "Changes merged for subscribers that were behind");
