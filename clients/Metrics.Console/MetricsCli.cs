@@ -8,11 +8,17 @@ namespace Metrics.Console;
 /// <summary>The command tree, and one clear line (no stack trace) when something fails.</summary>
 public static class MetricsCli
 {
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    /// <param name="console">Where help and errors of usage are drawn; the terminal unless a test gives its own.</param>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default, IAnsiConsole? console = null)
     {
         var app = new CommandApp();
         app.Configure(config =>
         {
+            if (console is not null)
+            {
+                config.ConfigureConsole(console);
+            }
+
             config.SetApplicationName("metrics");
             config.PropagateExceptions();
             config.AddCommand<MeasuresCommand>("measures").WithDescription("List the measure catalogue");

@@ -36,10 +36,5 @@ public sealed class LiveAlertTests : IDisposable
         Assert.NotNull(quiet.Heartbeat);
     }
 
-    private static async Task<SubscribeResponse> Next(AsyncServerStreamingCall<SubscribeResponse> call)
-    {
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        Assert.True(await call.ResponseStream.MoveNext(guard.Token), "the stream ended");
-        return call.ResponseStream.Current;
-    }
+    private static Task<SubscribeResponse> Next(AsyncServerStreamingCall<SubscribeResponse> call) => call.NextAsync();
 }

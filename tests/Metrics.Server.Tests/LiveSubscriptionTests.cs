@@ -120,12 +120,7 @@ public sealed class LiveSubscriptionTests : IDisposable
         Assert.Empty(ack.Acknowledgement.Rejected);
     }
 
-    private static async Task<SubscribeResponse> Next(AsyncServerStreamingCall<SubscribeResponse> call)
-    {
-        using var guard = new CancellationTokenSource(Guard);
-        Assert.True(await call.ResponseStream.MoveNext(guard.Token), "the stream ended");
-        return call.ResponseStream.Current;
-    }
+    private static Task<SubscribeResponse> Next(AsyncServerStreamingCall<SubscribeResponse> call) => call.NextAsync();
 
     private static OperationalEvent Event(string id, double seconds, Google.Protobuf.IMessage kind)
     {
