@@ -15,12 +15,14 @@ dotnet build -c Release --nologo -v quiet src/Metrics.Server clients/Metrics.Con
   ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
   Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$grpc_port" Kestrel__Endpoints__Web__Url="http://127.0.0.1:$web_port" \
   Storage__ConnectionString="Data Source=$data/metrics.db" \
+  Security__SigningKeyFile="$data/signing-key" Security__TokenDirectory="$data/tokens" \
   exec dotnet bin/Release/net10.0/Metrics.Server.dll
 ) &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
 until curl -s -o /dev/null "http://127.0.0.1:$web_port/"; do sleep 0.5; done
 server_url="http://127.0.0.1:$grpc_port"
+export METRICS_TOKEN="$(cat "$data/tokens/admin.jwt")"
 met=../shared/data/met-borough/MPS_Borough_Level_Crime_Historic.csv
 dotnet clients/Metrics.Console/bin/Release/net10.0/metrics.dll import table "$met" --force metropolitan-police \
   --area-column Borough --breakdown-column "Major Category" --breakdown-column "Minor Category" --server "$server_url" >/dev/null

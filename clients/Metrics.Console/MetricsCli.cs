@@ -54,6 +54,10 @@ public static class MetricsCli
         {
             return Fail($"The server does not answer ({e.Status.Detail}). Is it running? See --server.");
         }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated)
+        {
+            return Fail($"The server wants a token: {e.Status.Detail}. Give one with --token or METRICS_TOKEN (a development server writes them to src/Metrics.Server/data/tokens/).");
+        }
         catch (RpcException e)
         {
             return Fail($"{e.StatusCode}: {e.Status.Detail}");

@@ -7,8 +7,20 @@ using Metrics.Contracts.V1;
 
 // metrics-load <scenario> [--server URL] [--seconds N] [--warmup N] [--concurrency N] [--channels N]
 // Scenarios: empty (a health check: the ceiling for a unary call), series, comparison, summary.
+// The bearer token (a viewer's) comes from METRICS_TOKEN.
 var options = LoadOptions.Parse(args);
-var channels = Enumerable.Range(0, options.Channels).Select(_ => GrpcChannel.ForAddress(options.Server)).ToArray();
+var token = Environment.GetEnvironmentVariable("METRICS_TOKEN");
+var channels = Enumerable.Range(0, options.Channels).Select(_ => GrpcChannel.ForAddress(options.Server, new GrpcChannelOptions
+{
+    Credentials = string.IsNullOrEmpty(token)
+        ? ChannelCredentials.Insecure
+        : ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("authorization", $"Bearer {token}");
+            return Task.CompletedTask;
+        })),
+    UnsafeUseInsecureChannelCallCredentials = true,
+})).ToArray();
 Func<GrpcChannel, Task> call = options.Scenario switch
 {
     "empty" => async c => await new Health.HealthClient(c).CheckAsync(new HealthCheckRequest(), deadline: Deadline()),

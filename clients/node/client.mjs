@@ -1,7 +1,9 @@
 // A client in another language, sharing nothing with the .NET code but the .proto files:
 // Node with @grpc/grpc-js, protos loaded at run time. It reads history, then subscribes to the
 // live feed, publishes an event and waits for the figure it changes.
-// Usage: node clients/node/client.mjs <host:port>   (the server's gRPC port, HTTP/2 cleartext)
+// Usage: METRICS_TOKEN=<viewer token> METRICS_PUBLISHER_TOKEN=<publisher token> \
+//        node clients/node/client.mjs <host:port>   (the server's gRPC port, HTTP/2 cleartext)
+// A development server writes the tokens to src/Metrics.Server/data/tokens/.
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +21,16 @@ const measures = new v1.MeasuresService(address, credentials);
 const live = new v1.LiveService(address, credentials);
 const ingest = new v1.IngestService(address, credentials);
 const deadline = () => new Date(Date.now() + 10_000);
-const call = (client, method, request) =>
-  new Promise((resolve, reject) => client[method](request, { deadline: deadline() }, (error, response) => (error ? reject(error) : resolve(response))));
+const bearer = (token) => {
+  const metadata = new grpc.Metadata();
+  if (token) metadata.set('authorization', `Bearer ${token}`);
+  return metadata;
+};
+const viewer = bearer(process.env.METRICS_TOKEN);
+const publisher = bearer(process.env.METRICS_PUBLISHER_TOKEN);
+const call = (client, method, request, metadata = viewer) =>
+  new Promise((resolve, reject) =>
+    client[method](request, metadata, { deadline: deadline() }, (error, response) => (error ? reject(error) : resolve(response))));
 
 function fail(message) {
   console.error(`FAIL ${message}`);
@@ -37,7 +47,7 @@ const series = await call(measures, 'GetSeries', {
 console.log(`series ${series.points.map((p) => `${p.label}=${p.value}`).join(' ')}`);
 if (series.points.at(-1)?.value !== 7767) fail('March 2019 total recorded crime is not 7767');
 
-const stream = live.Subscribe({ feeds: ['LIVE_FEED_INCIDENTS'], areaCodes: ['telford-and-wrekin'] });
+const stream = live.Subscribe({ feeds: ['LIVE_FEED_INCIDENTS'], areaCodes: ['telford-and-wrekin'] }, viewer);
 const timer = setTimeout(() => fail('no update with the published incident within 30 s'), 30_000);
 let published = false;
 stream.on('data', async (message) => {
@@ -51,7 +61,7 @@ stream.on('data', async (message) => {
         occurredAt: { seconds: Math.floor(at.getTime() / 1000), nanos: 0 },
         incidentOpened: { incidentId: `node-incident-${process.pid}`, areaCode: 'telford-and-wrekin', grade: 'INCIDENT_GRADE_PRIORITY' },
       }],
-    });
+    }, publisher);
     console.log(`published: accepted ${ack.acknowledgement.accepted}`);
     return;
   }

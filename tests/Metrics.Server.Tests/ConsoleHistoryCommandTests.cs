@@ -69,6 +69,28 @@ public sealed class ConsoleHistoryCommandTests(MetricsServerFactory server) : IC
         Assert.EndsWith("Is it running? See --server.", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WithoutATokenTheCommandSaysHowToGiveOne()
+    {
+        Func<string, GrpcChannel> anonymous = _ => server.CreateChannel(token: null);
+        var (exit, output, error) = await CliRunner.RunAsync(anonymous, "measures");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith("error: The server wants a token: a bearer token is required", error, StringComparison.Ordinal);
+        Assert.Contains("--token or METRICS_TOKEN", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheTokenOptionIsSentAsTheBearer()
+    {
+        Func<string, GrpcChannel> anonymous = _ => server.CreateChannel(token: null);
+        var (exit, output, error) = await CliRunner.RunAsync(anonymous, "areas", "--json", "--token", server.Token([Security.ForceRoles.Viewer]));
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("telford-and-wrekin", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("measures", "List the measure catalogue")]
     [InlineData("summary", "The report's first page for a force and month")]

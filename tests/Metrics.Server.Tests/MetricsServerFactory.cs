@@ -1,6 +1,7 @@
 using System.Reactive.Concurrency;
 using Grpc.Net.Client;
 using Metrics.Contracts.V1;
+using Metrics.Server.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -41,8 +42,16 @@ public sealed class MetricsServerFactory : WebApplicationFactory<Program>
 
     public HistoricalScheduler Scheduler { get; }
 
-    public GrpcChannel CreateChannel() =>
-        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+    /// <summary>A channel whose calls carry a token with every role (tests of what a role may do pass their own).</summary>
+    public GrpcChannel CreateChannel() => CreateChannel(Token(ForceRoles.All));
+
+    /// <summary>A channel whose calls carry this bearer token; null calls anonymously.</summary>
+    public GrpcChannel CreateChannel(string? token) =>
+        GrpcChannel.ForAddress(Server.BaseAddress, TestTokens.ChannelOptions(token, Server.CreateHandler()));
+
+    /// <summary>A token signed by this server's own key.</summary>
+    public string Token(IEnumerable<string> roles, TimeSpan? lifetime = null, DateTimeOffset? issuedAt = null) =>
+        Services.GetRequiredService<TokenIssuer>().Issue("test", roles, lifetime ?? TimeSpan.FromHours(1), issuedAt);
 
     public MeasuresService.MeasuresServiceClient Measures() => new(CreateChannel());
 
@@ -57,6 +66,7 @@ public sealed class MetricsServerFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Storage:ConnectionString", $"Data Source={DatabaseFile}");
+        builder.UseSetting("Security:SigningKeyFile", DatabaseFile + ".key");
 
         // Quiet: console commands under test print to the same console.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -16,6 +16,8 @@ public sealed class NodeClientTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        start.Environment["METRICS_TOKEN"] = server.Token([Security.ForceRoles.Viewer]);
+        start.Environment["METRICS_PUBLISHER_TOKEN"] = server.Token([Security.ForceRoles.Publisher]);
 
         using var node = Process.Start(start)!;
         var output = node.StandardOutput.ReadToEndAsync();

@@ -83,9 +83,10 @@ public sealed class ProtocolTests(MetricsServerFactory server) : IClassFixture<M
     }
 
     [Fact]
-    public async Task ReflectionListsTheMeasuresService()
+    public async Task ReflectionListsTheMeasuresServiceWhenConfigured()
     {
-        var reflection = new ServerReflection.ServerReflectionClient(server.CreateChannel());
+        await using var reflecting = new MetricsServerFactory { Settings = { ["Security:Reflection"] = "true" } };
+        var reflection = new ServerReflection.ServerReflectionClient(reflecting.CreateChannel(token: null));
         using var call = reflection.ServerReflectionInfo();
 
         await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });

@@ -19,7 +19,7 @@ public sealed class ReconnectTests
         // Follow until a snapshot from the restarted server shows the incident published after the restart.
         var output = new SynchronizedStringWriter();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var watching = CliRunner.RunAsync(network, output, stop.Token, "watch", "--json", "--feeds", "incidents", "--areas", "herefordshire", "--server", server.GrpcAddress.ToString());
+        var watching = CliRunner.RunAsync(network, output, stop.Token, "watch", "--json", "--feeds", "incidents", "--areas", "herefordshire", "--server", server.GrpcAddress.ToString(), "--token", server.Token([Security.ForceRoles.Viewer], TimeSpan.FromMinutes(10)));
         await Task.Delay(TimeSpan.FromSeconds(3)); // real clock: let it subscribe
         var before = Snapshots(output.ToString()).Count;
         await server.RestartAsync();
@@ -80,7 +80,7 @@ public sealed class ReconnectTests
         var screenshot = Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-reconnected.png");
         var until = "(window.__wasStale ||= !document.getElementById('stale').hidden && document.getElementById('stale').textContent.includes('STALE')) "
             + "&& document.querySelector('[data-figure=\"unresourced/herefordshire\"]')?.textContent === '1' && document.getElementById('status').textContent === '● LIVE'";
-        var page = HeadlessChromium.RenderAsync(new Uri(server.WebAddress, "/wall/?stale=2").AbsoluteUri, screenshot, until, TimeSpan.FromSeconds(60));
+        var page = HeadlessChromium.RenderAsync(server.WallAddress("/wall/?stale=2"), screenshot, until, TimeSpan.FromSeconds(60));
 
         await Task.Delay(TimeSpan.FromSeconds(4)); // real clock: the page loads and goes live
         server.Kill();

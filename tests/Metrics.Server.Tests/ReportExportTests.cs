@@ -53,6 +53,7 @@ public sealed class ReportExportTests(MetLoadedServer met) : IClassFixture<MetLo
     public async Task TheReportIsAPageOnTheWebPortToo()
     {
         using var http = met.Server.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", met.Server.Token([Security.ForceRoles.Viewer]));
 
         var page = await http.GetAsync(new Uri("/reports/metropolitan-police/2016-12.html", UriKind.Relative));
         var missing = await http.GetAsync(new Uri("/reports/atlantis/2016-12.html", UriKind.Relative));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Grpc.Net.Client;
+using Metrics.Server.Security;
 
 namespace Metrics.Server.Tests;
 
@@ -66,6 +67,7 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{grpcPort}";
         start.Environment["Kestrel__Endpoints__Web__Url"] = $"http://127.0.0.1:{webPort}";
         start.Environment["Storage__ConnectionString"] = $"Data Source={databaseFile}";
+        start.Environment["Security__SigningKeyFile"] = databaseFile + ".key";
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -79,7 +81,21 @@ public sealed class ServerProcess : IAsyncDisposable
         return process;
     }
 
-    public GrpcChannel CreateChannel() => GrpcChannel.ForAddress(GrpcAddress);
+    /// <summary>A channel whose calls carry a token with every role.</summary>
+    public GrpcChannel CreateChannel() => CreateChannel(Token(ForceRoles.All));
+
+    /// <summary>A channel whose calls carry this bearer token; null calls anonymously.</summary>
+    public GrpcChannel CreateChannel(string? token) => GrpcChannel.ForAddress(GrpcAddress, TestTokens.ChannelOptions(token));
+
+    /// <summary>A token signed with the key this server reads (the test made it before the server started).</summary>
+    public string Token(IEnumerable<string> roles, TimeSpan? lifetime = null) =>
+        new TokenIssuer(SigningKey.LoadOrCreate(SigningKeyFile), "metrics-server", "metrics").Issue("test", roles, lifetime ?? TimeSpan.FromHours(1));
+
+    /// <summary>The wall display at this path and query, signed in as a viewer through the address's fragment.</summary>
+    public string WallAddress(string pathAndQuery) =>
+        $"{new Uri(WebAddress, pathAndQuery).AbsoluteUri}#token={Token([ForceRoles.Viewer])}";
+
+    private string SigningKeyFile => _databaseFile + ".key";
 
     /// <summary>SIGKILL: no shutdown, nothing flushed.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
@@ -93,7 +109,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-        foreach (var file in new[] { _databaseFile, _databaseFile + "-wal", _databaseFile + "-shm" })
+        foreach (var file in new[] { _databaseFile, _databaseFile + "-wal", _databaseFile + "-shm", SigningKeyFile })
         {
             File.Delete(file);
         }

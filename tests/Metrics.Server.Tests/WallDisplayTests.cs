@@ -19,7 +19,7 @@ public sealed class WallDisplayTests
         // The page must show 2 for Shropshire, then 3 once the next incident arrives while it is open.
         var until = $"(window.__seen ??= new Set()).add({Figure("unresourced/shropshire")}) && window.__seen.has('2') && window.__seen.has('3')";
         var screenshot = Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-live.png");
-        var page = HeadlessChromium.RenderAsync(new Uri(server.WebAddress, "/wall/?areas=shropshire,herefordshire&stale=20").AbsoluteUri, screenshot, until, TimeSpan.FromSeconds(45));
+        var page = HeadlessChromium.RenderAsync(server.WallAddress("/wall/?areas=shropshire,herefordshire&stale=20"), screenshot, until, TimeSpan.FromSeconds(45));
         await Task.Delay(TimeSpan.FromSeconds(6)); // let the page load and subscribe: this test runs on the real clock
         await Publish(ingest, now.AddSeconds(20), "b", ("shropshire", IncidentGrade.Scheduled));
         var shown = await page;
@@ -43,7 +43,7 @@ public sealed class WallDisplayTests
         await using var server = await ServerProcess.StartAsync(("Live:Heartbeat", "00:00:01"));
         var screenshot = Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-stale.png");
         var page = HeadlessChromium.RenderAsync(
-            new Uri(server.WebAddress, "/wall/?stale=3").AbsoluteUri,
+            server.WallAddress("/wall/?stale=3"),
             screenshot,
             "document.getElementById('stale') && !document.getElementById('stale').hidden && document.getElementById('stale').textContent.includes('STALE: no data since')",
             TimeSpan.FromSeconds(45));
@@ -55,6 +55,23 @@ public sealed class WallDisplayTests
         Assert.True(shown.Waited, $"stale: '{shown.Stale}', status: '{shown.Status}'");
         Assert.StartsWith("⚠ STALE: no data since", shown.Stale, StringComparison.Ordinal);
         Assert.NotEqual("● LIVE", shown.Status);
+    }
+
+    [Fact]
+    public async Task WithoutATokenTheWallSaysItIsNotAuthorised()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var screenshot = Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-not-authorised.png");
+
+        var shown = await HeadlessChromium.RenderAsync(
+            new Uri(server.WebAddress, "/wall/").AbsoluteUri,
+            screenshot,
+            "document.getElementById('status').textContent.includes('NOT AUTHORISED')",
+            TimeSpan.FromSeconds(30));
+
+        Assert.True(shown.Waited, $"stale: '{shown.Stale}', status: '{shown.Status}'");
+        Assert.Equal("○ NOT AUTHORISED", shown.Status);
+        Assert.StartsWith("⚠ NOT AUTHORISED: a bearer token is required", shown.Stale, StringComparison.Ordinal);
     }
 
     private static async Task Publish(IngestService.IngestServiceClient ingest, DateTimeOffset at, string prefix, params (string Area, IncidentGrade Grade)[] incidents)

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Metrics.Contracts.V1;
 using Spectre.Console.Cli;
@@ -14,6 +16,10 @@ public class ServerSettings : CommandSettings
     [Description("The server's gRPC address. Default: " + DefaultServer)]
     public string Server { get; init; } = Environment.GetEnvironmentVariable("METRICS_SERVER") ?? DefaultServer;
 
+    [CommandOption("--token <JWT>")]
+    [Description("Bearer token for the server (a viewer's reads; an admin's imports). Default: METRICS_TOKEN")]
+    public string? Token { get; init; } = Environment.GetEnvironmentVariable("METRICS_TOKEN");
+
     [CommandOption("--timeout <SECONDS>")]
     [Description("Deadline of each call, in seconds. Default: 30 (imports: 600)")]
     public int? TimeoutSeconds { get; init; }
@@ -27,7 +33,22 @@ public class ServerSettings : CommandSettings
     /// <summary>Lets tests point the commands at an in-memory server.</summary>
     public static Func<string, GrpcChannel> ChannelFactory { get; set; } = address => GrpcChannel.ForAddress(address);
 
-    public MeasuresService.MeasuresServiceClient Measures() => new(ChannelFactory(Server));
+    public MeasuresService.MeasuresServiceClient Measures() => new(Calls());
 
-    public AnalyticsService.AnalyticsServiceClient Analytics() => new(ChannelFactory(Server));
+    public AnalyticsService.AnalyticsServiceClient Analytics() => new(Calls());
+
+    public LiveService.LiveServiceClient Live() => new(Calls());
+
+    /// <summary>The server's calls, each with the bearer token when there is one.</summary>
+    private CallInvoker Calls()
+    {
+        var channel = ChannelFactory(Server);
+        return string.IsNullOrWhiteSpace(Token)
+            ? channel.CreateCallInvoker()
+            : channel.Intercept(metadata =>
+            {
+                metadata.Add("authorization", $"Bearer {Token.Trim()}");
+                return metadata;
+            });
+    }
 }

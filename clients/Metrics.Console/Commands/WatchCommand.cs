@@ -78,7 +78,7 @@ public sealed class WatchCommand : AsyncCommand<WatchCommand.Settings>
     /// <summary>Subscribes, and after any break resumes from the last sequence (waiting 1, 2, 4, 8, then 10 s).</summary>
     private static async Task FollowAsync(Settings settings, Wallboard board, Action<SubscribeResponse> shown, Action stateChanged, CancellationToken cancellationToken)
     {
-        var client = new LiveService.LiveServiceClient(ServerSettings.ChannelFactory(settings.Server));
+        var client = settings.Live();
         var received = 0;
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)

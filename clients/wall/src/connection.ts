@@ -1,17 +1,35 @@
 // The subscription: snapshot then updates, resumed from the last sequence after any break.
-import { createClient, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { LiveService, type LiveFeed, type SubscribeResponse } from "./gen/metrics/v1/live_pb";
 import { MeasuresService } from "./gen/metrics/v1/measures_pb";
 
-export type ConnectionState = { kind: "connecting" } | { kind: "live" } | { kind: "retrying"; inSeconds: number; reason: string };
+export type ConnectionState =
+  | { kind: "connecting" }
+  | { kind: "live" }
+  | { kind: "retrying"; inSeconds: number; reason: string }
+  | { kind: "refused"; reason: string };
 
 export interface WallConnection {
   onMessage(message: SubscribeResponse): void;
   onState(state: ConnectionState): void;
 }
 
-const transport = createGrpcWebTransport({ baseUrl: window.location.origin });
+// The viewer token comes in the address's fragment (#token=…, never sent to a server or kept in
+// its logs), is kept for this tab so a reload still works, and is taken out of the address bar.
+const fragment = new URLSearchParams(window.location.hash.slice(1));
+const token = fragment.get("token") ?? sessionStorage.getItem("metrics-token");
+if (fragment.has("token")) {
+  sessionStorage.setItem("metrics-token", fragment.get("token")!);
+  history.replaceState(null, "", window.location.pathname + window.location.search);
+}
+
+const bearer: Interceptor = (next) => (request) => {
+  if (token) request.header.set("authorization", `Bearer ${token}`);
+  return next(request);
+};
+
+const transport = createGrpcWebTransport({ baseUrl: window.location.origin, interceptors: [bearer] });
 
 export const live: Client<typeof LiveService> = createClient(LiveService, transport);
 export const measures: Client<typeof MeasuresService> = createClient(MeasuresService, transport);
@@ -32,6 +50,11 @@ export async function subscribeForever(feeds: LiveFeed[], areaCodes: string[], w
       }
       throw new Error("the server ended the stream");
     } catch (error) {
+      // A token that is missing, expired or without the viewer role will not get better by retrying.
+      if (error instanceof ConnectError && (error.code === Code.Unauthenticated || error.code === Code.PermissionDenied)) {
+        wall.onState({ kind: "refused", reason: error.rawMessage });
+        return await new Promise<never>(() => undefined);
+      }
       failures++;
       const inSeconds = Math.min(10, 2 ** (failures - 1));
       wall.onState({ kind: "retrying", inSeconds, reason: error instanceof Error ? error.message : String(error) });

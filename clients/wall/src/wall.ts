@@ -1,5 +1,6 @@
 // The control-room wall display: subscribes to the live feed through gRPC-Web and redraws.
-// URL parameters: areas=shropshire,telford-and-wrekin  feeds=calls,incidents,intelligence,alerts  stale=15 (seconds)
+// URL parameters: areas=shropshire,telford-and-wrekin  feeds=calls,incidents,intelligence,alerts  stale=15 (seconds);
+// the viewer token in the fragment: /wall/?areas=…#token=…
 import { LiveFeed } from "./gen/metrics/v1/live_pb";
 import { Figures } from "./figures";
 import { measures, subscribeForever, type ConnectionState } from "./connection";
@@ -32,11 +33,14 @@ function showStatus(): void {
   const age = figures.receivedAt ? (Date.now() - figures.receivedAt.getTime()) / 1000 : Infinity;
   const isStale = age > staleAfterSeconds;
   document.body.classList.toggle("is-stale", isStale);
-  stale.hidden = !isStale;
-  stale.textContent = figures.receivedAt
+  stale.hidden = !isStale && state.kind !== "refused";
+  stale.textContent = state.kind === "refused"
+    ? `⚠ NOT AUTHORISED: ${state.reason}. Open this page with a viewer token: /wall/#token=…`
+    : figures.receivedAt
     ? `⚠ STALE: no data since ${clock(figures.receivedAt)}. ${state.kind === "retrying" ? `Reconnecting in ${state.inSeconds} s.` : ""}`
     : "⚠ Waiting for the first data…";
-  status.textContent = state.kind === "live" && !isStale ? "● LIVE" : state.kind === "retrying" ? "○ RECONNECTING" : isStale ? "○ STALE" : "○ CONNECTING";
+  status.textContent =
+    state.kind === "live" && !isStale ? "● LIVE" : state.kind === "refused" ? "○ NOT AUTHORISED" : state.kind === "retrying" ? "○ RECONNECTING" : isStale ? "○ STALE" : "○ CONNECTING";
   status.className = state.kind === "live" && !isStale ? "live" : "down";
   updated.textContent = `Updated ${clock(figures.receivedAt)} · figures as of ${clock(figures.asOf)} · #${figures.sequence}`;
 }

@@ -12,8 +12,7 @@ internal static class ReportEndpoint
 {
     public const string Route = "/reports/{force}/{month}.html";
 
-    public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder endpoints)
-    {
+    public static RouteHandlerBuilder MapReports(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet(Route, async (string force, string month, AnalyticsQueries queries, CancellationToken cancellationToken) =>
         {
             if (!YearMonth.TryParse(month, out var parsed))
@@ -33,6 +32,4 @@ internal static class ReportEndpoint
                 return Results.Problem(e.Status.Detail, statusCode: e.StatusCode == StatusCode.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest);
             }
         });
-        return endpoints;
-    }
 }

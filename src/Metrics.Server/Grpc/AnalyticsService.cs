@@ -1,10 +1,13 @@
 using Grpc.Core;
 using Metrics.Server.Analytics;
+using Metrics.Server.Security;
+using Microsoft.AspNetCore.Authorization;
 using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Grpc;
 
 /// <summary>metrics.v1.AnalyticsService: thin; the queries validate, load, compute and map.</summary>
+[Authorize(Policy = ForceRoles.Policies.Read)]
 internal sealed class AnalyticsService(AnalyticsQueries queries) : V1.AnalyticsService.AnalyticsServiceBase
 {
     public override Task<V1.GetMeasureSummaryResponse> GetMeasureSummary(V1.GetMeasureSummaryRequest request, ServerCallContext context) =>

@@ -1,10 +1,13 @@
 using Grpc.Core;
 using Metrics.Server.Live;
+using Metrics.Server.Security;
+using Microsoft.AspNetCore.Authorization;
 using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Grpc;
 
 /// <summary>metrics.v1.IngestService: each batch acknowledged after it is stored, in the order sent.</summary>
+[Authorize(Policy = ForceRoles.Policies.Publish)]
 internal sealed class IngestService(EventIngest ingest) : V1.IngestService.IngestServiceBase
 {
     public override async Task<V1.PublishBatchResponse> PublishBatch(V1.PublishBatchRequest request, ServerCallContext context) =>

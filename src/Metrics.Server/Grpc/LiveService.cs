@@ -2,6 +2,8 @@ using Grpc.Core;
 using Metrics.Live.Subscriptions;
 using Metrics.Server.History;
 using Metrics.Server.Live;
+using Metrics.Server.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using V1 = Metrics.Contracts.V1;
 
@@ -12,6 +14,7 @@ namespace Metrics.Server.Grpc;
 /// writer loop (one write in flight per response stream); a reader that takes no message for
 /// the stall timeout is dropped.
 /// </summary>
+[Authorize(Policy = ForceRoles.Policies.Read)]
 internal sealed class LiveService(LiveBroadcast broadcast, CatalogueLookup lookup, IOptions<LiveServiceOptions> options, TimeProvider time, Telemetry.ServiceMetrics metrics)
     : V1.LiveService.LiveServiceBase
 {

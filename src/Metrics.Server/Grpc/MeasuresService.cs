@@ -1,7 +1,9 @@
 using Grpc.Core;
 using Metrics.Server.History;
 using Metrics.Server.Imports;
+using Metrics.Server.Security;
 using Metrics.Storage.Repositories;
+using Microsoft.AspNetCore.Authorization;
 using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Grpc;
@@ -18,6 +20,7 @@ internal sealed class MeasuresService(
     private const int DefaultImportListLimit = 50;
     private const int MostImportsListed = 1000;
 
+    [Authorize(Policy = ForceRoles.Policies.Read)]
     public override async Task<V1.ListMeasuresResponse> ListMeasures(V1.ListMeasuresRequest request, ServerCallContext context)
     {
         var measures = await lookup.MeasuresAsync(context.CancellationToken);
@@ -28,6 +31,7 @@ internal sealed class MeasuresService(
         return response;
     }
 
+    [Authorize(Policy = ForceRoles.Policies.Read)]
     public override async Task<V1.ListAreasResponse> ListAreas(V1.ListAreasRequest request, ServerCallContext context)
     {
         var response = new V1.ListAreasResponse();
@@ -42,27 +46,33 @@ internal sealed class MeasuresService(
         return response;
     }
 
+    [Authorize(Policy = ForceRoles.Policies.Read)]
     public override Task<V1.GetSeriesResponse> GetSeries(V1.GetSeriesRequest request, ServerCallContext context) =>
         history.GetSeriesAsync(request, context.CancellationToken);
 
+    [Authorize(Policy = ForceRoles.Policies.Read)]
     public override Task<V1.GetAreaComparisonResponse> GetAreaComparison(V1.GetAreaComparisonRequest request, ServerCallContext context) =>
         history.GetAreaComparisonAsync(request, context.CancellationToken);
 
+    [Authorize(Policy = ForceRoles.Policies.Read)]
     public override Task<V1.GetYearEndComparisonResponse> GetYearEndComparison(V1.GetYearEndComparisonRequest request, ServerCallContext context) =>
         history.GetYearEndComparisonAsync(request, context.CancellationToken);
 
+    [Authorize(Policy = ForceRoles.Policies.Administer)]
     public override async Task<V1.DefineForceResponse> DefineForce(V1.DefineForceRequest request, ServerCallContext context)
     {
         var (created, updated) = await definitions.DefineForceAsync(request, context.CancellationToken);
         return new V1.DefineForceResponse { Created = created, Updated = updated };
     }
 
+    [Authorize(Policy = ForceRoles.Policies.Administer)]
     public override async Task<V1.DefineMeasuresResponse> DefineMeasures(V1.DefineMeasuresRequest request, ServerCallContext context)
     {
         var (created, updated) = await definitions.DefineMeasuresAsync(request.Measures, context.CancellationToken);
         return new V1.DefineMeasuresResponse { Created = created, Updated = updated };
     }
 
+    [Authorize(Policy = ForceRoles.Policies.Administer)]
     public override async Task<V1.ImportObservationsResponse> ImportObservations(
         IAsyncStreamReader<V1.ImportObservationsRequest> requestStream, ServerCallContext context)
     {
@@ -73,6 +83,7 @@ internal sealed class MeasuresService(
         return new V1.ImportObservationsResponse { Summary = await observationImporter.ImportAsync(header, rows, context.CancellationToken) };
     }
 
+    [Authorize(Policy = ForceRoles.Policies.Administer)]
     public override async Task<V1.ImportStreetCrimesResponse> ImportStreetCrimes(
         IAsyncStreamReader<V1.ImportStreetCrimesRequest> requestStream, ServerCallContext context)
     {
@@ -83,6 +94,7 @@ internal sealed class MeasuresService(
         return new V1.ImportStreetCrimesResponse { Summary = await streetCrimeImporter.ImportAsync(header, records, context.CancellationToken) };
     }
 
+    [Authorize(Policy = ForceRoles.Policies.Read)]
     public override async Task<V1.ListImportsResponse> ListImports(V1.ListImportsRequest request, ServerCallContext context)
     {
         if (request.Limit is < 0 or > MostImportsListed)

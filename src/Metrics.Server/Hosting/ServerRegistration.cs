@@ -7,6 +7,7 @@ using Metrics.Server.Grpc;
 using Metrics.Server.History;
 using Metrics.Server.Imports;
 using Metrics.Server.Live;
+using Metrics.Server.Security;
 using Metrics.Server.Seeding;
 using Metrics.Server.Telemetry;
 using Metrics.Storage;
@@ -77,6 +78,7 @@ public static class ServerRegistration
 
         services.AddGrpc(options => options.EnableDetailedErrors = builder.Environment.IsDevelopment());
         services.AddGrpcReflection();
+        services.AddForceSecurity(builder.Configuration, builder.Environment.IsDevelopment());
         services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
@@ -99,14 +101,22 @@ public static class ServerRegistration
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGrpcService<MeasuresService>();
         app.MapGrpcService<AnalyticsService>();
         app.MapGrpcService<IngestService>();
         app.MapGrpcService<LiveService>();
-        app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
-        app.MapReports();
-        app.MapPrometheusScrapingEndpoint();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        if (app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.Reflection)
+        {
+            app.MapGrpcReflectionService().AllowAnonymous();
+        }
+
+        app.MapReports().RequireAuthorization(ForceRoles.Policies.Read);
+
+        // Operational counts only (no police data), for a scrape on the internal network.
+        app.MapPrometheusScrapingEndpoint().AllowAnonymous();
         return app;
     }
 }

@@ -1,8 +1,10 @@
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Metrics.Domain.Operations;
 using Metrics.Live.Simulation;
 using Metrics.Server.History;
+using Metrics.Server.Security;
 using Microsoft.Extensions.Options;
 using V1 = Metrics.Contracts.V1;
 
@@ -41,6 +43,7 @@ public sealed class DemoFeedChannel(Func<GrpcChannel> create)
 internal sealed partial class DemoFeedPublisher(
     IOptions<DemoFeedOptions> options,
     DemoFeedChannel channel,
+    TokenIssuer tokens,
     CatalogueLookup lookup,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
@@ -58,7 +61,12 @@ internal sealed partial class DemoFeedPublisher(
 
         var force = await lookup.ForceAsync(settings.ForceCode, stoppingToken);
         var scenario = new DemoScenario(settings.Seed, [.. force.LocalPolicingAreas.Select(a => (a.Code, (double)(a.Population ?? 1)))]);
-        var client = new V1.IngestService.IngestServiceClient(channel.Create());
+        // A publisher like any force system, with a short token signed by the local key for each batch.
+        var client = new V1.IngestService.IngestServiceClient(channel.Create().Intercept(metadata =>
+        {
+            metadata.Add("authorization", $"Bearer {tokens.Issue("demo-feed", [ForceRoles.Publisher], TimeSpan.FromMinutes(5))}");
+            return metadata;
+        }));
         var pending = new PriorityQueue<OperationalEvent, (DateTimeOffset, string)>();
         var now = time.GetUtcNow();
         var nextHour = Hour(now).AddHours(-settings.WarmHours);

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+
+namespace Metrics.Server.Security;
+
+/// <summary>
+/// At start, when Security:TokenDirectory is set (Development sets it), writes a fresh token per
+/// role (viewer.jwt, publisher.jwt, admin.jwt) and the wall display's address with the viewer
+/// token, and logs where they are: a newcomer calls the server without an identity provider.
+/// </summary>
+internal sealed partial class DevelopmentTokens(
+    IOptions<SecurityOptions> options,
+    TokenIssuer issuer,
+    IConfiguration configuration,
+    ILogger<DevelopmentTokens> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (settings.TokenDirectory.Length == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var directory = Path.GetFullPath(settings.TokenDirectory);
+        Directory.CreateDirectory(directory);
+        foreach (var role in ForceRoles.All)
+        {
+            var file = Path.Combine(directory, $"{role}.jwt");
+            File.WriteAllText(file, issuer.Issue($"development-{role}", [role], settings.TokenLifetime));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+
+        var web = configuration["Kestrel:Endpoints:Web:Url"] ?? "http://localhost:5081";
+        var wall = $"{web.TrimEnd('/')}/wall/#token={File.ReadAllText(Path.Combine(directory, $"{ForceRoles.Viewer}.jwt"))}";
+        File.WriteAllText(Path.Combine(directory, "wall.url"), wall);
+        TokensWritten(logger, directory, settings.TokenLifetime, wall);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Development tokens (valid {Lifetime}) written to {Directory}: viewer.jwt, publisher.jwt, admin.jwt (the console client reads METRICS_TOKEN). The wall display: {Wall}")]
+    private static partial void TokensWritten(ILogger logger, string directory, TimeSpan lifetime, string wall);
+}

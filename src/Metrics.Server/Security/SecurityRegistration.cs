@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Metrics.Server.Security;
+
+/// <summary>Bearer tokens on every RPC but health; the roles' policies; the local key and its issuer.</summary>
+public static class SecurityRegistration
+{
+    public static IServiceCollection AddForceSecurity(this IServiceCollection services, IConfiguration configuration, bool development)
+    {
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName)
+            .Configure(o => o.Reflection = configuration.GetValue<bool?>($"{SecurityOptions.SectionName}:{nameof(SecurityOptions.Reflection)}") ?? development);
+
+        // The local key and its issuer exist even beside an authority: the demo feed signs its own publisher token.
+        services.AddSingleton(sp => SigningKey.LoadOrCreate(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.SigningKeyFile));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SecurityOptions>>().Value;
+            return new TokenIssuer(sp.GetRequiredService<SymmetricSecurityKey>(), options.Issuer, options.Audience);
+        });
+        services.AddHostedService<DevelopmentTokens>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<SecurityOptions>, IServiceProvider>((jwt, security, sp) =>
+            {
+                var options = security.Value;
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = options.Issuer,
+                    ValidAudience = options.Audience,
+                    ClockSkew = options.ClockSkew,
+                    RoleClaimType = ForceRoles.ClaimType,
+                    NameClaimType = "sub",
+                };
+                if (options.Authority.Length > 0)
+                {
+                    jwt.Authority = options.Authority;
+                    jwt.TokenValidationParameters.ValidIssuer = null;
+                }
+                else
+                {
+                    jwt.TokenValidationParameters.IssuerSigningKey = sp.GetRequiredService<SymmetricSecurityKey>();
+                }
+
+                // A browser cannot put a header on a link: the report page also takes ?access_token=.
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        if (context.Request.Path.StartsWithSegments("/reports", StringComparison.Ordinal)
+                            && context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                        {
+                            context.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(ForceRoles.Policies.Read, p => p.RequireRole(ForceRoles.RolesFor(ForceRoles.Policies.Read)))
+            .AddPolicy(ForceRoles.Policies.Publish, p => p.RequireRole(ForceRoles.RolesFor(ForceRoles.Policies.Publish)))
+            .AddPolicy(ForceRoles.Policies.Administer, p => p.RequireRole(ForceRoles.RolesFor(ForceRoles.Policies.Administer)));
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResults>();
+        return services;
+    }
+}

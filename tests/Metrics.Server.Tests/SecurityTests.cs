@@ -1,0 +1,220 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Google.Protobuf.Reflection;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Reflection.V1Alpha;
+using Metrics.Server.Security;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using V1 = Metrics.Contracts.V1;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>Who may call what: every RPC of every service against every kind of caller.</summary>
+public sealed class SecurityTests(MetricsServerFactory server) : IClassFixture<MetricsServerFactory>
+{
+    /// <summary>The policy each RPC requires. A new RPC fails <see cref="EveryRpcHasAPolicy"/> until it is added here.</summary>
+    private static readonly Dictionary<string, string> PolicyByMethod = new()
+    {
+        ["metrics.v1.MeasuresService/ListMeasures"] = ForceRoles.Policies.Read,
+        ["metrics.v1.MeasuresService/ListAreas"] = ForceRoles.Policies.Read,
+        ["metrics.v1.MeasuresService/GetSeries"] = ForceRoles.Policies.Read,
+        ["metrics.v1.MeasuresService/GetAreaComparison"] = ForceRoles.Policies.Read,
+        ["metrics.v1.MeasuresService/GetYearEndComparison"] = ForceRoles.Policies.Read,
+        ["metrics.v1.MeasuresService/ListImports"] = ForceRoles.Policies.Read,
+        ["metrics.v1.MeasuresService/DefineForce"] = ForceRoles.Policies.Administer,
+        ["metrics.v1.MeasuresService/DefineMeasures"] = ForceRoles.Policies.Administer,
+        ["metrics.v1.MeasuresService/ImportObservations"] = ForceRoles.Policies.Administer,
+        ["metrics.v1.MeasuresService/ImportStreetCrimes"] = ForceRoles.Policies.Administer,
+        ["metrics.v1.AnalyticsService/GetMeasureSummary"] = ForceRoles.Policies.Read,
+        ["metrics.v1.AnalyticsService/GetControlChart"] = ForceRoles.Policies.Read,
+        ["metrics.v1.AnalyticsService/GetProjection"] = ForceRoles.Policies.Read,
+        ["metrics.v1.AnalyticsService/GetPerformanceSummary"] = ForceRoles.Policies.Read,
+        ["metrics.v1.AnalyticsService/GetOutcomeRates"] = ForceRoles.Policies.Read,
+        ["metrics.v1.AnalyticsService/GetReport"] = ForceRoles.Policies.Read,
+        ["metrics.v1.IngestService/Publish"] = ForceRoles.Policies.Publish,
+        ["metrics.v1.IngestService/PublishBatch"] = ForceRoles.Policies.Publish,
+        ["metrics.v1.LiveService/Subscribe"] = ForceRoles.Policies.Read,
+        ["metrics.v1.LiveService/GetSnapshot"] = ForceRoles.Policies.Read,
+    };
+
+    private static readonly FileDescriptor[] Protocol =
+        [V1.MeasuresReflection.Descriptor, V1.AnalyticsReflection.Descriptor, V1.EventsReflection.Descriptor, V1.LiveReflection.Descriptor];
+
+    private static IEnumerable<MethodDescriptor> Rpcs => Protocol.SelectMany(f => f.Services).SelectMany(s => s.Methods);
+
+    public static TheoryData<string> Callers() => ["anonymous", "expired", "forged", "unsigned", "no role", .. ForceRoles.All];
+
+    [Fact]
+    public void EveryRpcHasAPolicy() =>
+        Assert.Equal(PolicyByMethod.Keys.Order(), Rpcs.Select(Name).Order());
+
+    [Theory]
+    [MemberData(nameof(Callers))]
+    public async Task EveryRpcAnswersEachCallerAsItsRoleAllows(string caller)
+    {
+        var channel = server.CreateChannel(TokenOf(caller));
+        var wrong = new List<string>();
+        foreach (var rpc in Rpcs)
+        {
+            var (code, detail) = await CallWithEmptyRequest(channel.CreateCallInvoker(), rpc);
+            var allowed = ForceRoles.RolesFor(PolicyByMethod[Name(rpc)]).Contains(caller);
+            var expected = caller switch
+            {
+                "anonymous" => (StatusCode.Unauthenticated, "a bearer token is required: send the header 'authorization: Bearer <token>'"),
+                "expired" => (StatusCode.Unauthenticated, "the bearer token expired at"),
+                "forged" or "unsigned" => (StatusCode.Unauthenticated, "the bearer token's signature is not from a key this server trusts"),
+                _ when !allowed => (StatusCode.PermissionDenied, $"/{Name(rpc)} needs the role {string.Join(" or ", ForceRoles.RolesFor(PolicyByMethod[Name(rpc)]))}; the token "),
+                _ => ((StatusCode?)null, ""),
+            };
+            var ok = expected.Item1 is { } refused
+                ? code == refused && detail.StartsWith(expected.Item2, StringComparison.Ordinal)
+                : code is not (StatusCode.Unauthenticated or StatusCode.PermissionDenied);
+            if (!ok)
+            {
+                wrong.Add($"{Name(rpc)}: {code} '{detail}', expected {expected.Item1?.ToString() ?? "let through"}");
+            }
+        }
+
+        Assert.Empty(wrong);
+    }
+
+    [Fact]
+    public async Task ARefusalNamesTheRolesTheTokenCarries()
+    {
+        var measures = new V1.MeasuresService.MeasuresServiceClient(server.CreateChannel(server.Token([ForceRoles.Viewer])));
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => measures.DefineForceAsync(new V1.DefineForceRequest()).ResponseAsync);
+
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+        Assert.Equal("/metrics.v1.MeasuresService/DefineForce needs the role admin; the token carries viewer", refused.Status.Detail);
+    }
+
+    [Fact]
+    public async Task AViewerReadsTheFiguresAndAPublisherCannot()
+    {
+        var viewer = new V1.MeasuresService.MeasuresServiceClient(server.CreateChannel(server.Token([ForceRoles.Viewer])));
+        var publisher = new V1.MeasuresService.MeasuresServiceClient(server.CreateChannel(server.Token([ForceRoles.Publisher])));
+        var request = new V1.GetSeriesRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia" };
+
+        var series = await viewer.GetSeriesAsync(request);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => publisher.GetSeriesAsync(request).ResponseAsync);
+
+        Assert.Equal(7767, series.Points.Single(p => p.Label == "Mar 2019").Value);
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task HealthAnswersAnyone()
+    {
+        var health = new Health.HealthClient(server.CreateChannel(token: null));
+
+        var response = await health.CheckAsync(new HealthCheckRequest());
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+    }
+
+    [Fact]
+    public async Task ReflectionIsOffUnlessConfigured()
+    {
+        var reflection = new ServerReflection.ServerReflectionClient(server.CreateChannel());
+        using var call = reflection.ServerReflectionInfo();
+
+        var off = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+            await call.ResponseStream.MoveNext(default);
+        });
+
+        Assert.Equal(StatusCode.Unimplemented, off.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheReportPageWantsAViewerInTheHeaderOrTheAddress()
+    {
+        using var http = server.CreateClient();
+        var page = new Uri("/reports/west-mercia/2019-03.html", UriKind.Relative);
+        var viewer = server.Token([ForceRoles.Viewer]);
+
+        using var anonymous = await http.GetAsync(page);
+        using var publisher = new HttpRequestMessage(HttpMethod.Get, page) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", server.Token([ForceRoles.Publisher])) } };
+        using var refused = await http.SendAsync(publisher);
+        using var header = new HttpRequestMessage(HttpMethod.Get, page) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", viewer) } };
+        using var byHeader = await http.SendAsync(header);
+        using var byAddress = await http.GetAsync(new Uri($"/reports/west-mercia/2019-03.html?access_token={viewer}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byHeader.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byAddress.StatusCode);
+        Assert.Contains("<title>Performance Summary – West Mercia", await byAddress.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private string? TokenOf(string caller) => caller switch
+    {
+        "anonymous" => null,
+        "expired" => server.Token(ForceRoles.All, TimeSpan.FromHours(1), DateTimeOffset.UtcNow.AddHours(-2)),
+        "forged" => new TokenIssuer(new SymmetricSecurityKey(new byte[32]), "metrics-server", "metrics").Issue("forger", ForceRoles.All, TimeSpan.FromHours(1)),
+        "unsigned" => new JsonWebTokenHandler().CreateToken(
+            $$"""{"iss":"metrics-server","aud":"metrics","sub":"forger","roles":["viewer","publisher","admin"],"exp":{{DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds()}}}"""),
+        "no role" => server.Token([]),
+        _ => server.Token([caller]),
+    };
+
+    private static string Name(MethodDescriptor rpc) => $"{rpc.Service.FullName}/{rpc.Name}";
+
+    /// <summary>Calls any RPC with an empty message (every field default), whatever its kind, and returns the status it ends with.</summary>
+    private static async Task<(StatusCode? Code, string Detail)> CallWithEmptyRequest(CallInvoker calls, MethodDescriptor rpc)
+    {
+        var bytes = Marshallers.Create<byte[]>(b => b, b => b);
+        var type = (rpc.IsClientStreaming, rpc.IsServerStreaming) switch
+        {
+            (false, false) => MethodType.Unary,
+            (true, false) => MethodType.ClientStreaming,
+            (false, true) => MethodType.ServerStreaming,
+            (true, true) => MethodType.DuplexStreaming,
+        };
+        var method = new Method<byte[], byte[]>(type, rpc.Service.FullName, rpc.Name, bytes, bytes);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var options = new CallOptions(cancellationToken: deadline.Token);
+        try
+        {
+            switch (type)
+            {
+                case MethodType.Unary:
+                    await calls.AsyncUnaryCall(method, null, options, []);
+                    break;
+                case MethodType.ClientStreaming:
+                    using (var call = calls.AsyncClientStreamingCall(method, null, options))
+                    {
+                        await call.RequestStream.CompleteAsync();
+                        await call.ResponseAsync;
+                    }
+
+                    break;
+                case MethodType.ServerStreaming:
+                    using (var call = calls.AsyncServerStreamingCall(method, null, options, []))
+                    {
+                        await call.ResponseStream.MoveNext(deadline.Token);
+                    }
+
+                    break;
+                default:
+                    using (var call = calls.AsyncDuplexStreamingCall(method, null, options))
+                    {
+                        await call.RequestStream.CompleteAsync();
+                        await call.ResponseStream.MoveNext(deadline.Token);
+                    }
+
+                    break;
+            }
+
+            return (null, "");
+        }
+        catch (RpcException e)
+        {
+            return (e.StatusCode, e.Status.Detail);
+        }
+    }
+}
