@@ -116,18 +116,6 @@ public sealed class LiveIngestTests : IDisposable
     }
 
     [Fact]
-    public async Task ABatchOverTheLimitIsRefusedWhole()
-    {
-        var batch = new PublishBatchRequest();
-        batch.Events.Add(Enumerable.Range(0, 5001).Select(i => Offered($"big{i}", 0, $"c{i}")));
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => Client().PublishBatchAsync(batch).ResponseAsync);
-
-        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Equal("events: holds 5001 events; the most per batch is 5000", error.Status.Detail);
-    }
-
-    [Fact]
     public async Task ARestartRebuildsTheSameLiveFigures()
     {
         var ingest = Client();

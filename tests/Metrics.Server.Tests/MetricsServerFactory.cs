@@ -50,8 +50,8 @@ public sealed class MetricsServerFactory : WebApplicationFactory<Program>
         GrpcChannel.ForAddress(Server.BaseAddress, TestTokens.ChannelOptions(token, Server.CreateHandler()));
 
     /// <summary>A token signed by this server's own key.</summary>
-    public string Token(IEnumerable<string> roles, TimeSpan? lifetime = null, DateTimeOffset? issuedAt = null) =>
-        Services.GetRequiredService<TokenIssuer>().Issue("test", roles, lifetime ?? TimeSpan.FromHours(1), issuedAt);
+    public string Token(IEnumerable<string> roles, TimeSpan? lifetime = null, DateTimeOffset? issuedAt = null, string subject = "test") =>
+        Services.GetRequiredService<TokenIssuer>().Issue(subject, roles, lifetime ?? TimeSpan.FromHours(1), issuedAt);
 
     public MeasuresService.MeasuresServiceClient Measures() => new(CreateChannel());
 

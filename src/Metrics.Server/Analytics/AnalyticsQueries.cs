@@ -9,16 +9,17 @@ using Metrics.Domain.Catalogue;
 using Metrics.Domain.Observations;
 using Metrics.Server.Grpc;
 using Metrics.Server.History;
+using Metrics.Server.Limits;
 using Metrics.Storage.Repositories;
+using Microsoft.Extensions.Options;
 using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Analytics;
 
 /// <summary>Loads what an analytics request needs, computes it with Metrics.Analytics, and maps the result.</summary>
-internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationRepository observations, TimeProvider timeProvider)
+internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationRepository observations, IOptions<LimitOptions> limits, TimeProvider timeProvider)
 {
     public const string DefaultOutcomeMeasureId = "crime_outcome_rate";
-    private const int MostChartMonths = 240;
     private const int MostHorizon = 24;
     private const int MostOutcomeWindows = 24;
     private const int OutcomeWindowMonths = 3;
@@ -78,7 +79,7 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
     public async Task<V1.GetControlChartResponse> GetControlChartAsync(V1.GetControlChartRequest request, CancellationToken cancellationToken)
     {
         var (measure, area, breakdown) = await SeriesKeyAsync(request.MeasureId, request.AreaCode, request.Breakdown, cancellationToken);
-        var (first, last) = Validate.Range(request.Range, "range") ?? (Earliest, Latest);
+        var (first, last) = Validate.Range(request.Range, "range", limits.Value) ?? (Earliest, Latest);
         var options = request.Options ?? new V1.ControlChartOptions();
         var rebases = options.RebaseAt.Select((m, i) => Validate.Month(m, $"options.rebase_at[{i}]")).ToList();
         if (options.HasFixAfterMonths && options.FixAfterMonths < 2)
@@ -360,10 +361,12 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
     private static List<(YearMonth Month, double? Value)> Values(MeasureDefinition measure, IEnumerable<Observation> monthly) =>
         [.. monthly.Where(o => o.Period.Months == 1).OrderBy(o => o.Period.First).Select(o => (o.Period.First, o.ValueAs(measure.Unit)))];
 
-    private static int ChartMonths(int? requested, string field) => requested switch
+    private int ChartMonths(int? requested, string field) => requested switch
     {
         null => CommentaryOptions.Default.ChartMonths,
-        < 2 or > MostChartMonths => throw Problems.Invalid(field, $"is {requested}; give 2 to {MostChartMonths} months"),
+        < 2 => throw Problems.Invalid(field, $"is {requested}; a chart needs at least 2 months"),
+        { } months when months > limits.Value.MaxMonthsPerRequest => throw Problems.Invalid(
+            field, $"is {months}; the most per request is {limits.Value.MaxMonthsPerRequest} ({limits.Value.Key(nameof(LimitOptions.MaxMonthsPerRequest))})"),
         { } months => months,
     };
 

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Metrics.Server.Limits;
 using Metrics.Server.Live;
 using Metrics.Server.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -8,16 +9,21 @@ namespace Metrics.Server.Grpc;
 
 /// <summary>metrics.v1.IngestService: each batch acknowledged after it is stored, in the order sent.</summary>
 [Authorize(Policy = ForceRoles.Policies.Publish)]
-internal sealed class IngestService(EventIngest ingest) : V1.IngestService.IngestServiceBase
+internal sealed class IngestService(EventIngest ingest, CallerLimits limits) : V1.IngestService.IngestServiceBase
 {
-    public override async Task<V1.PublishBatchResponse> PublishBatch(V1.PublishBatchRequest request, ServerCallContext context) =>
-        new() { Acknowledgement = await ingest.IngestAsync(request.Events, context.CancellationToken) };
+    public override async Task<V1.PublishBatchResponse> PublishBatch(V1.PublishBatchRequest request, ServerCallContext context)
+    {
+        limits.TakeEvents(Caller.Of(context), request.Events.Count);
+        return new() { Acknowledgement = await ingest.IngestAsync(request.Events, context.CancellationToken) };
+    }
 
     public override async Task Publish(IAsyncStreamReader<V1.PublishRequest> requestStream, IServerStreamWriter<V1.PublishResponse> responseStream, ServerCallContext context)
     {
         // One batch at a time: read, store, acknowledge; the only writer of this response stream.
+        var caller = Caller.Of(context);
         await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
         {
+            limits.TakeEvents(caller, request.Events.Count);
             var acknowledgement = await ingest.IngestAsync(request.Events, context.CancellationToken);
             await responseStream.WriteAsync(new V1.PublishResponse { Acknowledgement = acknowledgement }, context.CancellationToken);
         }

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Metrics.Live.Subscriptions;
 using Metrics.Server.History;
+using Metrics.Server.Limits;
 using Metrics.Server.Live;
 using Metrics.Server.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -15,12 +16,19 @@ namespace Metrics.Server.Grpc;
 /// the stall timeout is dropped.
 /// </summary>
 [Authorize(Policy = ForceRoles.Policies.Read)]
-internal sealed class LiveService(LiveBroadcast broadcast, CatalogueLookup lookup, IOptions<LiveServiceOptions> options, TimeProvider time, Telemetry.ServiceMetrics metrics)
+internal sealed class LiveService(
+    LiveBroadcast broadcast,
+    CatalogueLookup lookup,
+    CallerLimits limits,
+    IOptions<LiveServiceOptions> options,
+    TimeProvider time,
+    Telemetry.ServiceMetrics metrics)
     : V1.LiveService.LiveServiceBase
 {
     public override async Task Subscribe(V1.SubscribeRequest request, IServerStreamWriter<V1.SubscribeResponse> responseStream, ServerCallContext context)
     {
         var filter = await FilterAsync(request.Feeds, request.AreaCodes, context.CancellationToken);
+        using var counted = limits.OpenSubscription(Caller.Of(context));
         using var subscription = broadcast.Subscribe(filter, request.HasResumeAfterSequence ? request.ResumeAfterSequence : null);
         var settings = options.Value;
         while (!context.CancellationToken.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using Metrics.Domain.Calendar;
+using Metrics.Server.Limits;
 using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Grpc;
@@ -55,8 +56,8 @@ internal static class Validate
         return true;
     }
 
-    /// <summary>An inclusive range of months; null when the request leaves it unset.</summary>
-    public static (YearMonth First, YearMonth Last)? Range(V1.MonthRange? range, string field)
+    /// <summary>An inclusive range of months, no longer than the limit; null when the request leaves it unset.</summary>
+    public static (YearMonth First, YearMonth Last)? Range(V1.MonthRange? range, string field, LimitOptions limits)
     {
         if (range is null)
         {
@@ -65,8 +66,14 @@ internal static class Validate
 
         var first = Month(range.First, $"{field}.first");
         var last = Month(range.Last, $"{field}.last");
-        return last < first
-            ? throw Problems.Invalid(field, $"is reversed: last ({last}) is before first ({first})")
+        if (last < first)
+        {
+            throw Problems.Invalid(field, $"is reversed: last ({last}) is before first ({first})");
+        }
+
+        var months = first.MonthsUntil(last) + 1;
+        return months > limits.MaxMonthsPerRequest
+            ? throw Problems.Invalid(field, $"spans {months} months; the most per request is {limits.MaxMonthsPerRequest} ({limits.Key(nameof(LimitOptions.MaxMonthsPerRequest))})")
             : (first, last);
     }
 }

@@ -3,13 +3,15 @@ using Metrics.Domain.Catalogue;
 using Metrics.Domain.Comparisons;
 using Metrics.Domain.Observations;
 using Metrics.Server.Grpc;
+using Metrics.Server.Limits;
 using Metrics.Storage.Repositories;
+using Microsoft.Extensions.Options;
 using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.History;
 
 /// <summary>Loads what a history request needs, computes it with the domain, and maps the result.</summary>
-internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationRepository observations, CaptureRepository captures, TimeProvider clock)
+internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationRepository observations, CaptureRepository captures, IOptions<LimitOptions> limits, TimeProvider clock)
 {
     public const string DefaultTotalMeasureId = "total_recorded_crime";
     private static readonly YearMonth Earliest = new(YearMonth.MinYear, 1);
@@ -20,7 +22,7 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         var measureId = Validate.Key(request.MeasureId, "measure_id");
         var areaCode = Validate.Key(request.AreaCode, "area_code");
         var breakdown = Breakdowns.Join(Breakdowns.Split(Validate.Breakdown(request.Breakdown, "breakdown")));
-        var range = Validate.Range(request.Range, "range");
+        var range = Validate.Range(request.Range, "range", limits.Value);
         if (request.Granularity is V1.Granularity.Hour or V1.Granularity.Week)
         {
             return await GetCapturedSeriesAsync(measureId, areaCode, breakdown, range, request.Granularity == V1.Granularity.Week, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using Grpc.AspNetCore.Server;
 using Grpc.Net.Client;
 using Metrics.Live.Subscriptions;
 using Metrics.Live.Windows;
@@ -6,6 +7,7 @@ using Metrics.Server.Analytics;
 using Metrics.Server.Grpc;
 using Metrics.Server.History;
 using Metrics.Server.Imports;
+using Metrics.Server.Limits;
 using Metrics.Server.Live;
 using Metrics.Server.Security;
 using Metrics.Server.Seeding;
@@ -76,7 +78,14 @@ public static class ServerRegistration
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());
 
-        services.AddGrpc(options => options.EnableDetailedErrors = builder.Environment.IsDevelopment());
+        services.AddOptions<LimitOptions>().BindConfiguration(LimitOptions.SectionName);
+        services.AddSingleton<CallerLimits>();
+        services.AddGrpc(options =>
+        {
+            options.EnableDetailedErrors = builder.Environment.IsDevelopment();
+            options.Interceptors.Add<CancellationInterceptor>();
+        });
+        services.AddOptions<GrpcServiceOptions>().Configure<IOptions<LimitOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxMessageBytes);
         services.AddGrpcReflection();
         services.AddForceSecurity(builder.Configuration, builder.Environment.IsDevelopment());
         services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");

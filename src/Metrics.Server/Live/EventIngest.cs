@@ -2,7 +2,9 @@ using Metrics.Domain.Operations;
 using Metrics.Live.Windows;
 using Metrics.Server.Grpc;
 using Metrics.Server.History;
+using Metrics.Server.Limits;
 using Metrics.Storage.Repositories;
+using Microsoft.Extensions.Options;
 using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Live;
@@ -12,16 +14,23 @@ namespace Metrics.Server.Live;
 /// late, store the new ones in one transaction, then give them to the live feed. One batch at
 /// a time, so that arrival order, stored order and applied order are the same.
 /// </summary>
-internal sealed class EventIngest(EventContracts contracts, EventRepository events, LivePipeline feed, CatalogueLookup lookup, TimeProvider clock, Telemetry.ServiceMetrics metrics)
+internal sealed class EventIngest(
+    EventContracts contracts,
+    EventRepository events,
+    LivePipeline feed,
+    CatalogueLookup lookup,
+    IOptions<LimitOptions> limits,
+    TimeProvider clock,
+    Telemetry.ServiceMetrics metrics)
 {
-    public const int MaxEventsPerBatch = 5000;
     private readonly SemaphoreSlim _oneBatchAtATime = new(1, 1);
 
     public async Task<V1.BatchAcknowledgement> IngestAsync(IReadOnlyList<V1.OperationalEvent> batch, CancellationToken cancellationToken)
     {
-        if (batch.Count > MaxEventsPerBatch)
+        var most = limits.Value.MaxEventsPerBatch;
+        if (batch.Count > most)
         {
-            throw Problems.Invalid("events", $"holds {batch.Count} events; the most per batch is {MaxEventsPerBatch}");
+            throw Problems.Invalid("events", $"holds {batch.Count} events; the most per batch is {most} ({limits.Value.Key(nameof(LimitOptions.MaxEventsPerBatch))})");
         }
 
         var arrived = clock.GetTimestamp();

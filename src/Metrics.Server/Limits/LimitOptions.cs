@@ -1,0 +1,30 @@
+namespace Metrics.Server.Limits;
+
+/// <summary>
+/// What one request or one caller may ask of the server (configuration section "Limits").
+/// Each refusal names its key, so an operator knows what to raise.
+/// </summary>
+public sealed class LimitOptions
+{
+    public const string SectionName = "Limits";
+
+    /// <summary>The largest message the server reads (gRPC answers RESOURCE_EXHAUSTED above it). Imports stream rows, so no file needs more.</summary>
+    public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Events in one batch (INVALID_ARGUMENT above it).</summary>
+    public int MaxEventsPerBatch { get; set; } = 5000;
+
+    /// <summary>Months one request's range may span, and months of a chart (INVALID_ARGUMENT above it).</summary>
+    public int MaxMonthsPerRequest { get; set; } = 360;
+
+    /// <summary>Live streams one caller (a token's subject) may hold open at once (RESOURCE_EXHAUSTED above it).</summary>
+    public int MaxSubscriptionsPerCaller { get; set; } = 50;
+
+    /// <summary>Events a second one caller may publish, on average (RESOURCE_EXHAUSTED above it).</summary>
+    public int IngestEventsPerSecond { get; set; } = 100_000;
+
+    /// <summary>Events one caller may publish at once above the average: a system catching up after an outage.</summary>
+    public int IngestBurst { get; set; } = 500_000;
+
+    public string Key(string name) => $"{SectionName}:{name}";
+}

@@ -1,0 +1,191 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Metrics.Contracts.V1;
+using Metrics.Server.Limits;
+using Metrics.Server.Security;
+using Metrics.Storage.Repositories;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>Each limit, set low, refused with the status and a message naming its configuration key; nothing of a refused request stored.</summary>
+public sealed class LimitsTests : IDisposable
+{
+    private readonly MetricsServerFactory _server = new()
+    {
+        Settings =
+        {
+            ["Limits:MaxMessageBytes"] = "4096",
+            ["Limits:MaxEventsPerBatch"] = "10",
+            ["Limits:MaxMonthsPerRequest"] = "24",
+            ["Limits:MaxSubscriptionsPerCaller"] = "2",
+            ["Limits:IngestEventsPerSecond"] = "20",
+            ["Limits:IngestBurst"] = "20",
+        },
+    };
+
+    public void Dispose() => _server.Dispose();
+
+    [Fact]
+    public async Task ABatchOverTheLimitIsRefusedWhole()
+    {
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Ingest().PublishBatchAsync(Batch("big", 11)).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Equal("events: holds 11 events; the most per batch is 10 (Limits:MaxEventsPerBatch)", refused.Status.Detail);
+        Assert.Equal(0, await StoredEventsAsync());
+    }
+
+    [Fact]
+    public async Task AMessageOverTheSizeLimitIsRefused()
+    {
+        var batch = Batch("large", 1);
+        batch.Events[0].CallOffered.CallId = new string('x', 5000);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Ingest().PublishBatchAsync(batch).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Contains("exceeds the maximum configured message size", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, await StoredEventsAsync());
+    }
+
+    [Fact]
+    public async Task ARangeOverTheMonthLimitIsRefused()
+    {
+        var measures = _server.Measures();
+        var range = new MonthRange { First = new YearMonth { Year = 2017, Month = 3 }, Last = new YearMonth { Year = 2019, Month = 3 } };
+        var chart = new Metrics.Contracts.V1.AnalyticsService.AnalyticsServiceClient(_server.CreateChannel());
+
+        var series = await Assert.ThrowsAsync<RpcException>(() => measures.GetSeriesAsync(
+            new GetSeriesRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia", Range = range }).ResponseAsync);
+        var summary = await Assert.ThrowsAsync<RpcException>(() => chart.GetMeasureSummaryAsync(new GetMeasureSummaryRequest
+        {
+            MeasureId = "total_recorded_crime",
+            AreaCode = "west-mercia",
+            Month = new YearMonth { Year = 2019, Month = 3 },
+            ChartMonths = 25,
+        }).ResponseAsync);
+        var withinLimit = await measures.GetSeriesAsync(new GetSeriesRequest
+        {
+            MeasureId = "total_recorded_crime",
+            AreaCode = "west-mercia",
+            Range = new MonthRange { First = range.First, Last = new YearMonth { Year = 2019, Month = 2 } },
+        });
+
+        Assert.Equal((StatusCode.InvalidArgument, "range: spans 25 months; the most per request is 24 (Limits:MaxMonthsPerRequest)"), (series.StatusCode, series.Status.Detail));
+        Assert.Equal((StatusCode.InvalidArgument, "chart_months: is 25; the most per request is 24 (Limits:MaxMonthsPerRequest)"), (summary.StatusCode, summary.Status.Detail));
+        Assert.Equal(6377, withinLimit.Points.Single(p => p.Label == "Feb 2019").Value);
+    }
+
+    [Fact]
+    public async Task ACallerOverItsSubscriptionsIsRefusedUntilOneCloses()
+    {
+        var control = Live(_server.Token([ForceRoles.Viewer], subject: "control-room"));
+        var other = Live(_server.Token([ForceRoles.Viewer], subject: "analyst"));
+        using var first = control.Subscribe(new SubscribeRequest());
+        using var second = control.Subscribe(new SubscribeRequest());
+        await first.NextAsync();
+        await second.NextAsync();
+
+        using var third = control.Subscribe(new SubscribeRequest());
+        var refused = await Assert.ThrowsAsync<RpcException>(() => third.NextAsync());
+        using var anotherCaller = other.Subscribe(new SubscribeRequest());
+        var theirs = await anotherCaller.NextAsync();
+        first.Dispose();
+        await Until(() => Limits().OpenSubscriptions == 2);
+        using var afterOneClosed = control.Subscribe(new SubscribeRequest());
+        var again = await afterOneClosed.NextAsync();
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Equal("caller 'control-room' already has 2 live streams open; the most is 2 (Limits:MaxSubscriptionsPerCaller)", refused.Status.Detail);
+        Assert.Equal(SubscribeResponse.BodyOneofCase.Snapshot, theirs.BodyCase);
+        Assert.Equal(SubscribeResponse.BodyOneofCase.Snapshot, again.BodyCase);
+    }
+
+    [Fact]
+    public async Task APublisherOverItsRateWaitsForTheBucketToRefill()
+    {
+        var ingest = Ingest();
+        var first = await ingest.PublishBatchAsync(Batch("a", 10));
+        var second = await ingest.PublishBatchAsync(Batch("b", 10));
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => ingest.PublishBatchAsync(Batch("c", 5)).ResponseAsync);
+        _server.Advance(TimeSpan.FromMilliseconds(250));
+        var afterAQuarterSecond = await ingest.PublishBatchAsync(Batch("c", 5));
+
+        Assert.Equal((10, 10, 5), (first.Acknowledgement.Accepted, second.Acknowledgement.Accepted, afterAQuarterSecond.Acknowledgement.Accepted));
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Equal("caller 'test' is over 20 events a second (Limits:IngestEventsPerSecond, bursts to 20); retry this batch in 0.25 s", refused.Status.Detail);
+        Assert.Equal(25, await StoredEventsAsync());
+    }
+
+    [Fact]
+    public async Task ACancelledImportStoresNothing()
+    {
+        var measures = _server.Measures();
+        var before = (await measures.ListImportsAsync(new ListImportsRequest())).Imports.Count;
+        using var cancel = new CancellationTokenSource();
+        using var import = measures.ImportObservations(cancellationToken: cancel.Token);
+        await import.RequestStream.WriteAsync(new ImportObservationsRequest
+        {
+            Header = new ObservationImportHeader { Source = "cancelled-import", ForceCode = "west-mercia" },
+        });
+        await import.RequestStream.WriteAsync(new ImportObservationsRequest
+        {
+            Row = new ObservationRow { MeasureId = "total_recorded_crime", Area = "west-mercia", Month = new YearMonth { Year = 2019, Month = 3 }, Value = 1 },
+        });
+
+        await cancel.CancelAsync();
+        var cancelled = await Assert.ThrowsAsync<RpcException>(() => import.ResponseAsync);
+        var after = await measures.ListImportsAsync(new ListImportsRequest());
+        var march = await measures.GetSeriesAsync(new GetSeriesRequest
+        {
+            MeasureId = "total_recorded_crime",
+            AreaCode = "west-mercia",
+            Range = new MonthRange { First = new YearMonth { Year = 2019, Month = 3 }, Last = new YearMonth { Year = 2019, Month = 3 } },
+        });
+
+        Assert.True(cancelled.StatusCode == StatusCode.Cancelled, cancelled.ToString());
+        Assert.Equal(before, after.Imports.Count);
+        Assert.Equal(7767, march.Points.Single().Value);
+    }
+
+    [Fact]
+    public async Task APassedDeadlineEndsTheCall()
+    {
+        var refused = await Assert.ThrowsAsync<RpcException>(() => _server.Measures()
+            .GetSeriesAsync(new GetSeriesRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia" }, deadline: DateTime.UtcNow.AddMilliseconds(-1)).ResponseAsync);
+
+        Assert.Equal(StatusCode.DeadlineExceeded, refused.StatusCode);
+    }
+
+    private IngestService.IngestServiceClient Ingest() => new(_server.CreateChannel());
+
+    private LiveService.LiveServiceClient Live(string token) => new(_server.CreateChannel(token));
+
+    private CallerLimits Limits() => _server.Services.GetRequiredService<CallerLimits>();
+
+    private async Task<int> StoredEventsAsync() =>
+        await _server.Services.GetRequiredService<EventRepository>().ReadAfterAsync(0, CancellationToken.None).CountAsync();
+
+    private static PublishBatchRequest Batch(string prefix, int count)
+    {
+        var batch = new PublishBatchRequest();
+        batch.Events.Add(Enumerable.Range(0, count).Select(i => new OperationalEvent
+        {
+            EventId = $"{prefix}-{i}",
+            OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddSeconds(-i)),
+            CallOffered = new CallOffered { CallId = $"{prefix}-call-{i}", Line = CallLine._999 },
+        }));
+        return batch;
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(10, guard.Token);
+        }
+    }
+}
