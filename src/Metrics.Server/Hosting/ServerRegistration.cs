@@ -83,7 +83,7 @@ public static class ServerRegistration
         services.AddGrpc(options =>
         {
             options.EnableDetailedErrors = builder.Environment.IsDevelopment();
-            options.Interceptors.Add<CancellationInterceptor>();
+            options.Interceptors.Add<FaultStatusInterceptor>();
         });
         services.AddOptions<GrpcServiceOptions>().Configure<IOptions<LimitOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxMessageBytes);
         services.AddGrpcReflection();

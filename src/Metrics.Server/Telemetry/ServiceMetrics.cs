@@ -19,6 +19,7 @@ public sealed class ServiceMetrics : IDisposable
     private readonly Counter<long> _rejected;
     private readonly Histogram<double> _acknowledged;
     private readonly Counter<long> _dropped;
+    private readonly Counter<long> _storeUnavailable;
 
     public ServiceMetrics(IMeterFactory meters, LivePipeline pipeline, LiveBroadcast broadcast, TimeProvider clock)
     {
@@ -27,6 +28,7 @@ public sealed class ServiceMetrics : IDisposable
         _rejected = _meter.CreateCounter<long>("metrics.ingest.rejected", "{event}", "Events rejected at the edge");
         _acknowledged = _meter.CreateHistogram<double>("metrics.ingest.acknowledgement", "s", "From a batch's arrival to its acknowledgement (after commit)");
         _dropped = _meter.CreateCounter<long>("metrics.live.dropped_subscribers", "{subscriber}", "Subscribers dropped for taking no message for the stall timeout");
+        _storeUnavailable = _meter.CreateCounter<long>("metrics.store.unavailable", "{call}", "Calls answered UNAVAILABLE because the historical store was locked, gone or failing over");
         _meter.CreateObservableGauge("metrics.live.watermark_lag", () => (clock.GetUtcNow() - pipeline.Watermark()).TotalSeconds, "s", "How far the watermark is behind the clock");
         _meter.CreateObservableGauge("metrics.live.subscribers", () => broadcast.ActiveSubscriptions, "{subscriber}", "Live subscriptions open");
         _meter.CreateObservableGauge("metrics.live.deepest_queue", () => broadcast.DeepestQueue, "{figure}", "Figures waiting for the slowest subscriber");
@@ -44,6 +46,8 @@ public sealed class ServiceMetrics : IDisposable
     }
 
     public void SubscriberDropped() => _dropped.Add(1);
+
+    public void StoreUnavailable() => _storeUnavailable.Add(1);
 
     public void Dispose() => _meter.Dispose();
 }

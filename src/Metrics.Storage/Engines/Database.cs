@@ -17,7 +17,7 @@ public sealed class Database
     {
         Engine = options.Engine;
         Dialect = SqlDialect.For(options.Engine);
-        CommandTimeoutSeconds = options.CommandTimeoutSeconds;
+        CommandTimeoutSeconds = options.Engine == DatabaseEngine.Sqlite ? options.BusyTimeoutSeconds : options.CommandTimeoutSeconds;
         ConnectionString = ResolveConnectionString(options);
     }
 
@@ -59,7 +59,7 @@ public sealed class Database
             ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(options.DataDirectory, "metrics.db") }
             : new SqliteConnectionStringBuilder(options.ConnectionString);
         builder.ForeignKeys = true;
-        builder.DefaultTimeout = options.CommandTimeoutSeconds;
+        builder.DefaultTimeout = options.BusyTimeoutSeconds;
         if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource))
         {
             var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));

@@ -1,0 +1,83 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Metrics.Storage.Engines;
+
+namespace Metrics.Server.Grpc;
+
+/// <summary>
+/// The statuses of calls that end by no fault of their request: work stopped because the caller
+/// went away or its deadline passed ends CANCELLED (the token every query, import and stream
+/// takes stops it); a store that is locked, gone or failing over gives UNAVAILABLE at once, so a
+/// client retries instead of waiting. Neither is an unknown error from the handler. A failed
+/// statement rolls back its transaction, so nothing of the call is stored.
+/// </summary>
+internal sealed class FaultStatusInterceptor(Telemetry.ServiceMetrics metrics) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception e) when (Translate(e, context) is { } status)
+        {
+            throw status;
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (Exception e) when (Translate(e, context) is { } status)
+        {
+            throw status;
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception e) when (Translate(e, context) is { } status)
+        {
+            throw status;
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        catch (Exception e) when (Translate(e, context) is { } status)
+        {
+            throw status;
+        }
+    }
+
+    private RpcException? Translate(Exception e, ServerCallContext context)
+    {
+        if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        {
+            return new(new Status(StatusCode.Cancelled, "the call was cancelled (by the caller, or its deadline passed) and its work stopped"));
+        }
+
+        if (StoreFaults.IsUnavailable(e, out var reason))
+        {
+            metrics.StoreUnavailable();
+            return new(new Status(StatusCode.Unavailable, $"the historical store is unavailable ({reason}); this request was not stored or answered: retry"));
+        }
+
+        return null;
+    }
+}

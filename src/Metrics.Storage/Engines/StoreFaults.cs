@@ -1,0 +1,48 @@
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+
+namespace Metrics.Storage.Engines;
+
+/// <summary>
+/// Which database errors mean "the store cannot be reached or used just now" (locked, gone, the
+/// disk, the network, failover), as against a fault in the statement: the first is worth a retry.
+/// </summary>
+public static class StoreFaults
+{
+    // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_PROTOCOL, SQLITE_NOTADB.
+    private static readonly Dictionary<int, string> SqliteUnavailable = new()
+    {
+        [5] = "the database file is locked",
+        [6] = "a table is locked",
+        [8] = "the database file is read-only",
+        [10] = "the disk failed a read or write",
+        [11] = "the database file is damaged",
+        [13] = "the disk is full",
+        [14] = "the database file cannot be opened",
+        [15] = "the database file's lock protocol failed",
+        [26] = "the file is not a database",
+    };
+
+    // Timeout, connection and transport failures, database unavailable or failing over (Azure SQL), deadlock victim.
+    private static readonly HashSet<int> SqlServerUnavailable = [-2, -1, 2, 53, 64, 121, 233, 1205, 4060, 10053, 10054, 10060, 10928, 10929, 40143, 40197, 40501, 40613, 49918, 49919, 49920];
+
+    /// <summary>True, with a reason a caller can read, when the error says the store is unavailable.</summary>
+    public static bool IsUnavailable(Exception exception, out string reason)
+    {
+        switch (exception)
+        {
+            case SqliteException sqlite when SqliteUnavailable.TryGetValue(sqlite.SqliteErrorCode & 0xFF, out var why):
+                reason = why;
+                return true;
+            case SqlException sql when sql.Errors.Cast<SqlError>().Any(e => SqlServerUnavailable.Contains(e.Number)) || sql.Class >= 20:
+                reason = $"SQL Server error {sql.Number}";
+                return true;
+            case TimeoutException:
+                reason = "the database did not answer in time";
+                return true;
+            default:
+                reason = "";
+                return false;
+        }
+    }
+}
