@@ -32,6 +32,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public string DatabaseFile => _databaseFile;
+
+    /// <summary>How many times <see cref="RestartAsync"/> killed and started it.</summary>
+    public int Restarts { get; private set; }
+
     public static async Task<ServerProcess> StartAsync(params (string Key, string Value)[] settings)
     {
         var (grpcPort, webPort) = (FreePort(), FreePort());
@@ -48,6 +53,7 @@ public sealed class ServerProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
         _process.Dispose();
         _process = Launch(GrpcAddress.Port, WebAddress.Port, _databaseFile, _settings);
+        Restarts++;
         await WaitUntilAnsweringAsync();
     }
 
