@@ -1,73 +1,141 @@
+using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Live.Subscriptions;
+using Metrics.Server.Limits;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace Metrics.Server.Tests;
 
-/// <summary>A subscriber that stops reading is dropped after the stall timeout; the others are not held up.</summary>
-public sealed class LiveStallTests : IDisposable
+/// <summary>
+/// Slow consumers: 100 subscribers that stop reading beside 100 that keep up. The ones keeping
+/// up get every change as it is published, the stalled ones are dropped after the stall timeout
+/// (and not before), queues stay bounded, and when the rest go everything is released.
+/// </summary>
+public sealed class LiveStallTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly MetricsServerFactory _server = new() { Settings = { ["Live:StallTimeout"] = "00:00:30" } };
+    private const int Stalled = 100;
+    private const int Reading = 100;
+    private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly MetricsServerFactory _server = new()
+    {
+        Settings =
+        {
+            ["Live:StallTimeout"] = "00:00:30",
+            ["Limits:MaxSubscriptionsPerCaller"] = "500",
+        },
+    };
 
     public void Dispose() => _server.Dispose();
 
     [Fact]
-    public async Task AStalledSubscriberIsDroppedAndALiveOneKeepsReceiving()
+    public async Task StalledSubscribersAreDroppedWhileLiveOnesKeepUpAndEverythingIsReleased()
     {
         var broadcast = _server.Services.GetRequiredService<LiveBroadcast>();
+        var limits = _server.Services.GetRequiredService<CallerLimits>();
         var live = new LiveService.LiveServiceClient(_server.CreateChannel());
-        using var stalled = live.Subscribe(new SubscribeRequest());
-        using var reading = live.Subscribe(new SubscribeRequest { Feeds = { LiveFeed.Calls } });
-        Assert.True(SpinWait.SpinUntil(() => broadcast.ActiveSubscriptions == 2, TimeSpan.FromSeconds(10)));
-        var ingest = new IngestService.IngestServiceClient(_server.CreateChannel());
-
-        // Every second a change for both, until the stalled one's stream stops taking messages.
-        var received = 0;
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        for (var second = 0; second < 600 && broadcast.ActiveSubscriptions == 2; second++)
+        var stalled = Enumerable.Range(0, Stalled).Select(_ => live.Subscribe(new SubscribeRequest())).ToList();
+        var reading = Enumerable.Range(0, Reading).Select(_ => live.Subscribe(new SubscribeRequest())).ToList();
+        foreach (var call in reading)
         {
-            await ingest.PublishBatchAsync(new PublishBatchRequest
-            {
-                Events =
-                {
-                    new OperationalEvent
-                    {
-                        EventId = $"stall{second}",
-                        OccurredAt = Timestamp.FromDateTimeOffset(_server.Clock.GetUtcNow()),
-                        IncidentOpened = new IncidentOpened { IncidentId = $"i{second}", AreaCode = "shropshire", Grade = IncidentGrade.Priority },
-                    },
-                    new OperationalEvent
-                    {
-                        EventId = $"call{second}",
-                        OccurredAt = Timestamp.FromDateTimeOffset(_server.Clock.GetUtcNow()),
-                        CallOffered = new CallOffered { CallId = $"c{second}", Line = CallLine._101 },
-                    },
-                },
-            });
+            Assert.Equal(SubscribeResponse.BodyOneofCase.Snapshot, (await call.NextAsync()).BodyCase);
+        }
+
+        Assert.True(SpinWait.SpinUntil(() => broadcast.ActiveSubscriptions == Stalled + Reading, TimeSpan.FromSeconds(10)));
+        var ingest = new IngestService.IngestServiceClient(_server.CreateChannel());
+        var stallStarted = _server.Clock.GetUtcNow();
+
+        // Every virtual second a change; every reader takes it before the next is published.
+        var behind = 0;
+        var deepest = 0;
+        var firstDrop = TimeSpan.Zero;
+        var latencies = new List<double>();
+        var seconds = 0;
+        for (; seconds < 600 && broadcast.ActiveSubscriptions > Reading; seconds++)
+        {
+            await ingest.PublishBatchAsync(Change(seconds));
+            var published = Stopwatch.GetTimestamp();
             _server.Advance(TimeSpan.FromSeconds(1));
-            while (await reading.ResponseStream.MoveNext(guard.Token))
+            foreach (var call in reading)
             {
-                received++;
-                if (reading.ResponseStream.Current.Update is not null)
-                {
-                    break;
-                }
+                var update = await NextUpdateAsync(call);
+                latencies.Add(Stopwatch.GetElapsedTime(published).TotalMilliseconds);
+                behind += update.Conflated ? 1 : 0;
+            }
+
+            deepest = Math.Max(deepest, broadcast.DeepestQueue);
+            if (firstDrop == TimeSpan.Zero && broadcast.ActiveSubscriptions < Stalled + Reading)
+            {
+                firstDrop = _server.Clock.GetUtcNow() - stallStarted;
             }
         }
 
-        Assert.True(SpinWait.SpinUntil(() => broadcast.ActiveSubscriptions == 1, TimeSpan.FromSeconds(10)), $"{broadcast.ActiveSubscriptions} subscriptions after the stall");
-        Assert.True(received > 30, $"the reading subscriber kept receiving ({received} messages)");
-        var dropped = await Assert.ThrowsAsync<RpcException>(async () =>
+        var figures = (await live.GetSnapshotAsync(new GetSnapshotRequest())).Figures.Count;
+        latencies.Sort();
+        output.WriteLine($"{seconds} virtual seconds; first drop after {firstDrop.TotalSeconds} s; deepest queue {deepest} of {figures} figures; " +
+            $"publish to last reader p50 {latencies[latencies.Count / 2]:0.0} ms, p99 {latencies[(int)(latencies.Count * 0.99)]:0.0} ms (real time, in process)");
+        Assert.True(SpinWait.SpinUntil(() => broadcast.ActiveSubscriptions == Reading, TimeSpan.FromSeconds(10)), $"{broadcast.ActiveSubscriptions} subscriptions after the stall");
+        Assert.Equal(0, behind); // the readers were never held up by the stalled ones
+        Assert.True(firstDrop >= StallTimeout, $"dropped after {firstDrop}, before the stall timeout");
+        Assert.True(deepest <= figures, $"a queue held {deepest} figures: more than there are ({figures})");
+        foreach (var call in stalled)
         {
-            while (await stalled.ResponseStream.MoveNext(guard.Token))
-            {
-            }
-        });
+            var dropped = await Assert.ThrowsAsync<RpcException>(() => Drain(call));
 
-        // The write in flight is abandoned, so the stream is reset rather than closed with a
-        // status: the client sees the connection to it end.
-        Assert.Contains(dropped.StatusCode, new[] { StatusCode.ResourceExhausted, StatusCode.Unavailable, StatusCode.Cancelled });
+            // The write in flight is abandoned, so the stream is reset rather than closed with a
+            // status: the client sees the stream end.
+            Assert.Contains(dropped.StatusCode, new[] { StatusCode.ResourceExhausted, StatusCode.Unavailable, StatusCode.Cancelled });
+        }
+
+        // The readers go too: cancelled and disconnected calls release their subscriptions.
+        foreach (var call in reading.Concat(stalled))
+        {
+            call.Dispose();
+        }
+
+        Assert.True(SpinWait.SpinUntil(() => broadcast.ActiveSubscriptions == 0 && limits.OpenSubscriptions == 0, TimeSpan.FromSeconds(10)),
+            $"{broadcast.ActiveSubscriptions} subscriptions and {limits.OpenSubscriptions} counted for callers after every call ended");
     }
+
+    private static async Task<LiveUpdate> NextUpdateAsync(AsyncServerStreamingCall<SubscribeResponse> call)
+    {
+        while (true)
+        {
+            var message = await call.NextAsync();
+            if (message.Update is { } update)
+            {
+                return update;
+            }
+        }
+    }
+
+    private static async Task Drain(AsyncServerStreamingCall<SubscribeResponse> call)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (await call.ResponseStream.MoveNext(guard.Token))
+        {
+        }
+    }
+
+    private PublishBatchRequest Change(int second) => new()
+    {
+        Events =
+        {
+            new OperationalEvent
+            {
+                EventId = $"stall{second}",
+                OccurredAt = Timestamp.FromDateTimeOffset(_server.Clock.GetUtcNow()),
+                IncidentOpened = new IncidentOpened { IncidentId = $"i{second}", AreaCode = "shropshire", Grade = IncidentGrade.Priority },
+            },
+            new OperationalEvent
+            {
+                EventId = $"call{second}",
+                OccurredAt = Timestamp.FromDateTimeOffset(_server.Clock.GetUtcNow()),
+                CallOffered = new CallOffered { CallId = $"c{second}", Line = CallLine._101 },
+            },
+        },
+    };
 }
