@@ -58,7 +58,7 @@ public sealed class SecurityTests(MetricsServerFactory server) : IClassFixture<M
         var wrong = new List<string>();
         foreach (var rpc in Rpcs)
         {
-            var (code, detail) = await CallWithEmptyRequest(channel.CreateCallInvoker(), rpc);
+            var (code, detail) = await RawCalls.CallAsync(channel.CreateCallInvoker(), rpc, []);
             var allowed = ForceRoles.RolesFor(PolicyByMethod[Name(rpc)]).Contains(caller);
             var expected = caller switch
             {
@@ -162,59 +162,5 @@ public sealed class SecurityTests(MetricsServerFactory server) : IClassFixture<M
         _ => server.Token([caller]),
     };
 
-    private static string Name(MethodDescriptor rpc) => $"{rpc.Service.FullName}/{rpc.Name}";
-
-    /// <summary>Calls any RPC with an empty message (every field default), whatever its kind, and returns the status it ends with.</summary>
-    private static async Task<(StatusCode? Code, string Detail)> CallWithEmptyRequest(CallInvoker calls, MethodDescriptor rpc)
-    {
-        var bytes = Marshallers.Create<byte[]>(b => b, b => b);
-        var type = (rpc.IsClientStreaming, rpc.IsServerStreaming) switch
-        {
-            (false, false) => MethodType.Unary,
-            (true, false) => MethodType.ClientStreaming,
-            (false, true) => MethodType.ServerStreaming,
-            (true, true) => MethodType.DuplexStreaming,
-        };
-        var method = new Method<byte[], byte[]>(type, rpc.Service.FullName, rpc.Name, bytes, bytes);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var options = new CallOptions(cancellationToken: deadline.Token);
-        try
-        {
-            switch (type)
-            {
-                case MethodType.Unary:
-                    await calls.AsyncUnaryCall(method, null, options, []);
-                    break;
-                case MethodType.ClientStreaming:
-                    using (var call = calls.AsyncClientStreamingCall(method, null, options))
-                    {
-                        await call.RequestStream.CompleteAsync();
-                        await call.ResponseAsync;
-                    }
-
-                    break;
-                case MethodType.ServerStreaming:
-                    using (var call = calls.AsyncServerStreamingCall(method, null, options, []))
-                    {
-                        await call.ResponseStream.MoveNext(deadline.Token);
-                    }
-
-                    break;
-                default:
-                    using (var call = calls.AsyncDuplexStreamingCall(method, null, options))
-                    {
-                        await call.RequestStream.CompleteAsync();
-                        await call.ResponseStream.MoveNext(deadline.Token);
-                    }
-
-                    break;
-            }
-
-            return (null, "");
-        }
-        catch (RpcException e)
-        {
-            return (e.StatusCode, e.Status.Detail);
-        }
-    }
+    private static string Name(MethodDescriptor rpc) => RawCalls.Name(rpc);
 }

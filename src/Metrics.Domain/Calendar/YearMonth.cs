@@ -5,14 +5,21 @@ namespace Metrics.Domain.Calendar;
 /// <summary>A calendar month: the unit every monthly measure is reported in.</summary>
 public readonly record struct YearMonth : IComparable<YearMonth>
 {
+    /// <summary>The years a figure may be for (what parsing and requests accept).</summary>
     public const int MinYear = 1900;
+
+    /// <inheritdoc cref="MinYear"/>
     public const int MaxYear = 2999;
 
+    /// <summary>
+    /// Any month of the Gregorian calendar: arithmetic from an accepted month (a year before,
+    /// three years of chart) may step outside the accepted years without failing.
+    /// </summary>
     public YearMonth(int year, int month)
     {
-        if (year is < MinYear or > MaxYear)
+        if (year is < 1 or > 9999)
         {
-            throw new ArgumentOutOfRangeException(nameof(year), year, $"year must be {MinYear} to {MaxYear}");
+            throw new ArgumentOutOfRangeException(nameof(year), year, "year must be 1 to 9999");
         }
 
         if (month is < 1 or > 12)

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Metrics.Storage.Engines;
@@ -70,6 +71,12 @@ internal sealed class FaultStatusInterceptor(Telemetry.ServiceMetrics metrics) :
         if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
         {
             return new(new Status(StatusCode.Cancelled, "the call was cancelled (by the caller, or its deadline passed) and its work stopped"));
+        }
+
+        // A streamed message that does not decode is read inside the handler.
+        if (e is InvalidProtocolBufferException undecodable)
+        {
+            return new(new Status(StatusCode.InvalidArgument, $"a message of the stream is not valid: {undecodable.Message}"));
         }
 
         if (StoreFaults.IsUnavailable(e, out var reason))

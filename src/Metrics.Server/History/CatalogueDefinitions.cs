@@ -95,8 +95,16 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
             area.HasPopulation ? area.Population : null,
             area.HasHouseholds ? area.Households : null,
             area.PopulationVintage,
-            [.. area.Peers],
-            [.. area.Districts]);
+            Names(area.Peers, $"{field}.peers"),
+            Names(area.Districts, $"{field}.districts"));
+    }
+
+    /// <summary>Each named, once (ignoring case, as SQL Server's default collation compares them).</summary>
+    private static List<string> Names(IReadOnlyList<string> values, string field)
+    {
+        var names = values.Select((v, i) => Validate.Key(v, $"{field}[{i}]")).ToList();
+        var twice = names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        return twice is null ? names : throw Problems.Invalid(field, $"'{twice.Key}' is given more than once");
     }
 
     private static MeasureDefinition ToMeasure(V1.Measure m, string field)

@@ -112,6 +112,7 @@ public static class ServerRegistration
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<UndecodableRequests>();
         app.MapGrpcService<MeasuresService>();
         app.MapGrpcService<AnalyticsService>();
         app.MapGrpcService<IngestService>();

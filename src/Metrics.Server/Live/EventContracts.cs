@@ -99,6 +99,11 @@ internal sealed class EventContracts(TimeProvider clock)
             return "occurred_at: is required";
         }
 
+        if (!Valid(message.OccurredAt))
+        {
+            return $"occurred_at: seconds {message.OccurredAt.Seconds} and nanos {message.OccurredAt.Nanos} are not a time (nanos 0 to 999,999,999; years 1 to 9999)";
+        }
+
         var at = message.OccurredAt.ToDateTimeOffset();
         var now = clock.GetUtcNow();
         if (at > now + MaxAhead)
@@ -144,11 +149,25 @@ internal sealed class EventContracts(TimeProvider clock)
             return $"{field}.wait: is required";
         }
 
+        if (!Valid(wait))
+        {
+            return $"{field}.wait: seconds {wait.Seconds} and nanos {wait.Nanos} are not a duration (nanos of the same sign as seconds, below 1,000,000,000)";
+        }
+
         var span = wait.ToTimeSpan();
         return span < TimeSpan.Zero ? $"{field}.wait: {span.TotalSeconds:0.###} s is negative"
             : span > MaxWait ? $"{field}.wait: {span.TotalHours:0.#} hours is longer than {MaxWait.TotalHours:0} hours"
             : null;
     }
+
+    // The well-known types refuse to convert values outside their ranges (they throw): check first.
+    private static bool Valid(Google.Protobuf.WellKnownTypes.Timestamp time) =>
+        time.Nanos is >= 0 and <= 999_999_999 && time.Seconds is >= -62_135_596_800 and <= 253_402_300_799;
+
+    private static bool Valid(Google.Protobuf.WellKnownTypes.Duration duration) =>
+        duration.Nanos is > -1_000_000_000 and < 1_000_000_000
+        && (duration.Seconds == 0 || duration.Nanos == 0 || Math.Sign(duration.Seconds) == Math.Sign(duration.Nanos))
+        && duration.Seconds is > -922_337_203_685 and < 922_337_203_685; // TimeSpan's range
 
     private static string? LineCheck(V1.CallLine line, string field) =>
         line is V1.CallLine._999 or V1.CallLine._101 ? null : $"{field}: is required: 999 or 101";

@@ -1,0 +1,81 @@
+using Google.Protobuf.Reflection;
+using Grpc.Core;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>
+/// Calls any RPC of the protocol by its descriptor with messages given as bytes (well formed or
+/// not), whatever its kind, and returns the status it ends with: for tests that walk every RPC.
+/// </summary>
+internal static class RawCalls
+{
+    private static readonly Marshaller<byte[]> Bytes = Marshallers.Create<byte[]>(b => b, b => b);
+
+    public static string Name(MethodDescriptor rpc) => $"{rpc.Service.FullName}/{rpc.Name}";
+
+    /// <summary>Sends the messages (a unary or server-streaming call sends the first), reads the first response, and returns null for OK.</summary>
+    public static async Task<(StatusCode? Code, string Detail)> CallAsync(CallInvoker calls, MethodDescriptor rpc, IReadOnlyList<byte[]> messages, TimeSpan? timeout = null)
+    {
+        var type = (rpc.IsClientStreaming, rpc.IsServerStreaming) switch
+        {
+            (false, false) => MethodType.Unary,
+            (true, false) => MethodType.ClientStreaming,
+            (false, true) => MethodType.ServerStreaming,
+            (true, true) => MethodType.DuplexStreaming,
+        };
+        var method = new Method<byte[], byte[]>(type, rpc.Service.FullName, rpc.Name, Bytes, Bytes);
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        var options = new CallOptions(cancellationToken: deadline.Token);
+        var first = messages.Count > 0 ? messages[0] : [];
+        try
+        {
+            switch (type)
+            {
+                case MethodType.Unary:
+                    await calls.AsyncUnaryCall(method, null, options, first);
+                    break;
+                case MethodType.ClientStreaming:
+                    using (var call = calls.AsyncClientStreamingCall(method, null, options))
+                    {
+                        foreach (var message in messages)
+                        {
+                            await call.RequestStream.WriteAsync(message, deadline.Token);
+                        }
+
+                        await call.RequestStream.CompleteAsync();
+                        await call.ResponseAsync;
+                    }
+
+                    break;
+                case MethodType.ServerStreaming:
+                    using (var call = calls.AsyncServerStreamingCall(method, null, options, first))
+                    {
+                        await call.ResponseStream.MoveNext(deadline.Token);
+                    }
+
+                    break;
+                default:
+                    using (var call = calls.AsyncDuplexStreamingCall(method, null, options))
+                    {
+                        foreach (var message in messages)
+                        {
+                            await call.RequestStream.WriteAsync(message, deadline.Token);
+                        }
+
+                        await call.RequestStream.CompleteAsync();
+                        while (await call.ResponseStream.MoveNext(deadline.Token))
+                        {
+                        }
+                    }
+
+                    break;
+            }
+
+            return (null, "");
+        }
+        catch (RpcException e)
+        {
+            return (e.StatusCode, e.Status.Detail);
+        }
+    }
+}
