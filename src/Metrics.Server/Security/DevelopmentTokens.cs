@@ -33,7 +33,12 @@ internal sealed partial class DevelopmentTokens(
             }
         }
 
-        var web = configuration["Kestrel:Endpoints:Web:Url"] ?? "http://localhost:5081";
+        // The TLS port serves the page when there is one (docker compose); a wildcard host is this machine.
+        var web = (configuration["Kestrel:Endpoints:Tls:Url"] ?? configuration["Kestrel:Endpoints:Web:Url"] ?? "http://localhost:5081")
+            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
+            .Replace("://[::]", "://localhost", StringComparison.Ordinal)
+            .Replace("://*", "://localhost", StringComparison.Ordinal)
+            .Replace("://+", "://localhost", StringComparison.Ordinal);
         var wall = $"{web.TrimEnd('/')}/wall/#token={File.ReadAllText(Path.Combine(directory, $"{ForceRoles.Viewer}.jwt"))}";
         File.WriteAllText(Path.Combine(directory, "wall.url"), wall);
         TokensWritten(logger, directory, settings.TokenLifetime, wall);
