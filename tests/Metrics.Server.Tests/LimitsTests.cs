@@ -45,7 +45,26 @@ public sealed class LimitsTests : IDisposable
         var refused = await Assert.ThrowsAsync<RpcException>(() => Ingest().PublishBatchAsync(batch).ResponseAsync);
 
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
-        Assert.Contains("exceeds the maximum configured message size", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the message is {batch.CalculateSize():N0} bytes; the most is 4,096 bytes (Limits:MaxMessageBytes)"), refused.Status.Detail);
+        Assert.Equal(0, await StoredEventsAsync());
+    }
+
+    [Fact]
+    public async Task AStreamedMessageOverTheSizeLimitIsRefused()
+    {
+        var batch = new PublishRequest();
+        batch.Events.Add(Batch("large", 1).Events);
+        batch.Events[0].CallOffered.CallId = new string('x', 5000);
+        using var stream = Ingest().Publish();
+
+        var refused = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await stream.RequestStream.WriteAsync(batch);
+            await stream.ResponseStream.MoveNext(CancellationToken.None);
+        });
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Equal("the message is larger than the limit; the most is 4,096 bytes (Limits:MaxMessageBytes)", refused.Status.Detail);
         Assert.Equal(0, await StoredEventsAsync());
     }
 

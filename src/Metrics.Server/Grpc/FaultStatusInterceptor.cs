@@ -1,7 +1,9 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Metrics.Server.Limits;
 using Metrics.Storage.Engines;
+using Microsoft.Extensions.Options;
 
 namespace Metrics.Server.Grpc;
 
@@ -12,7 +14,7 @@ namespace Metrics.Server.Grpc;
 /// client retries instead of waiting. Neither is an unknown error from the handler. A failed
 /// statement rolls back its transaction, so nothing of the call is stored.
 /// </summary>
-internal sealed class FaultStatusInterceptor(Telemetry.ServiceMetrics metrics) : Interceptor
+internal sealed class FaultStatusInterceptor(Telemetry.ServiceMetrics metrics, IOptions<LimitOptions> limits) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -73,7 +75,13 @@ internal sealed class FaultStatusInterceptor(Telemetry.ServiceMetrics metrics) :
             return new(new Status(StatusCode.Cancelled, "the call was cancelled (by the caller, or its deadline passed) and its work stopped"));
         }
 
-        // A streamed message that does not decode is read inside the handler.
+        // Streamed messages are read inside the handler: gRPC's size error, with the setting named.
+        if (e is RpcException { StatusCode: StatusCode.ResourceExhausted } large && large.Status.Detail == UndecodableRequests.GrpcSizeError)
+        {
+            return new(new Status(StatusCode.ResourceExhausted, UndecodableRequests.TooLarge(limits.Value)));
+        }
+
+        // And a streamed message that does not decode.
         if (e is InvalidProtocolBufferException undecodable)
         {
             return new(new Status(StatusCode.InvalidArgument, $"a message of the stream is not valid: {undecodable.Message}"));

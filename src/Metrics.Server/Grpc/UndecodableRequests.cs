@@ -12,10 +12,12 @@ namespace Metrics.Server.Grpc;
 
 /// <summary>
 /// A unary or server-streaming request whose message does not decode (cut short, invalid
-/// UTF-8, bytes that are not the message) gets INVALID_ARGUMENT saying so. gRPC decodes these
-/// messages before any interceptor runs and would answer UNKNOWN, as if the server had failed.
-/// The message is peeked, not consumed: gRPC then reads the same bytes. (Streamed messages
-/// are decoded inside the handlers, where <see cref="FaultStatusInterceptor"/> sees them.)
+/// UTF-8, bytes that are not the message) gets INVALID_ARGUMENT saying so, and one over the
+/// size limit RESOURCE_EXHAUSTED naming the limit. gRPC decodes these messages before any
+/// interceptor runs and would answer UNKNOWN, as if the server had failed, or a size error
+/// without the setting's name. The message is peeked, not consumed: gRPC then reads the same
+/// bytes. (Streamed messages are decoded inside the handlers, where
+/// <see cref="FaultStatusInterceptor"/> sees them.)
 /// </summary>
 internal sealed class UndecodableRequests(RequestDelegate next, IOptions<LimitOptions> limits)
 {
@@ -32,19 +34,27 @@ internal sealed class UndecodableRequests(RequestDelegate next, IOptions<LimitOp
             && type.StartsWith("application/grpc", StringComparison.Ordinal)
             && !type.StartsWith("application/grpc-web-text", StringComparison.Ordinal)
             && SingleMessageRequests.TryGetValue(context.Request.Path.Value ?? "", out var descriptor)
-            && await WhyUndecodableAsync(context.Request.BodyReader, descriptor, limits.Value.MaxMessageBytes, context.RequestAborted) is { } why)
+            && await RefusalAsync(context.Request.BodyReader, descriptor, limits.Value, context.RequestAborted) is { } refusal)
         {
             // A trailers-only response, as gRPC's own refusals are.
             context.Response.ContentType = type;
-            context.Response.Headers["grpc-status"] = ((int)global::Grpc.Core.StatusCode.InvalidArgument).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            context.Response.Headers["grpc-message"] = Uri.EscapeDataString($"the request is not a valid {descriptor.FullName}: {why}");
+            context.Response.Headers["grpc-status"] = ((int)refusal.Code).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.Headers["grpc-message"] = Uri.EscapeDataString(refusal.Message);
             return;
         }
 
         await next(context);
     }
 
-    private static async Task<string?> WhyUndecodableAsync(PipeReader reader, MessageDescriptor descriptor, int maxMessageBytes, CancellationToken cancellationToken)
+    /// <summary>The message gRPC's size error gives, for <see cref="FaultStatusInterceptor"/> to name the limit in it.</summary>
+    public const string GrpcSizeError = "Received message exceeds the maximum configured message size.";
+
+    public static string TooLarge(LimitOptions limits, long? bytes = null) => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"the message is {(bytes is { } b ? $"{b:N0} bytes" : "larger than the limit")}; the most is {limits.MaxMessageBytes:N0} bytes ({limits.Key(nameof(LimitOptions.MaxMessageBytes))})");
+
+    private static async Task<(global::Grpc.Core.StatusCode Code, string Message)?> RefusalAsync(
+        PipeReader reader, MessageDescriptor descriptor, LimitOptions limits, CancellationToken cancellationToken)
     {
         var header = new byte[5];
         while (true)
@@ -56,8 +66,14 @@ internal sealed class UndecodableRequests(RequestDelegate next, IOptions<LimitOp
                 buffer.Slice(0, 5).CopyTo(header);
                 var length = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(1));
 
-                // Compressed or over the size limit: gRPC's own handling says what is wrong.
-                if (header[0] != 0 || length > maxMessageBytes)
+                if (length > limits.MaxMessageBytes)
+                {
+                    reader.AdvanceTo(buffer.Start);
+                    return (global::Grpc.Core.StatusCode.ResourceExhausted, TooLarge(limits, length));
+                }
+
+                // Compressed: gRPC's own handling decompresses and decodes it.
+                if (header[0] != 0)
                 {
                     reader.AdvanceTo(buffer.Start);
                     return null;
@@ -76,7 +92,7 @@ internal sealed class UndecodableRequests(RequestDelegate next, IOptions<LimitOp
                     }
 
                     reader.AdvanceTo(buffer.Start);
-                    return why;
+                    return why is null ? null : (global::Grpc.Core.StatusCode.InvalidArgument, $"the request is not a valid {descriptor.FullName}: {why}");
                 }
             }
 
