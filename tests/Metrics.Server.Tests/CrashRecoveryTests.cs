@@ -176,10 +176,12 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
                     await stream.RequestStream.CompleteAsync();
                 }
-                catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+                // The server gone: the call fails, or a write to its stream does (the transport's
+                // error, or "the call is complete" once gRPC has seen the failure).
+                catch (Exception e) when (e is RpcException or IOException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
                 {
                     Reconnects++;
-                    Failures.Add($"{e.StatusCode}: {e.Status.Detail}");
+                    Failures.Add(e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : $"{e.GetType().Name}: {e.Message}");
                     await Task.Delay(50, cancellationToken);
                 }
             }
