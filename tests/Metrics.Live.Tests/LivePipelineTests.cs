@@ -30,6 +30,29 @@ public sealed class LivePipelineTests
     }
 
     [Fact]
+    public void EventsAreSentWithinTheirDelayNotAtTheNextTick()
+    {
+        var scheduler = new HistoricalScheduler(At("2019-03-12T10:00:00Z"));
+        using var feed = new LivePipeline(new LiveOptions(), scheduler, TimeSpan.FromSeconds(1), publishAfterEventsWithin: TimeSpan.FromMilliseconds(50));
+        var seen = new List<LiveSnapshot>();
+        using var subscription = feed.Snapshots.Subscribe(seen.Add);
+
+        scheduler.AdvanceBy(TimeSpan.FromMilliseconds(200));
+        feed.Apply([new StoredEvent(1, Offered("2019-03-12T10:00:00.200Z", "c1"), false)]);
+        feed.Apply([new StoredEvent(2, Offered("2019-03-12T10:00:00.210Z", "c2"), false)]);
+        scheduler.AdvanceBy(TimeSpan.FromMilliseconds(50));
+        var withinTheDelay = seen.ToList();
+        scheduler.AdvanceTo(At("2019-03-12T10:00:01Z"));
+
+        // Both batches in one snapshot 50 ms after them, then the tick as before.
+        var early = Assert.Single(withinTheDelay);
+        Assert.Equal(2, early.CallsOn(CallLine.Emergency999).WaitingNow);
+        Assert.Equal(At("2019-03-12T10:00:00.250Z"), early.AsOf);
+        Assert.Equal(2, seen.Count);
+        Assert.Equal(At("2019-03-12T10:00:01Z"), seen[1].AsOf);
+    }
+
+    [Fact]
     public void TheIntervalClosesOnTheClockWhenNoEventsCome()
     {
         var scheduler = new HistoricalScheduler(At("2019-03-12T10:14:00Z"));

@@ -98,7 +98,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         });
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
         Assert.Equal(7767, march.Points.Single().Value);
-        Assert.Equal(summaryBefore, await SummaryAsync());
+        Assert.Empty(summaryBefore.Except(await SummaryAsync())); // every row as it was
         var catalogueAfter = await measures.ListMeasuresAsync(new ListMeasuresRequest());
         Assert.Empty(catalogue.Measures.Except(catalogueAfter.Measures)); // every seeded definition as it was
 
@@ -111,11 +111,12 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(stored.Count, stored.Select(e => e.Event.EventId).Distinct().Count());
     }
 
-    private async Task<string> SummaryAsync()
+    /// <summary>The summary page's rows. (A measure the fuzz defined validly adds a row of its own, with no figures: the page lists every topic.)</summary>
+    private async Task<List<string>> SummaryAsync()
     {
         var analytics = new V1.AnalyticsService.AnalyticsServiceClient(_server.CreateChannel());
         var summary = await analytics.GetPerformanceSummaryAsync(new GetPerformanceSummaryRequest { ForceCode = "west-mercia", Month = new YearMonth { Year = 2019, Month = 3 } });
-        return summary.ToString();
+        return [.. summary.Sections.SelectMany(section => section.Rows.Select(row => $"{section.Name}: {row}"))];
     }
 
     private static string? Invalid(Ops.OperationalEvent e, IReadOnlySet<string> areas, DateTimeOffset now) => e switch

@@ -1,3 +1,4 @@
+using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
@@ -18,12 +19,19 @@ public sealed class LivePipeline : IDisposable
     private readonly IScheduler _scheduler;
     private readonly Lock _gate = new();
     private readonly Subject<StoredEvent> _events = new();
+    private readonly Subject<Unit> _applied = new();
     private readonly IDisposable _applying;
 
     private readonly AlertEvaluator _alerts;
     private readonly AlertRules _rules;
 
-    public LivePipeline(LiveOptions options, IScheduler scheduler, TimeSpan publishEvery, AlertRules? alertRules = null)
+    /// <param name="publishEvery">The clock's tick: windows move and ages grow with it.</param>
+    /// <param name="publishAfterEventsWithin">
+    /// Events also trigger a publish, at most this long after they are applied (the changes
+    /// of all the batches in between go out together), so a display sees an event within
+    /// this instead of at the next tick. Zero: on the tick only.
+    /// </param>
+    public LivePipeline(LiveOptions options, IScheduler scheduler, TimeSpan publishEvery, AlertRules? alertRules = null, TimeSpan publishAfterEventsWithin = default)
     {
         _state = new LiveState(options);
         _rules = alertRules ?? new AlertRules();
@@ -36,7 +44,11 @@ public sealed class LivePipeline : IDisposable
                 _state.Apply(e.Event, e.Late);
             }
         });
-        Snapshots = Observable.Interval(publishEvery, scheduler)
+        var ticks = Observable.Interval(publishEvery, scheduler).Select(_ => Unit.Default);
+        var triggers = publishAfterEventsWithin > TimeSpan.Zero
+            ? ticks.Merge(_applied.Sample(publishAfterEventsWithin, scheduler))
+            : ticks;
+        Snapshots = triggers
             .Select(_ => Evaluate())
             .Publish()
             .RefCount();
@@ -78,6 +90,8 @@ public sealed class LivePipeline : IDisposable
         {
             _events.OnNext(e);
         }
+
+        _applied.OnNext(Unit.Default);
     }
 
     /// <summary>Windows ending before this are final; cheap, for telemetry.</summary>

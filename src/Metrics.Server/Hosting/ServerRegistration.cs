@@ -56,7 +56,7 @@ public static class ServerRegistration
             var live = sp.GetRequiredService<IOptions<LiveServiceOptions>>().Value;
             var options = live.ToLiveOptions();
             var alerts = sp.GetRequiredService<IOptions<AlertOptions>>().Value.ToRules();
-            return new LivePipeline(options, sp.GetRequiredService<IScheduler>(), live.PublishEvery, alerts);
+            return new LivePipeline(options, sp.GetRequiredService<IScheduler>(), live.PublishEvery, alerts, live.PublishAfterEventsWithin);
         });
         services.AddSingleton(sp =>
         {
