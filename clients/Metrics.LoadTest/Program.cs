@@ -5,22 +5,31 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Metrics.Contracts.V1;
 
-// metrics-load <scenario> [--server URL] [--seconds N] [--warmup N] [--concurrency N] [--channels N]
-// Scenarios: empty (a health check: the ceiling for a unary call), series, comparison, summary.
-// The bearer token (a viewer's) comes from METRICS_TOKEN.
+// metrics-load <scenario> [--server URL] [--seconds N] [--warmup N] [--concurrency N] [--channels N] [--subscribers N]
+// Scenarios: empty (a health check: the ceiling for a unary call), series, comparison, summary;
+// fanout (N live subscribers, an event a second; METRICS_SERVER_PID for the server's memory).
+// The bearer tokens come from METRICS_TOKEN (a viewer's) and METRICS_PUBLISHER_TOKEN.
 var options = LoadOptions.Parse(args);
 var token = Environment.GetEnvironmentVariable("METRICS_TOKEN");
-var channels = Enumerable.Range(0, options.Channels).Select(_ => GrpcChannel.ForAddress(options.Server, new GrpcChannelOptions
+GrpcChannel Channel(string? bearer) => GrpcChannel.ForAddress(options.Server, new GrpcChannelOptions
 {
-    Credentials = string.IsNullOrEmpty(token)
+    HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+    Credentials = string.IsNullOrEmpty(bearer)
         ? ChannelCredentials.Insecure
         : ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
         {
-            metadata.Add("authorization", $"Bearer {token}");
+            metadata.Add("authorization", $"Bearer {bearer}");
             return Task.CompletedTask;
         })),
     UnsafeUseInsecureChannelCallCredentials = true,
-})).ToArray();
+});
+
+if (options.Scenario == "fanout")
+{
+    return await FanOut.RunAsync(options, () => Channel(token), Channel(Environment.GetEnvironmentVariable("METRICS_PUBLISHER_TOKEN")));
+}
+
+var channels = Enumerable.Range(0, options.Channels).Select(_ => Channel(token)).ToArray();
 Func<GrpcChannel, Task> call = options.Scenario switch
 {
     "empty" => async c => await new Health.HealthClient(c).CheckAsync(new HealthCheckRequest(), deadline: Deadline()),
@@ -30,7 +39,7 @@ Func<GrpcChannel, Task> call = options.Scenario switch
         new GetAreaComparisonRequest { ForceCode = "west-mercia", Month = new YearMonth { Year = 2019, Month = 3 } }, deadline: Deadline()),
     "summary" => async c => await new AnalyticsService.AnalyticsServiceClient(c).GetPerformanceSummaryAsync(
         new GetPerformanceSummaryRequest { ForceCode = "west-mercia", Month = new YearMonth { Year = 2019, Month = 3 } }, deadline: Deadline()),
-    _ => throw new ArgumentException($"unknown scenario '{options.Scenario}': empty, series, comparison or summary"),
+    _ => throw new ArgumentException($"unknown scenario '{options.Scenario}': empty, series, comparison, summary or fanout"),
 };
 
 await Run(TimeSpan.FromSeconds(options.WarmupSeconds), record: null);
@@ -79,7 +88,7 @@ async Task Run(TimeSpan length, Action<int, double, bool>? record)
     }));
 }
 
-internal sealed record LoadOptions(string Scenario, string Server, int Seconds, int WarmupSeconds, int Concurrency, int Channels)
+internal sealed record LoadOptions(string Scenario, string Server, int Seconds, int WarmupSeconds, int Concurrency, int Channels, int Subscribers)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -97,6 +106,7 @@ internal sealed record LoadOptions(string Scenario, string Server, int Seconds, 
             Number("--seconds", 10),
             Number("--warmup", 3),
             Number("--concurrency", 64),
-            Number("--channels", 4));
+            Number("--channels", 4),
+            Number("--subscribers", 2000));
     }
 }

@@ -37,12 +37,7 @@ internal static class RawCalls
                 case MethodType.ClientStreaming:
                     using (var call = calls.AsyncClientStreamingCall(method, null, options))
                     {
-                        foreach (var message in messages)
-                        {
-                            await call.RequestStream.WriteAsync(message, deadline.Token);
-                        }
-
-                        await call.RequestStream.CompleteAsync();
+                        await WriteAllAsync(call.RequestStream, messages, deadline.Token);
                         await call.ResponseAsync;
                     }
 
@@ -57,12 +52,7 @@ internal static class RawCalls
                 default:
                     using (var call = calls.AsyncDuplexStreamingCall(method, null, options))
                     {
-                        foreach (var message in messages)
-                        {
-                            await call.RequestStream.WriteAsync(message, deadline.Token);
-                        }
-
-                        await call.RequestStream.CompleteAsync();
+                        await WriteAllAsync(call.RequestStream, messages, deadline.Token);
                         while (await call.ResponseStream.MoveNext(deadline.Token))
                         {
                         }
@@ -76,6 +66,29 @@ internal static class RawCalls
         catch (RpcException e)
         {
             return (e.StatusCode, e.Status.Detail);
+        }
+    }
+
+    /// <summary>
+    /// Writes until the server ends the call (a write then fails with the transport's reset, not
+    /// the call's status): the response says how the call ended.
+    /// </summary>
+    private static async Task WriteAllAsync(IClientStreamWriter<byte[]> requests, IReadOnlyList<byte[]> messages, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var message in messages)
+            {
+                await requests.WriteAsync(message, cancellationToken);
+            }
+
+            await requests.CompleteAsync();
+        }
+        catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (InvalidOperationException) when (!cancellationToken.IsCancellationRequested)
+        {
         }
     }
 }
