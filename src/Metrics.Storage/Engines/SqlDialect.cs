@@ -19,8 +19,11 @@ public sealed class SqlDialect
             ORDER BY id DESC
             LIMIT @Limit;
             """,
-        selectKnownEventIds: """
-            SELECT event_id FROM operational_event WHERE event_id IN @Ids;
+        insertEventIfNew: """
+            INSERT INTO operational_event (event_id, kind, occurred_at_ms, received_at_ms, late, subject_id, line, area_code, grade, wait_ms)
+            VALUES (@EventId, @Kind, @OccurredAtMs, @ReceivedAtMs, @Late, @SubjectId, @Line, @AreaCode, @Grade, @WaitMs)
+            ON CONFLICT (event_id) DO NOTHING
+            RETURNING event_sequence;
             """,
         selectEventsAfter: """
             SELECT event_sequence, event_id, kind, occurred_at_ms, late, subject_id, line, area_code, grade, wait_ms
@@ -42,8 +45,11 @@ public sealed class SqlDialect
             FROM import_batch
             ORDER BY id DESC;
             """,
-        selectKnownEventIds: """
-            SELECT event_id FROM operational_event WITH (UPDLOCK, HOLDLOCK) WHERE event_id IN @Ids;
+        insertEventIfNew: """
+            INSERT INTO operational_event (event_id, kind, occurred_at_ms, received_at_ms, late, subject_id, line, area_code, grade, wait_ms)
+            OUTPUT INSERTED.event_sequence
+            SELECT @EventId, @Kind, @OccurredAtMs, @ReceivedAtMs, @Late, @SubjectId, @Line, @AreaCode, @Grade, @WaitMs
+            WHERE NOT EXISTS (SELECT 1 FROM operational_event WITH (UPDLOCK, HOLDLOCK) WHERE event_id = @EventId);
             """,
         selectEventsAfter: """
             SELECT TOP (@Limit) event_sequence, event_id, kind, occurred_at_ms, late, subject_id, line, area_code, grade, wait_ms
@@ -52,12 +58,12 @@ public sealed class SqlDialect
             ORDER BY event_sequence;
             """);
 
-    private SqlDialect(DatabaseEngine engine, string insertImportBatch, string listImports, string selectKnownEventIds, string selectEventsAfter)
+    private SqlDialect(DatabaseEngine engine, string insertImportBatch, string listImports, string insertEventIfNew, string selectEventsAfter)
     {
         Engine = engine;
         InsertImportBatch = insertImportBatch;
         ListImports = listImports;
-        SelectKnownEventIds = selectKnownEventIds;
+        InsertEventIfNew = insertEventIfNew;
         SelectEventsAfter = selectEventsAfter;
     }
 
@@ -70,10 +76,11 @@ public sealed class SqlDialect
     public string ListImports { get; }
 
     /// <summary>
-    /// Which of @Ids are stored. On SQL Server the range stays locked to the end of the
-    /// transaction, so two batches cannot both insert the same new id.
+    /// Stores an event unless its id is stored already, returning its sequence number (no row
+    /// for a repeat). On SQL Server the id's range stays locked to the end of the transaction,
+    /// so two batches cannot both insert the same new id.
     /// </summary>
-    public string SelectKnownEventIds { get; }
+    public string InsertEventIfNew { get; }
 
     /// <summary>Stored events after @After in arrival order, @Limit of them.</summary>
     public string SelectEventsAfter { get; }

@@ -19,48 +19,54 @@ public sealed class EventRepository(Database database)
         VALUES (@EventId, @Kind, @OccurredAtMs, @ReceivedAtMs, @Late, @SubjectId, @Line, @AreaCode, @Grade, @WaitMs);
         """;
 
-    public const string SelectSequences = """
-        SELECT event_sequence, event_id FROM operational_event WHERE event_id IN @Ids;
-        """;
-
-    /// <summary>SQL Server takes at most 2,100 parameters a command; IN lists stay well under.</summary>
-    private const int IdsPerQuery = 1000;
-
-    /// <summary>Stores the events not stored before, in one transaction, in the order given.</summary>
+    /// <summary>
+    /// Stores the events not stored before, in one transaction, in the order given: one prepared
+    /// statement per event that inserts it unless its id is known and returns its sequence
+    /// number, so repeats (stored before, or twice in the batch) cost no extra query.
+    /// </summary>
     public async Task<StoredBatch> StoreAsync(
         IReadOnlyList<(OperationalEvent Event, bool Late)> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var known = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in events.Select(e => e.Event.EventId).Distinct().Chunk(IdsPerQuery))
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = database.Dialect.InsertEventIfNew;
+        insert.CommandTimeout = database.CommandTimeoutSeconds;
+        var parameters = EventRow.Columns.Select(column =>
         {
-            known.UnionWith(await connection.QueryAsync<string>(Command(database.Dialect.SelectKnownEventIds, new { Ids = chunk }, cancellationToken, transaction)));
-        }
-
-        var fresh = new List<(OperationalEvent Event, bool Late)>();
-        foreach (var e in events)
-        {
-            if (known.Add(e.Event.EventId))
+            var parameter = insert.CreateParameter();
+            parameter.ParameterName = $"@{column.Name}";
+            parameter.DbType = column.Type;
+            if (column.Type == System.Data.DbType.String)
             {
-                fresh.Add(e);
+                parameter.Size = EventRow.MaxText; // a prepared statement needs it on SQL Server; validation keeps ids this short
             }
-        }
 
-        await connection.ExecuteAsync(Command(InsertEvent, fresh.Select(e => EventRow.From(e.Event, e.Late, receivedAt)), cancellationToken, transaction));
-        var sequences = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var chunk in fresh.Select(e => e.Event.EventId).Chunk(IdsPerQuery))
+            insert.Parameters.Add(parameter);
+            return parameter;
+        }).ToArray();
+
+        var stored = new List<StoredEvent>(events.Count);
+        var prepared = false;
+        foreach (var (e, late) in events)
         {
-            foreach (var (sequence, id) in await connection.QueryAsync<(long, string)>(Command(SelectSequences, new { Ids = chunk }, cancellationToken, transaction)))
+            EventRow.From(e, late, receivedAt).Bind(parameters);
+            if (!prepared)
             {
-                sequences[id] = sequence;
+                // Prepared once its parameters have values (SQL Server needs their types).
+                await insert.PrepareAsync(cancellationToken);
+                prepared = true;
+            }
+
+            if (await insert.ExecuteScalarAsync(cancellationToken) is { } sequence and not DBNull)
+            {
+                stored.Add(new StoredEvent(Convert.ToInt64(sequence, System.Globalization.CultureInfo.InvariantCulture), e, late));
             }
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new StoredBatch(
-            [.. fresh.Select(e => new StoredEvent(sequences[e.Event.EventId], e.Event, e.Late)).OrderBy(e => e.Sequence)],
-            events.Count - fresh.Count);
+        return new StoredBatch(stored, events.Count - stored.Count);
     }
 
     /// <summary>Every stored event after a sequence number, in arrival order, a page at a time.</summary>
@@ -128,6 +134,26 @@ public sealed class EventRepository(Database database)
         public long? Grade { get; set; }
 
         public long? WaitMs { get; set; }
+
+        /// <summary>The longest text a column holds (NVARCHAR(100)).</summary>
+        public const int MaxText = 100;
+
+        /// <summary>The columns an insert sets, in the order <see cref="Bind"/> fills them.</summary>
+        public static readonly (string Name, System.Data.DbType Type)[] Columns =
+        [
+            ("EventId", System.Data.DbType.String), ("Kind", System.Data.DbType.Int64), ("OccurredAtMs", System.Data.DbType.Int64),
+            ("ReceivedAtMs", System.Data.DbType.Int64), ("Late", System.Data.DbType.Boolean), ("SubjectId", System.Data.DbType.String),
+            ("Line", System.Data.DbType.Int64), ("AreaCode", System.Data.DbType.String), ("Grade", System.Data.DbType.Int64), ("WaitMs", System.Data.DbType.Int64),
+        ];
+
+        public void Bind(DbParameter[] parameters)
+        {
+            object?[] values = [EventId, Kind, OccurredAtMs, ReceivedAtMs, Late, SubjectId, Line, AreaCode, Grade, WaitMs];
+            for (var i = 0; i < values.Length; i++)
+            {
+                parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+        }
 
         public static EventRow From(OperationalEvent e, bool late, DateTimeOffset receivedAt)
         {
