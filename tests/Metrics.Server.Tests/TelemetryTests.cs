@@ -45,3 +45,60 @@ public sealed class TelemetryTests : IDisposable
         Assert.Contains("http_server_request_duration_seconds", scrape, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Every RPC is a span tagged with its method and status; ingest shows where its time goes.</summary>
+[Collection(nameof(TelemetryAlone))]
+public sealed class TracingTests : IDisposable
+{
+    private readonly MetricsServerFactory _server = new();
+    private readonly List<System.Diagnostics.Activity> _spans = [];
+    private readonly System.Diagnostics.ActivityListener _listener;
+
+    public TracingTests()
+    {
+        _listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Metrics.Server",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = span =>
+            {
+                lock (_spans)
+                {
+                    _spans.Add(span);
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(_listener);
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _server.Dispose();
+    }
+
+    [Fact]
+    public async Task RpcsAndTheIngestStepsAreSpans()
+    {
+        await _server.Measures().GetSeriesAsync(new GetSeriesRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia" });
+        await new IngestService.IngestServiceClient(_server.CreateChannel()).PublishBatchAsync(new PublishBatchRequest
+        {
+            Events = { new OperationalEvent { EventId = "traced", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start), CallOffered = new CallOffered { CallId = "c1", Line = CallLine._999 } } },
+        });
+
+        List<System.Diagnostics.Activity> spans;
+        lock (_spans)
+        {
+            spans = [.. _spans];
+        }
+
+        var series = Assert.Single(spans, s => Equals(s.GetTagItem("grpc.method"), "/metrics.v1.MeasuresService/GetSeries"));
+        var publish = Assert.Single(spans, s => Equals(s.GetTagItem("grpc.method"), "/metrics.v1.IngestService/PublishBatch"));
+        var ingest = Assert.Single(spans, s => s.OperationName == "ingest batch");
+        var store = Assert.Single(spans, s => s.OperationName == "store events");
+        Assert.Equal("0", series.GetTagItem("grpc.status_code")?.ToString());
+        Assert.Equal(publish.SpanId, ingest.ParentSpanId);
+        Assert.Equal(ingest.SpanId, store.ParentSpanId);
+        Assert.Equal(1, ingest.GetTagItem("metrics.accepted"));
+    }
+}

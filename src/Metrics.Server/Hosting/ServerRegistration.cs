@@ -18,6 +18,7 @@ using Metrics.Storage.Repositories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Metrics.Server.Hosting;
 
@@ -72,11 +73,28 @@ public static class ServerRegistration
         services.AddHostedService<DemoFeedPublisher>();
 
         services.AddSingleton<ServiceMetrics>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(ServiceMetrics.MeterName)
-            .AddAspNetCoreInstrumentation()
-            .AddRuntimeInstrumentation()
-            .AddPrometheusExporter());
+        services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddMeter(ServiceMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter())
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(ServiceTraces.SourceName).AddAspNetCoreInstrumentation();
+
+                // Exported over OTLP when a collector is configured (the standard variable, or Telemetry:OtlpEndpoint).
+                if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 } || builder.Configuration["Telemetry:OtlpEndpoint"] is { Length: > 0 })
+                {
+                    tracing.AddOtlpExporter(otlp =>
+                    {
+                        if (builder.Configuration["Telemetry:OtlpEndpoint"] is { Length: > 0 } endpoint)
+                        {
+                            otlp.Endpoint = new Uri(endpoint);
+                        }
+                    });
+                }
+            });
 
         services.AddOptions<LimitOptions>().BindConfiguration(LimitOptions.SectionName);
         services.AddSingleton<CallerLimits>();

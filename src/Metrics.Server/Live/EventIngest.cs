@@ -55,12 +55,22 @@ internal sealed class EventIngest(
             return acknowledgement;
         }
 
+        using var span = Telemetry.ServiceTraces.Source.StartActivity("ingest batch");
+        span?.SetTag("metrics.events", batch.Count);
+        span?.SetTag("metrics.rejected", acknowledgement.Rejected.Count);
         await _oneBatchAtATime.WaitAsync(cancellationToken);
         try
         {
             var late = feed.ClassifyLate(valid);
-            var stored = await events.StoreAsync([.. valid.Select((e, i) => (e, late[i]))], clock.GetUtcNow(), cancellationToken);
+            StoredBatch stored;
+            using (Telemetry.ServiceTraces.Source.StartActivity("store events"))
+            {
+                stored = await events.StoreAsync([.. valid.Select((e, i) => (e, late[i]))], clock.GetUtcNow(), cancellationToken);
+            }
+
             feed.Apply(stored.Stored);
+            span?.SetTag("metrics.accepted", stored.Stored.Count);
+            span?.SetTag("metrics.duplicates", stored.Duplicates);
             acknowledgement.Accepted = stored.Stored.Count;
             acknowledgement.Duplicates = stored.Duplicates;
             acknowledgement.LateEventIds.Add(stored.Stored.Where(e => e.Late).Select(e => e.Event.EventId));
