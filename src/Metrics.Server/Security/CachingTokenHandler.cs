@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Metrics.Server.Security;
+
+/// <summary>
+/// Validates each token once a minute, not on every call: a wall display or a load balancer's
+/// client sends the same token thousands of times. A result is kept only while valid, for at
+/// most <see cref="KeepFor"/> and never beyond the token's expiry; failures are never kept.
+/// Bounded: the cache starts again when it holds <see cref="MostTokens"/>.
+/// </summary>
+public sealed class CachingTokenHandler(TimeProvider clock) : JsonWebTokenHandler
+{
+    public static readonly TimeSpan KeepFor = TimeSpan.FromMinutes(1);
+    public const int MostTokens = 10_000;
+
+    private readonly ConcurrentDictionary<string, (TokenValidationResult Result, DateTimeOffset Until)> _valid = new(StringComparer.Ordinal);
+
+    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    {
+        var now = clock.GetUtcNow();
+        if (_valid.TryGetValue(token, out var kept) && now < kept.Until)
+        {
+            return kept.Result;
+        }
+
+        var result = await base.ValidateTokenAsync(token, validationParameters);
+        if (result.IsValid && result.SecurityToken is { } validated)
+        {
+            if (_valid.Count >= MostTokens)
+            {
+                _valid.Clear();
+            }
+
+            var expires = new DateTimeOffset(DateTime.SpecifyKind(validated.ValidTo, DateTimeKind.Utc));
+            _valid[token] = (result, now + KeepFor < expires ? now + KeepFor : expires);
+        }
+
+        return result;
+    }
+}
