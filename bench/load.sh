@@ -30,6 +30,8 @@ met=../shared/data/met-borough/MPS_Borough_Level_Crime_Historic.csv
 dotnet clients/Metrics.Console/bin/Release/net10.0/metrics.dll import table "$met" --force metropolitan-police \
   --area-column Borough --breakdown-column "Major Category" --breakdown-column "Minor Category" --server "$server_url" >/dev/null
 load() { dotnet clients/Metrics.LoadTest/bin/Release/net10.0/metrics-load.dll "$@" --server "$server_url" --seconds "$seconds"; }
+# A round of every path first: a fresh server compiles its code paths on the first calls (tiered JIT).
+for scenario in empty series comparison summary; do load $scenario --concurrency 8 --warmup 1 --seconds 2 >/dev/null; done
 echo "== load on $(nproc) cores, $(dotnet --version); server and client on the same machine"
 load empty --concurrency 64
 load series --concurrency 64
