@@ -27,10 +27,8 @@ public class IngestBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var scenario = new DemoScenario(1, [("a", 1), ("b", 1), ("c", 1)]);
-        var start = new DateTimeOffset(2019, 3, 12, 0, 0, 0, TimeSpan.Zero);
-        var day = Enumerable.Range(0, 48).SelectMany(h => scenario.ArrivalsInHour(start.AddHours(h))).OrderBy(e => e.OccurredAt).ToList();
-        _events = [.. Enumerable.Range(0, (Events / day.Count) + 1).SelectMany(_ => day).Take(Events).Select((e, i) => e with { EventId = $"e{i}" })];
+        // Each event its own id: the repeats of the scenario are new events here.
+        _events = [.. DemoEvents.Repeated(Events).Select((e, i) => e with { EventId = $"e{i}" })];
     }
 
     [IterationSetup]

@@ -23,11 +23,7 @@ public class LiveWindowBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        // A busy day of realistic events, repeated to the size asked, in time order.
-        var scenario = new DemoScenario(1, [("a", 1), ("b", 1), ("c", 1)]);
-        var start = new DateTimeOffset(2019, 3, 12, 0, 0, 0, TimeSpan.Zero);
-        var day = Enumerable.Range(0, 48).SelectMany(h => scenario.ArrivalsInHour(start.AddHours(h))).OrderBy(e => e.OccurredAt).ToList();
-        _events = [.. Enumerable.Range(0, (Events / day.Count) + 1).SelectMany(_ => day).Take(Events)];
+        _events = DemoEvents.Repeated(Events);
     }
 
     [Benchmark(Description = "LiveState: apply every event, then one snapshot")]
