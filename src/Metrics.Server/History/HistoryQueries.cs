@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Metrics.Domain.Calendar;
 using Metrics.Domain.Catalogue;
 using Metrics.Domain.Comparisons;
@@ -15,6 +17,11 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
 {
     public const string DefaultTotalMeasureId = "total_recorded_crime";
     private static readonly YearMonth Earliest = new(YearMonth.MinYear, 1);
+
+    // Points kept with the stored figures they were computed from: the repository hands out the
+    // same list while it caches it, and a new list (after an import, or when its cache expires)
+    // is aggregated again. Most of a warm GetSeries was re-aggregating the same months.
+    private readonly ConditionalWeakTable<IReadOnlyList<Observation>, ConcurrentDictionary<(MeasureUnit, Granularity, YearMonth, YearMonth), V1.SeriesPoint[]>> _aggregated = [];
     private static readonly YearMonth Latest = new(YearMonth.MaxYear, 12);
 
     public async Task<V1.GetSeriesResponse> GetSeriesAsync(V1.GetSeriesRequest request, CancellationToken cancellationToken)
@@ -52,13 +59,12 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
             return response;
         }
 
-        var monthly = stored.Where(o => o.Period.Months == 1).ToList();
-        var published = stored.Where(o => o.Period.Months > 1).ToList();
-        foreach (var point in SeriesAggregator.Aggregate(measure.Unit, granularity, first, last, monthly, published))
+        response.Points.Add(_aggregated.GetValue(stored, _ => new()).GetOrAdd((measure.Unit, granularity, first, last), _ =>
         {
-            response.Points.Add(point.ToContract());
-        }
-
+            var monthly = stored.Where(o => o.Period.Months == 1).ToList();
+            var published = stored.Where(o => o.Period.Months > 1).ToList();
+            return [.. SeriesAggregator.Aggregate(measure.Unit, granularity, first, last, monthly, published).Select(point => point.ToContract())];
+        }));
         return response;
     }
 
