@@ -26,9 +26,6 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
     private static readonly HashSet<StatusCode> Refusals =
         [StatusCode.InvalidArgument, StatusCode.NotFound, StatusCode.FailedPrecondition, StatusCode.OutOfRange, StatusCode.ResourceExhausted, StatusCode.AlreadyExists];
 
-    private static readonly FileDescriptor[] Protocol =
-        [V1.MeasuresReflection.Descriptor, V1.AnalyticsReflection.Descriptor, V1.EventsReflection.Descriptor, V1.LiveReflection.Descriptor];
-
     private readonly MetricsServerFactory _server = new();
 
     public void Dispose() => _server.Dispose();
@@ -43,7 +40,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         var areas = await measures.ListAreasAsync(new ListAreasRequest());
         var known = catalogue.Measures.Select(m => m.Id).Concat(areas.Areas.Select(a => a.Code)).Concat(["metropolitan-police", "Burglary", "Theft & Handling"]).ToList();
         var summaryBefore = await SummaryAsync();
-        var rpcs = Protocol.SelectMany(f => f.Services).SelectMany(s => s.Methods).ToDictionary(RawCalls.Name);
+        var rpcs = V1.Protocol.Rpcs.ToDictionary(RawCalls.Name);
         var plan = Plan(rpcs);
 
         var faults = new List<string>();

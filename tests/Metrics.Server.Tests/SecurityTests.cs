@@ -39,16 +39,11 @@ public sealed class SecurityTests(MetricsServerFactory server) : IClassFixture<M
         ["metrics.v1.LiveService/GetSnapshot"] = ForceRoles.Policies.Read,
     };
 
-    private static readonly FileDescriptor[] Protocol =
-        [V1.MeasuresReflection.Descriptor, V1.AnalyticsReflection.Descriptor, V1.EventsReflection.Descriptor, V1.LiveReflection.Descriptor];
-
-    private static IEnumerable<MethodDescriptor> Rpcs => Protocol.SelectMany(f => f.Services).SelectMany(s => s.Methods);
-
     public static TheoryData<string> Callers() => ["anonymous", "expired", "forged", "unsigned", "no role", .. ForceRoles.All];
 
     [Fact]
     public void EveryRpcHasAPolicy() =>
-        Assert.Equal(PolicyByMethod.Keys.Order(), Rpcs.Select(Name).Order());
+        Assert.Equal(PolicyByMethod.Keys.Order(), V1.Protocol.Rpcs.Select(Name).Order());
 
     [Theory]
     [MemberData(nameof(Callers))]
@@ -56,7 +51,7 @@ public sealed class SecurityTests(MetricsServerFactory server) : IClassFixture<M
     {
         var channel = server.CreateChannel(TokenOf(caller));
         var wrong = new List<string>();
-        foreach (var rpc in Rpcs)
+        foreach (var rpc in V1.Protocol.Rpcs)
         {
             var (code, detail) = await RawCalls.CallAsync(channel.CreateCallInvoker(), rpc, []);
             var allowed = ForceRoles.RolesFor(PolicyByMethod[Name(rpc)]).Contains(caller);

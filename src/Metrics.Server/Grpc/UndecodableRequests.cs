@@ -22,9 +22,7 @@ namespace Metrics.Server.Grpc;
 internal sealed class UndecodableRequests(RequestDelegate next, IOptions<LimitOptions> limits)
 {
     private static readonly FrozenDictionary<string, MessageDescriptor> SingleMessageRequests =
-        new[] { V1.MeasuresReflection.Descriptor, V1.AnalyticsReflection.Descriptor, V1.EventsReflection.Descriptor, V1.LiveReflection.Descriptor }
-            .SelectMany(file => file.Services)
-            .SelectMany(service => service.Methods)
+        V1.Protocol.Rpcs
             .Where(method => !method.IsClientStreaming)
             .ToFrozenDictionary(method => $"/{method.Service.FullName}/{method.Name}", method => method.InputType, StringComparer.Ordinal);
 
@@ -36,10 +34,7 @@ internal sealed class UndecodableRequests(RequestDelegate next, IOptions<LimitOp
             && SingleMessageRequests.TryGetValue(context.Request.Path.Value ?? "", out var descriptor)
             && await RefusalAsync(context.Request.BodyReader, descriptor, limits.Value, context.RequestAborted) is { } refusal)
         {
-            // A trailers-only response, as gRPC's own refusals are.
-            context.Response.ContentType = type;
-            context.Response.Headers["grpc-status"] = ((int)refusal.Code).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            context.Response.Headers["grpc-message"] = Uri.EscapeDataString(refusal.Message);
+            TrailersOnly.Refuse(context, refusal.Code, refusal.Message);
             return;
         }
 

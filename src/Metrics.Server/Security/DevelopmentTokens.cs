@@ -23,10 +23,11 @@ internal sealed partial class DevelopmentTokens(
 
         var directory = Path.GetFullPath(settings.TokenDirectory);
         Directory.CreateDirectory(directory);
-        foreach (var role in ForceRoles.All)
+        var tokens = ForceRoles.All.ToDictionary(role => role, role => issuer.Issue($"development-{role}", [role], settings.TokenLifetime));
+        foreach (var (role, token) in tokens)
         {
             var file = Path.Combine(directory, $"{role}.jwt");
-            File.WriteAllText(file, issuer.Issue($"development-{role}", [role], settings.TokenLifetime));
+            File.WriteAllText(file, token);
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -39,7 +40,7 @@ internal sealed partial class DevelopmentTokens(
             .Replace("://[::]", "://localhost", StringComparison.Ordinal)
             .Replace("://*", "://localhost", StringComparison.Ordinal)
             .Replace("://+", "://localhost", StringComparison.Ordinal);
-        var wall = $"{web.TrimEnd('/')}/wall/#token={File.ReadAllText(Path.Combine(directory, $"{ForceRoles.Viewer}.jwt"))}";
+        var wall = $"{web.TrimEnd('/')}/wall/#token={tokens[ForceRoles.Viewer]}";
         File.WriteAllText(Path.Combine(directory, "wall.url"), wall);
         TokensWritten(logger, directory, settings.TokenLifetime, wall);
         return Task.CompletedTask;

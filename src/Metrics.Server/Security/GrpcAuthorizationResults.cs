@@ -30,11 +30,7 @@ internal sealed class GrpcAuthorizationResults : IAuthorizationMiddlewareResultH
             ? (StatusCode.PermissionDenied, NeedsRoles(context, policy))
             : (StatusCode.Unauthenticated, await WhyNotAuthenticated(context));
 
-        // A trailers-only response: gRPC and gRPC-Web clients both read the status from these headers.
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = context.Request.ContentType;
-        context.Response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+        Grpc.TrailersOnly.Refuse(context, code, message);
         if (code == StatusCode.Unauthenticated)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
