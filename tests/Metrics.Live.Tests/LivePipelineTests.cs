@@ -30,26 +30,53 @@ public sealed class LivePipelineTests
     }
 
     [Fact]
-    public void EventsAreSentWithinTheirDelayNotAtTheNextTick()
+    public void AnEventAfterAQuietSpellIsSentAtOnceAndABurstWithinTheSpacing()
     {
         var scheduler = new HistoricalScheduler(At("2019-03-12T10:00:00Z"));
         using var feed = new LivePipeline(new LiveOptions(), scheduler, TimeSpan.FromSeconds(1), publishAfterEventsWithin: TimeSpan.FromMilliseconds(50));
         var seen = new List<LiveSnapshot>();
         using var subscription = feed.Snapshots.Subscribe(seen.Add);
 
-        scheduler.AdvanceBy(TimeSpan.FromMilliseconds(200));
+        scheduler.AdvanceTo(At("2019-03-12T10:00:00.200Z"));
         feed.Apply([new StoredEvent(1, Offered("2019-03-12T10:00:00.200Z", "c1"), false)]);
+        scheduler.AdvanceBy(TimeSpan.FromMilliseconds(1));
+        var atOnce = seen.ToList();
+
+        // Two more batches within 50 ms of that send: both go out together when the 50 ms are up.
+        scheduler.AdvanceTo(At("2019-03-12T10:00:00.210Z"));
         feed.Apply([new StoredEvent(2, Offered("2019-03-12T10:00:00.210Z", "c2"), false)]);
-        scheduler.AdvanceBy(TimeSpan.FromMilliseconds(50));
-        var withinTheDelay = seen.ToList();
+        scheduler.AdvanceTo(At("2019-03-12T10:00:00.230Z"));
+        feed.Apply([new StoredEvent(3, Offered("2019-03-12T10:00:00.230Z", "c3"), false)]);
+        scheduler.AdvanceTo(At("2019-03-12T10:00:00.249Z"));
+        var beforeTheSpacing = seen.Count;
         scheduler.AdvanceTo(At("2019-03-12T10:00:01Z"));
 
-        // Both batches in one snapshot 50 ms after them, then the tick as before.
-        var early = Assert.Single(withinTheDelay);
-        Assert.Equal(2, early.CallsOn(CallLine.Emergency999).WaitingNow);
-        Assert.Equal(At("2019-03-12T10:00:00.250Z"), early.AsOf);
-        Assert.Equal(2, seen.Count);
-        Assert.Equal(At("2019-03-12T10:00:01Z"), seen[1].AsOf);
+        var first = Assert.Single(atOnce);
+        Assert.Equal(At("2019-03-12T10:00:00.200Z"), first.AsOf);
+        Assert.Equal(1, first.CallsOn(CallLine.Emergency999).WaitingNow);
+        Assert.Equal(1, beforeTheSpacing);
+        Assert.Equal(3, seen.Count);
+        Assert.Equal(At("2019-03-12T10:00:00.250Z"), seen[1].AsOf);
+        Assert.Equal(3, seen[1].CallsOn(CallLine.Emergency999).WaitingNow);
+        Assert.Equal(At("2019-03-12T10:00:01Z"), seen[2].AsOf);
+    }
+
+    [Fact]
+    public void AnEventAfterTheSpacingHasPassedIsSentAtOnceAgain()
+    {
+        var scheduler = new HistoricalScheduler(At("2019-03-12T10:00:00Z"));
+        using var feed = new LivePipeline(new LiveOptions(), scheduler, TimeSpan.FromSeconds(1), publishAfterEventsWithin: TimeSpan.FromMilliseconds(50));
+        var seen = new List<LiveSnapshot>();
+        using var subscription = feed.Snapshots.Subscribe(seen.Add);
+
+        scheduler.AdvanceTo(At("2019-03-12T10:00:00.100Z"));
+        feed.Apply([new StoredEvent(1, Offered("2019-03-12T10:00:00.100Z", "c1"), false)]);
+        scheduler.AdvanceTo(At("2019-03-12T10:00:00.300Z"));
+        feed.Apply([new StoredEvent(2, Offered("2019-03-12T10:00:00.300Z", "c2"), false)]);
+        scheduler.AdvanceBy(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal([At("2019-03-12T10:00:00.100Z"), At("2019-03-12T10:00:00.300Z")], seen.Select(s => s.AsOf));
+        Assert.Equal(2, seen[1].CallsOn(CallLine.Emergency999).WaitingNow);
     }
 
     [Fact]

@@ -27,9 +27,9 @@ public sealed class LivePipeline : IDisposable
 
     /// <param name="publishEvery">The clock's tick: windows move and ages grow with it.</param>
     /// <param name="publishAfterEventsWithin">
-    /// Events also trigger a publish, at most this long after they are applied (the changes
-    /// of all the batches in between go out together), so a display sees an event within
-    /// this instead of at the next tick. Zero: on the tick only.
+    /// Events also trigger a publish: at once after a quiet spell, else at most this long
+    /// after the last one (the changes of all the batches in between go out together), so a
+    /// display sees an event within this instead of at the next tick. Zero: on the tick only.
     /// </param>
     public LivePipeline(LiveOptions options, IScheduler scheduler, TimeSpan publishEvery, AlertRules? alertRules = null, TimeSpan publishAfterEventsWithin = default)
     {
@@ -46,7 +46,7 @@ public sealed class LivePipeline : IDisposable
         });
         var ticks = Observable.Interval(publishEvery, scheduler).Select(_ => Unit.Default);
         var triggers = publishAfterEventsWithin > TimeSpan.Zero
-            ? ticks.Merge(_applied.Sample(publishAfterEventsWithin, scheduler))
+            ? ticks.Merge(_applied.AtOnceThenAtMostEvery(publishAfterEventsWithin, scheduler))
             : ticks;
         Snapshots = triggers
             .Select(_ => Evaluate())
