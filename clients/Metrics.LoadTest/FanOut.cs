@@ -65,6 +65,9 @@ internal static class FanOut
         var baseline = (await new LiveService.LiveServiceClient(channels[0]).GetSnapshotAsync(new GetSnapshotRequest { Feeds = { LiveFeed.Incidents }, AreaCodes = { Area } }))
             .Figures.FirstOrDefault(f => f.Key == Key)?.Unresourced.Count ?? 0;
         var run = Guid.NewGuid().ToString("N")[..8];
+        var serverPid = Environment.GetEnvironmentVariable("METRICS_SERVER_PID");
+        var serverCpuBefore = serverPid is null ? double.NaN : CpuMilliseconds(serverPid);
+        var clientCpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
         for (var second = 1; second <= options.Seconds; second++)
         {
             published[baseline + second] = Stopwatch.GetTimestamp();
@@ -85,6 +88,9 @@ internal static class FanOut
         }
 
         await Task.Delay(2000);
+        var serverCpu = (serverPid is null ? double.NaN : CpuMilliseconds(serverPid)) - serverCpuBefore;
+        var clientCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds - clientCpuBefore;
+        Console.WriteLine($"cpu per event: server {serverCpu / options.Seconds:0.0} ms, client {clientCpu / options.Seconds:0.0} ms");
         await stop.CancelAsync();
         await Task.WhenAll(readers);
 
@@ -95,6 +101,12 @@ internal static class FanOut
             CultureInfo.InvariantCulture,
             $"fanout      {subscribers,6} subscribers   p50 {Percentile(0.50),7:0.0} ms   p99 {Percentile(0.99),7:0.0} ms   max {all.LastOrDefault(),8:0.0} ms   received {all.Length}/{expected}   server {idleAt:0} MB with them idle   ({options.Seconds} events, one a second)"));
         return all.Length >= expected ? 0 : 1;
+    }
+
+    private static double CpuMilliseconds(string pid)
+    {
+        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
     }
 
     private static double WorkingSetMegabytes(string pid)

@@ -36,15 +36,21 @@ public sealed record LiveMessage(
 /// its pending figures, merged by key, so it holds at most one of each figure however far
 /// behind its reader is. One reader: the call's single writer loop.
 /// </summary>
+/// <remarks>
+/// Nothing is allocated per message for waiting: one heartbeat timer per subscription is re-armed
+/// each time the queue runs dry (with thousands of subscribers, a timer and a task per wait were
+/// the fan-out's cost).
+/// </remarks>
 public sealed class LiveSubscription : IDisposable
 {
     private readonly LiveBroadcast _broadcast;
     private readonly Lock _gate = new();
     private readonly Queue<LiveMessage> _first = new();
     private readonly Dictionary<string, LiveFigure> _pending = new(StringComparer.Ordinal);
-    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private LiveChange _pendingChange;
     private int _merged;
+    private ITimer? _heartbeat;
 
     internal LiveSubscription(LiveBroadcast broadcast, SubscriberFilter filter, LiveChange latest)
     {
@@ -76,6 +82,7 @@ public sealed class LiveSubscription : IDisposable
     /// </summary>
     public async ValueTask<LiveMessage> NextAsync(TimeSpan heartbeat, TimeProvider time, CancellationToken cancellationToken)
     {
+        var since = time.GetTimestamp();
         while (true)
         {
             lock (_gate)
@@ -95,20 +102,26 @@ public sealed class LiveSubscription : IDisposable
                 }
             }
 
-            try
-            {
-                await _signal.Reader.WaitToReadAsync(cancellationToken).AsTask().WaitAsync(heartbeat, time, cancellationToken);
-                _signal.Reader.TryRead(out _);
-            }
-            catch (TimeoutException)
+            var quiet = time.GetElapsedTime(since);
+            if (quiet >= heartbeat)
             {
                 var latest = _broadcast.Latest();
                 return new LiveMessage(LiveMessageKind.Heartbeat, latest.Sequence, latest.AsOf, latest.Watermark, []);
             }
+
+            // The timer only wakes this loop; a wake from an earlier arming just checks again.
+            _heartbeat ??= time.CreateTimer(static state => ((LiveSubscription)state!)._signal.Writer.TryWrite(true), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _heartbeat.Change(heartbeat - quiet, Timeout.InfiniteTimeSpan);
+            await _signal.Reader.WaitToReadAsync(cancellationToken);
+            _signal.Reader.TryRead(out _);
         }
     }
 
-    public void Dispose() => _broadcast.Remove(this);
+    public void Dispose()
+    {
+        _heartbeat?.Dispose();
+        _broadcast.Remove(this);
+    }
 
     internal void StartWithSnapshot(IReadOnlyList<LiveFigure> figures, bool resumeMissed)
     {

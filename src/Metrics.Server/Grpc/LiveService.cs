@@ -31,14 +31,18 @@ internal sealed class LiveService(
         using var counted = limits.OpenSubscription(Caller.Of(context));
         using var subscription = broadcast.Subscribe(filter, request.HasResumeAfterSequence ? request.ResumeAfterSequence : null);
         var settings = options.Value;
+
+        // One stall timer for the stream, armed only while a write is in flight.
+        using var stall = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stall.Token);
         while (!context.CancellationToken.IsCancellationRequested)
         {
             var message = await subscription.NextAsync(settings.Heartbeat, time, context.CancellationToken);
-            using var stall = new CancellationTokenSource(settings.StallTimeout, time);
-            using var either = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stall.Token);
             try
             {
+                stall.CancelAfter(settings.StallTimeout);
                 await responseStream.WriteAsync(message.ToContract(), either.Token);
+                stall.CancelAfter(Timeout.InfiniteTimeSpan);
             }
             catch (OperationCanceledException) when (stall.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
             {
