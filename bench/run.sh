@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Runs the in-process benchmarks and prints their tables (BenchmarkDotNet, short job: a few
-# minutes on 2 cores). Figures and how to read them: docs/performance.md.
-# Usage: bash bench/run.sh [BenchmarkDotNet arguments, e.g. --filter '*Live*']
+# Every path of the performance issue against its ceiling and floor, in one table (about eight
+# minutes on 2 cores): the in-process benchmarks (BenchmarkDotNet, short job), the server under
+# load (bench/load.sh), then the table. Figures and how to read them: docs/performance.md.
+# Usage: bash bench/run.sh [seconds per load path, default 10]
+#        bash bench/run.sh --filter '*Analytics*'   (BenchmarkDotNet alone, with any of its arguments)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-args=("$@")
-[ ${#args[@]} -eq 0 ] && args=(--filter '*')
-dotnet run -c Release --project bench/Metrics.Benchmarks -- --job short --artifacts artifacts/bench "${args[@]}"
+out=artifacts/bench
+if [[ "${1:-}" == --* ]]; then
+  exec dotnet run -c Release --project bench/Metrics.Benchmarks -- --job short --artifacts "$out" "$@"
+fi
+rm -rf "$out"; mkdir -p "$out"
+echo "== in-process benchmarks (BenchmarkDotNet short job; log in $out/benchmarks.log)"
+# Fifteen iterations, not the short job's three: one disturbed iteration moved a ratio by half.
+dotnet run -c Release --project bench/Metrics.Benchmarks -- --job short --warmupCount 3 --iterationCount 15 --artifacts "$out" --exporters json \
+  --filter '*LiveWindowBenchmarks*' '*IngestBenchmarks*' > "$out/benchmarks.log"
+for report in "$out"/results/*-report-github.md; do sed -n '/^|/p' "$report"; echo; done
+bash bench/load.sh "${1:-10}" "$out/load.jsonl"
 echo
-echo "== machine"
-echo "cores: $(nproc), $(dotnet --version), GC: $(DOTNET_gcServer=${DOTNET_gcServer:-0} bash -c 'echo ${DOTNET_gcServer} | sed s/0/workstation/ | sed s/1/server/')"
-for report in artifacts/bench/results/*-report-github.md; do
-  echo; echo "== $(basename "$report")"; sed -n '/^|/p' "$report"
-done
+echo "== $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB, .NET $(dotnet --version), workstation GC (server), $(date -u +%F)"
+dotnet clients/Metrics.LoadTest/bin/Release/net10.0/metrics-load.dll table --results "$out/load.jsonl" --benchmarks "$out/results"

@@ -9,14 +9,15 @@ using Metrics.Contracts.V1;
 /// <summary>
 /// Fan-out: N subscribers to one area's incidents; once a second an incident is opened there and
 /// the time from publishing it to each subscriber receiving the figure it changed is recorded.
-/// The ceiling is the same with one subscriber.
+/// The ceiling is the same with one subscriber. The server's working set with them all
+/// subscribed and idle, its CPU, and its dropped and conflated counts come from its scrape.
 /// </summary>
 internal static class FanOut
 {
     private const string Area = "telford-and-wrekin";
     private const string Key = "unresourced/telford-and-wrekin/emergency";
 
-    public static async Task<int> RunAsync(LoadOptions options, Func<GrpcChannel> channel, GrpcChannel publishing)
+    public static async Task<int> RunAsync(LoadOptions options, ServerFigures server, Func<GrpcChannel> channel, GrpcChannel publishing)
     {
         var subscribers = options.Subscribers;
         var channels = Enumerable.Range(0, Math.Max(1, subscribers / 90)).Select(_ => channel()).ToArray();
@@ -60,14 +61,14 @@ internal static class FanOut
         })).ToArray();
 
         ready.Wait(TimeSpan.FromSeconds(60));
-        var idleAt = Environment.GetEnvironmentVariable("METRICS_SERVER_PID") is { } pid ? WorkingSetMegabytes(pid) : double.NaN;
+        await Task.Delay(1000);
+        var idle = await server.ScrapeAsync();
         var publisher = new IngestService.IngestServiceClient(publishing);
         var baseline = (await new LiveService.LiveServiceClient(channels[0]).GetSnapshotAsync(new GetSnapshotRequest { Feeds = { LiveFeed.Incidents }, AreaCodes = { Area } }))
             .Figures.FirstOrDefault(f => f.Key == Key)?.Unresourced.Count ?? 0;
         var run = Guid.NewGuid().ToString("N")[..8];
-        var serverPid = Environment.GetEnvironmentVariable("METRICS_SERVER_PID");
-        var serverCpuBefore = serverPid is null ? double.NaN : CpuMilliseconds(serverPid);
-        var clientCpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+        var clientCpu = ClientCpu.Seconds;
+        var clock = Stopwatch.StartNew();
         for (var second = 1; second <= options.Seconds; second++)
         {
             published[baseline + second] = Stopwatch.GetTimestamp();
@@ -88,37 +89,44 @@ internal static class FanOut
         }
 
         await Task.Delay(2000);
-        var serverCpu = (serverPid is null ? double.NaN : CpuMilliseconds(serverPid)) - serverCpuBefore;
-        var clientCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds - clientCpuBefore;
-        Console.WriteLine($"cpu per event: server {serverCpu / options.Seconds:0.0} ms, client {clientCpu / options.Seconds:0.0} ms");
+        var elapsed = clock.Elapsed.TotalSeconds;
+        clientCpu = ClientCpu.Seconds - clientCpu;
+        var after = await server.ScrapeAsync();
         await stop.CancelAsync();
         await Task.WhenAll(readers);
 
-        var all = latencies.Order().ToArray();
+        var all = new Latencies(latencies);
         var expected = (long)subscribers * options.Seconds;
-        double Percentile(double p) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)Math.Ceiling(p * all.Length) - 1)];
+        var figures = new Dictionary<string, double>
+        {
+            ["subscribers"] = subscribers,
+            ["p50_ms"] = all.Percentile(0.50),
+            ["p99_ms"] = all.Percentile(0.99),
+            ["max_ms"] = all.Max,
+            ["received"] = all.Count,
+            ["expected"] = expected,
+            ["client_cpu_share"] = clientCpu / elapsed / Environment.ProcessorCount,
+        };
+        if (server.Enabled)
+        {
+            figures["server_subscribers"] = idle.Sum("metrics_live_subscribers");
+            figures["working_set_idle_mb"] = idle.Sum("dotnet_process_memory_working_set_bytes") / 1024 / 1024;
+            figures["server_cpu_share"] = (after.Sum("dotnet_process_cpu_time_seconds_total") - idle.Sum("dotnet_process_cpu_time_seconds_total")) / elapsed / Environment.ProcessorCount;
+            figures["dropped"] = after.Sum("metrics_live_dropped_subscribers_total") - idle.Sum("metrics_live_dropped_subscribers_total");
+            figures["conflated"] = after.Sum("metrics_live_conflated_total") - idle.Sum("metrics_live_conflated_total");
+        }
+
+        Results.Record(options.ResultsFile, $"fanout-{subscribers}", figures);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"fanout      {subscribers,6} subscribers   p50 {Percentile(0.50),7:0.0} ms   p99 {Percentile(0.99),7:0.0} ms   max {all.LastOrDefault(),8:0.0} ms   received {all.Length}/{expected}   server {idleAt:0} MB with them idle   ({options.Seconds} events, one a second)"));
-        return all.Length >= expected ? 0 : 1;
-    }
-
-    private static double CpuMilliseconds(string pid)
-    {
-        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
-    }
-
-    private static double WorkingSetMegabytes(string pid)
-    {
-        try
+            $"fanout      {subscribers,6} subscribers   p50 {figures["p50_ms"],7:0.0} ms   p99 {figures["p99_ms"],7:0.0} ms   max {figures["max_ms"],8:0.0} ms   received {all.Count}/{expected}   ({options.Seconds} events, one a second)"));
+        if (server.Enabled)
         {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{"",-11} server: {figures["server_subscribers"]} subscribed, {figures["working_set_idle_mb"]:0} MB working set with them idle, CPU {figures["server_cpu_share"]:P0} (client {figures["client_cpu_share"]:P0}) of {Environment.ProcessorCount} cores, {figures["dropped"]} dropped, {figures["conflated"]} conflated"));
         }
-        catch (IOException)
-        {
-            return double.NaN;
-        }
+
+        return all.Count >= expected ? 0 : 1;
     }
 }

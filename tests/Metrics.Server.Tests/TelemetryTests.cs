@@ -41,8 +41,14 @@ public sealed class TelemetryTests : IDisposable
         Assert.Contains("metrics_ingest_events_total{otel_scope_name=\"Metrics.Server\",outcome=\"duplicate\"} 1", scrape, StringComparison.Ordinal);
         Assert.Contains("metrics_ingest_rejected_total{otel_scope_name=\"Metrics.Server\"} 1", scrape, StringComparison.Ordinal);
         Assert.Contains("metrics_live_subscribers{otel_scope_name=\"Metrics.Server\"} 1", scrape, StringComparison.Ordinal);
-        Assert.Contains("metrics_ingest_acknowledgement_seconds_count", scrape, StringComparison.Ordinal);
-        Assert.Contains("http_server_request_duration_seconds", scrape, StringComparison.Ordinal);
+        Assert.Contains("metrics_ingest_acknowledgement_seconds_count{otel_scope_name=\"Metrics.Server\"} 1", scrape, StringComparison.Ordinal);
+
+        // Latency buckets fine enough to tell a p99 from its floor (10 ms for a series): 1 ms steps to 5 ms, then 7.5 and 10.
+        foreach (var bound in new[] { "0.001", "0.002", "0.005", "0.0075", "0.01", "0.015" })
+        {
+            Assert.Contains($"metrics_ingest_acknowledgement_seconds_bucket{{otel_scope_name=\"Metrics.Server\",le=\"{bound}\"}}", scrape, StringComparison.Ordinal);
+            Assert.Matches($@"http_server_request_duration_seconds_bucket\{{[^}}]*http_route=""/metrics.v1.IngestService/PublishBatch""[^}}]*le=""{bound.Replace(".", @"\.", StringComparison.Ordinal)}""\}}", scrape);
+        }
     }
 }
 

@@ -18,10 +18,14 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
     public const string DefaultTotalMeasureId = "total_recorded_crime";
     private static readonly YearMonth Earliest = new(YearMonth.MinYear, 1);
 
-    // Points kept with the stored figures they were computed from: the repository hands out the
+    // Responses kept with the stored figures they were built from: the repository hands out the
     // same list while it caches it, and a new list (after an import, or when its cache expires)
-    // is aggregated again. Most of a warm GetSeries was re-aggregating the same months.
-    private readonly ConditionalWeakTable<IReadOnlyList<Observation>, ConcurrentDictionary<(MeasureUnit, Granularity, YearMonth, YearMonth), V1.SeriesPoint[]>> _aggregated = [];
+    // builds a new response. The key holds the measure and area as looked up and the breakdown
+    // list as read, so a changed definition or a new breakdown builds again too. Most of a warm
+    // GetSeries was re-aggregating the same months and copying the same names into a new message.
+    private readonly ConditionalWeakTable<IReadOnlyList<Observation>, ConcurrentDictionary<SeriesResponseKey, V1.GetSeriesResponse>> _responses = [];
+
+    private sealed record SeriesResponseKey(MeasureDefinition Measure, AreaDefinition Area, IReadOnlyList<string> Breakdowns, string Breakdown, Granularity Granularity, YearMonth First, YearMonth Last);
     private static readonly YearMonth Latest = new(YearMonth.MaxYear, 12);
 
     public async Task<V1.GetSeriesResponse> GetSeriesAsync(V1.GetSeriesRequest request, CancellationToken cancellationToken)
@@ -41,30 +45,37 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
 
         var (first, last) = range ?? (Earliest, Latest);
         var stored = await observations.GetSeriesAsync(measure.Id, area.Code, breakdown, first, last, cancellationToken);
-        if (range is null && stored.Count > 0)
+        var breakdowns = await observations.GetBreakdownsAsync(measure.Id, area.Code, cancellationToken);
+        var responses = _responses.GetValue(stored, _ => new());
+        if (responses.Count > 16)
         {
-            (first, last) = (stored.Min(o => o.Period.First), stored.Max(o => o.Period.Last));
+            // Only stale breakdown lists or definitions pile up here: start again.
+            responses.Clear();
         }
 
+        // Shared by every call that asks the same: gRPC only reads a response to send it.
+        return responses.GetOrAdd(new SeriesResponseKey(measure, area, breakdowns, breakdown, granularity, first, last), key => SeriesResponse(key, stored, range is null));
+    }
+
+    private static V1.GetSeriesResponse SeriesResponse(SeriesResponseKey key, IReadOnlyList<Observation> stored, bool wholeSeries)
+    {
         var response = new V1.GetSeriesResponse
         {
-            Measure = measure.ToContract(),
-            Area = area.ToContract(),
-            Breakdown = breakdown,
-            Granularity = granularity.ToContract(),
+            Measure = key.Measure.ToContract(),
+            Area = key.Area.ToContract(),
+            Breakdown = key.Breakdown,
+            Granularity = key.Granularity.ToContract(),
         };
-        response.Breakdowns.Add(await observations.GetBreakdownsAsync(measure.Id, area.Code, cancellationToken));
-        if (stored.Count == 0 && range is null)
+        response.Breakdowns.Add(key.Breakdowns);
+        if (stored.Count == 0 && wholeSeries)
         {
             return response;
         }
 
-        response.Points.Add(_aggregated.GetValue(stored, _ => new()).GetOrAdd((measure.Unit, granularity, first, last), _ =>
-        {
-            var monthly = stored.Where(o => o.Period.Months == 1).ToList();
-            var published = stored.Where(o => o.Period.Months > 1).ToList();
-            return [.. SeriesAggregator.Aggregate(measure.Unit, granularity, first, last, monthly, published).Select(point => point.ToContract())];
-        }));
+        var (first, last) = wholeSeries ? (stored.Min(o => o.Period.First), stored.Max(o => o.Period.Last)) : (key.First, key.Last);
+        var monthly = stored.Where(o => o.Period.Months == 1).ToList();
+        var published = stored.Where(o => o.Period.Months > 1).ToList();
+        response.Points.Add(SeriesAggregator.Aggregate(key.Measure.Unit, key.Granularity, first, last, monthly, published).Select(point => point.ToContract()));
         return response;
     }
 

@@ -78,6 +78,7 @@ public static class ServerRegistration
                 .AddMeter(ServiceMetrics.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
+                .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [.. ServiceMetrics.LatencyBuckets] })
                 .AddPrometheusExporter())
             .WithTracing(tracing =>
             {

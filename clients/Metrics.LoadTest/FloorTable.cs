@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.Json;
+
+/// <summary>
+/// The performance issue's table: every path with its ceiling, the ratio and its floor, from the
+/// load results (--results) and the in-process benchmarks' JSON reports (--benchmarks).
+/// </summary>
+internal static class FloorTable
+{
+    private sealed record Row(string Path, string Measured, string Ceiling, string Ratio, string Floor, bool? Met);
+
+    public static int Print(string resultsFile, string benchmarksDirectory)
+    {
+        var load = Results.Read(resultsFile);
+        IReadOnlyDictionary<string, double>? Load(string path) => load.TryGetValue(path, out var figures) ? figures : null;
+        var rows = new List<Row>
+        {
+            Series(Load("series"), Load("empty")),
+            Warm("area comparison for a month (West Mercia, March 2019)", Load("comparison")),
+            Warm("summary page for a month (West Mercia, March 2019)", Load("summary")),
+            InProcess("durable ingest, batches of 5,000, acknowledged after commit (SQLite)", Benchmark(benchmarksDirectory, "IngestBenchmarks", "DurableIngest", "RawBulkInsert"), "a raw prepared bulk insert of the same rows", 0.3, 100_000),
+            InProcess("the Rx window pipeline, in process (the demo's event mix)", Benchmark(benchmarksDirectory, "LiveWindowBenchmarks", "Pipeline", "HandWritten"), "a hand-written loop computing the same figures", 0.3, 1_000_000),
+            FanOut(Load("fanout-2000"), Load("fanout-1")),
+            AtRest(Load("rest")),
+        };
+
+        Console.WriteLine("| path | measured | ceiling beside it | ratio | floor | |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (var row in rows)
+        {
+            Console.WriteLine($"| {row.Path} | {row.Measured} | {row.Ceiling} | {row.Ratio} | {row.Floor} | {(row.Met switch { true => "met", false => "**missed**", null => "not run" })} |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(Invariant($"floors met: {rows.Count(r => r.Met == true)} of {rows.Count}"));
+        return 0;
+    }
+
+    private static Row Series(IReadOnlyDictionary<string, double>? series, IReadOnlyDictionary<string, double>? empty)
+    {
+        const string path = "`GetSeries`, 10 years of months (Met total, 108), 64 calls in flight";
+        const string floor = "≥ 0.6; p99 ≤ 10 ms";
+        if (series is null || empty is null)
+        {
+            return new Row(path, "—", "—", "—", floor, null);
+        }
+
+        var ratio = series["rate"] / empty["rate"];
+        return new Row(
+            path,
+            Invariant($"{series["rate"]:N0} req/s, p50 {series["p50_ms"]:0.0} ms, p99 {series["p99_ms"]:0.0} ms{Server(series)}"),
+            Invariant($"an empty unary RPC (health check): {empty["rate"]:N0} req/s, p99 {empty["p99_ms"]:0.0} ms{Server(empty)}"),
+            Invariant($"{ratio:0.00}"),
+            floor,
+            ratio >= 0.6 && series["p99_ms"] <= 10 && series["errors"] == 0);
+    }
+
+    private static Row Warm(string path, IReadOnlyDictionary<string, double>? figures) =>
+        figures is null
+            ? new Row(path, "—", "—", "—", "p99 ≤ 50 ms warm", null)
+            : new Row(
+                path,
+                Invariant($"{figures["rate"]:N0} req/s ({figures["concurrency"]} in flight), p99 {figures["p99_ms"]:0.0} ms{Server(figures)}"),
+                "—",
+                "—",
+                "p99 ≤ 50 ms warm",
+                figures["p99_ms"] <= 50 && figures["errors"] == 0);
+
+    private static string Server(IReadOnlyDictionary<string, double> figures) =>
+        figures.TryGetValue("server_p99_ms", out var p99) ? Invariant($" (server's own p99 ≤ {p99:0.#} ms)") : "";
+
+    private static Row InProcess(string path, (double Events, double Mean, double Ceiling)? figures, string ceiling, double ratioFloor, double rateFloor)
+    {
+        var floor = Invariant($"≥ {ratioFloor} of the ceiling; ≥ {rateFloor:N0} events/s");
+        if (figures is not { } f)
+        {
+            return new Row(path, "—", ceiling, "—", floor, null);
+        }
+
+        var rate = f.Events / (f.Mean / 1e9);
+        var ratio = f.Ceiling / f.Mean;
+        return new Row(
+            path,
+            Invariant($"{f.Events:N0} events in {f.Mean / 1e6:0.0} ms: {rate:N0} events/s"),
+            Invariant($"{ceiling}: {f.Ceiling / 1e6:0.0} ms ({f.Events / (f.Ceiling / 1e9):N0} events/s)"),
+            Invariant($"{ratio:0.00}"),
+            floor,
+            ratio >= ratioFloor && rate >= rateFloor);
+    }
+
+    private static Row FanOut(IReadOnlyDictionary<string, double>? many, IReadOnlyDictionary<string, double>? one)
+    {
+        const string path = "fan-out: subscribers to one area, an event a second, published → received";
+        const string floor = "2,000 subscribers, every update received; p99 ≤ 100 ms; memory per idle subscriber reported";
+        if (many is null || one is null)
+        {
+            return new Row(path, "—", "—", "—", floor, null);
+        }
+
+        var perSubscriber = many.TryGetValue("working_set_idle_mb", out var manyMb) && one.TryGetValue("working_set_idle_mb", out var oneMb)
+            ? Invariant($"; {(manyMb - oneMb) * 1024 / (many["subscribers"] - 1):0} KB per idle subscriber (server's working set)")
+            : "";
+        return new Row(
+            path,
+            Invariant($"{many["subscribers"]:N0} subscribers: p50 {many["p50_ms"]:0.0} ms, p99 {many["p99_ms"]:0.0} ms, {many["received"]:N0} of {many["expected"]:N0} received{perSubscriber}"),
+            Invariant($"1 subscriber: p50 {one["p50_ms"]:0.0} ms, p99 {one["p99_ms"]:0.0} ms"),
+            Invariant($"{one["p99_ms"] / many["p99_ms"]:0.00} (p99)"),
+            floor,
+            many["subscribers"] >= 2000 && many["received"] >= many["expected"] && many["p99_ms"] <= 100);
+    }
+
+    private static Row AtRest(IReadOnlyDictionary<string, double>? rest)
+    {
+        const string path = "the server at rest with the demo feed (after a minute)";
+        return rest is null
+            ? new Row(path, "—", "—", "—", "working set reported; ≤ 200 MB", null)
+            : new Row(
+                path,
+                Invariant($"working set {rest["working_set_mb"]:0} MB (GC heap {rest["gc_heap_mb"]:0} MB), CPU {rest["server_cpu_share"]:P1}, {rest["events_per_s"]:0.0} demo events/s"),
+                "—",
+                "—",
+                "working set reported; ≤ 200 MB",
+                rest["working_set_mb"] <= 200);
+    }
+
+    /// <summary>The mean (ns) of a benchmark and of its ceiling, and the events each handles, from BenchmarkDotNet's JSON report.</summary>
+    private static (double Events, double Mean, double Ceiling)? Benchmark(string directory, string type, string method, string ceiling)
+    {
+        var report = Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, $"*{type}-report*.json", SearchOption.AllDirectories).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+            : null;
+        if (report is null)
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        double? Mean(string name) => json.RootElement.GetProperty("Benchmarks").EnumerateArray()
+            .Where(b => b.GetProperty("Method").GetString() == name && b.TryGetProperty("Statistics", out var s) && s.ValueKind == JsonValueKind.Object)
+            .Select(b => (double?)b.GetProperty("Statistics").GetProperty("Mean").GetDouble())
+            .FirstOrDefault();
+        var events = json.RootElement.GetProperty("Benchmarks").EnumerateArray()
+            .Select(b => b.GetProperty("Parameters").GetString() ?? "")
+            .Select(p => new string([.. p.SkipWhile(c => !char.IsDigit(c)).TakeWhile(char.IsDigit)]))
+            .Where(d => d.Length > 0)
+            .Select(d => double.Parse(d, CultureInfo.InvariantCulture))
+            .FirstOrDefault();
+        return Mean(method) is { } mean && Mean(ceiling) is { } baseline && events > 0 ? (events, mean, baseline) : null;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,59 @@
+using Grpc.Core;
+using Metrics.Contracts.V1;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>
+/// A series is answered from memory while nothing it was built from changes (the load floor
+/// needs it); a new definition, a new figure or a new breakdown shows in the next answer.
+/// </summary>
+public sealed class SeriesFreshnessTests : IDisposable
+{
+    private static readonly GetSeriesRequest WestMercia = new() { MeasureId = "total_recorded_crime", AreaCode = "west-mercia" };
+    private readonly MetricsServerFactory _server = new();
+
+    public void Dispose() => _server.Dispose();
+
+    [Fact]
+    public async Task ARenamedMeasureANewMonthAndANewBreakdownShowInTheNextSeries()
+    {
+        var measures = _server.Measures();
+        var before = await measures.GetSeriesAsync(WestMercia);
+        var again = await measures.GetSeriesAsync(WestMercia);
+        var measure = before.Measure.Clone();
+        measure.Name = "All recorded crime (renamed)";
+        await measures.DefineMeasuresAsync(new DefineMeasuresRequest { Measures = { measure } });
+        var renamed = await measures.GetSeriesAsync(WestMercia);
+
+        var nextMonth = before.Points[^1].FirstMonth.Month == 12
+            ? new YearMonth { Year = before.Points[^1].FirstMonth.Year + 1, Month = 1 }
+            : new YearMonth { Year = before.Points[^1].FirstMonth.Year, Month = before.Points[^1].FirstMonth.Month + 1 };
+        await Import(
+            new ObservationRow { MeasureId = "total_recorded_crime", Area = "west-mercia", Month = nextMonth, Value = 1234 },
+            new ObservationRow { MeasureId = "total_recorded_crime", Area = "west-mercia", Month = nextMonth, BreakdownPath = { "A category no month had" }, Value = 5 });
+        var extended = await measures.GetSeriesAsync(WestMercia);
+
+        Assert.Equal(before, again);
+        Assert.Equal("All recorded crime (renamed)", renamed.Measure.Name);
+        Assert.Equal(before.Points, renamed.Points);
+        Assert.Equal(before.Points.Count + 1, extended.Points.Count);
+        Assert.Equal(1234, extended.Points[^1].Value);
+        Assert.Equal(nextMonth, extended.Points[^1].FirstMonth);
+        Assert.Contains("A category no month had", extended.Breakdowns);
+        Assert.DoesNotContain("A category no month had", before.Breakdowns);
+    }
+
+    private async Task Import(params ObservationRow[] rows)
+    {
+        using var import = _server.Measures().ImportObservations();
+        await import.RequestStream.WriteAsync(new ImportObservationsRequest { Header = new ObservationImportHeader { Source = "freshness-test", ForceCode = "west-mercia" } });
+        foreach (var row in rows)
+        {
+            await import.RequestStream.WriteAsync(new ImportObservationsRequest { Row = row });
+        }
+
+        await import.RequestStream.CompleteAsync();
+        var summary = (await import.ResponseAsync).Summary;
+        Assert.True(summary.RowsRejected == 0, summary.ToString());
+    }
+}
