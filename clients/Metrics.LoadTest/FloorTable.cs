@@ -48,8 +48,8 @@ internal static class FloorTable
         var ratio = series["rate"] / empty["rate"];
         return new Row(
             path,
-            Invariant($"{series["rate"]:N0} req/s, p50 {series["p50_ms"]:0.0} ms, p99 {series["p99_ms"]:0.0} ms{Server(series)}"),
-            Invariant($"an empty unary RPC (health check): {empty["rate"]:N0} req/s, p99 {empty["p99_ms"]:0.0} ms{Server(empty)}"),
+            Invariant($"{series["rate"]:N0} req/s, p50 {series["p50_ms"]:0.0} ms, p99 {series["p99_ms"]:0.0} ms{Server(series)}; {series["response_bytes"]:N0} bytes a response"),
+            Invariant($"an empty unary RPC (the liveness health check, no database): {empty["rate"]:N0} req/s, p99 {empty["p99_ms"]:0.0} ms{Server(empty)}"),
             Invariant($"{ratio:0.00}"),
             floor,
             ratio >= 0.6 && series["p99_ms"] <= 10 && series["errors"] == 0);

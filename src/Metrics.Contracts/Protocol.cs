@@ -9,4 +9,10 @@ public static class Protocol
         [.. new[] { MeasuresReflection.Descriptor, AnalyticsReflection.Descriptor, EventsReflection.Descriptor, LiveReflection.Descriptor }.SelectMany(file => file.Services)];
 
     public static IEnumerable<MethodDescriptor> Rpcs => Services.SelectMany(service => service.Methods);
+
+    /// <summary>
+    /// The gRPC health service name that answers for the process alone (liveness); the default
+    /// name ("") answers for the process and its store (readiness).
+    /// </summary>
+    public const string LivenessHealthService = "liveness";
 }

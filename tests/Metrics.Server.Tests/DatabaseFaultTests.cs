@@ -60,12 +60,13 @@ public sealed class DatabaseFaultTests : IDisposable
         await ingest.PublishBatchAsync(Batch("before", 3));
 
         RpcException ingestRefused, importsRefused;
-        HealthCheckResponse.Types.ServingStatus healthWhileGone;
+        HealthCheckResponse.Types.ServingStatus healthWhileGone, livenessWhileGone;
         using (FileGone())
         {
             ingestRefused = await Assert.ThrowsAsync<RpcException>(() => ingest.PublishBatchAsync(Batch("during", 3), deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync);
             importsRefused = await Assert.ThrowsAsync<RpcException>(() => measures.ListImportsAsync(new ListImportsRequest(), deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync);
             healthWhileGone = (await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30))).Status;
+            livenessWhileGone = (await health.CheckAsync(new HealthCheckRequest { Service = Protocol.LivenessHealthService }, deadline: DateTime.UtcNow.AddSeconds(30))).Status;
         }
 
         var retried = await ingest.PublishBatchAsync(Batch("during", 3));
@@ -76,6 +77,7 @@ public sealed class DatabaseFaultTests : IDisposable
         Assert.Equal("the historical store is unavailable (the database file cannot be opened); this request was not stored or answered: retry", ingestRefused.Status.Detail);
         Assert.Equal(StatusCode.Unavailable, importsRefused.StatusCode);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, healthWhileGone);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, livenessWhileGone);
         Assert.Equal(3, retried.Acknowledgement.Accepted);
         Assert.NotEmpty(imports.Imports);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, healthAfter);

@@ -16,6 +16,7 @@ using Metrics.Storage;
 using Metrics.Storage.Engines;
 using Metrics.Storage.Repositories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -107,7 +108,12 @@ public static class ServerRegistration
         services.AddOptions<GrpcServiceOptions>().Configure<IOptions<LimitOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxMessageBytes);
         services.AddGrpcReflection();
         services.AddForceSecurity(builder.Configuration, builder.Environment.IsDevelopment());
-        services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        // The default service ("") is readiness: the process and its store. "liveness" is the
+        // process alone, for an orchestrator that should not restart servers when the store is
+        // away (they answer UNAVAILABLE and recover), and an empty call for the load ceiling.
+        services.AddGrpcHealthChecks(health => health.Services.Map(Metrics.Contracts.V1.Protocol.LivenessHealthService, check => check.Tags.Contains(Metrics.Contracts.V1.Protocol.LivenessHealthService)))
+            .AddCheck("process", () => HealthCheckResult.Healthy("answering"), tags: [Metrics.Contracts.V1.Protocol.LivenessHealthService])
+            .AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
 
