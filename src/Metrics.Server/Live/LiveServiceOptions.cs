@@ -8,7 +8,7 @@ public sealed class LiveServiceOptions
     /// <summary>How often the pipeline computes the figures and sends what changed.</summary>
     public TimeSpan PublishEvery { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Events also send what they changed, at most this long after they arrive (zero: at the next tick only).</summary>
+    /// <summary>Events send what they changed at once after a quiet spell, else when this has passed since the last send (zero: at the next tick only).</summary>
     public TimeSpan PublishAfterEventsWithin { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>A heartbeat after this long with nothing to send, so a display can tell live from stale.</summary>
