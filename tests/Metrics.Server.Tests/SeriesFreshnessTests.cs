@@ -1,5 +1,6 @@
-using Grpc.Core;
 using Metrics.Contracts.V1;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Metrics.Server.Tests;
 
@@ -41,6 +42,23 @@ public sealed class SeriesFreshnessTests : IDisposable
         Assert.Equal(nextMonth, extended.Points[^1].FirstMonth);
         Assert.Contains("A category no month had", extended.Breakdowns);
         Assert.DoesNotContain("A category no month had", before.Breakdowns);
+    }
+
+    [Fact]
+    public void GetSeriesIsAnsweredByTheEndpointThatSendsSharedResponsesAsSerializedOnce()
+    {
+        // Two endpoints share the route (grpc-dotnet offers no other way to change a generated
+        // method's marshaller); the one that sends shared bytes must be ordered first.
+        var endpoints = _server.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText == "/metrics.v1.MeasuresService/GetSeries")
+            .OrderBy(e => e.Order)
+            .ToList();
+
+        Assert.Equal(2, endpoints.Count);
+        Assert.Contains(endpoints[0].Metadata, m => m.GetType().Name == "SharedResponseMethods");
+        Assert.DoesNotContain(endpoints[1].Metadata, m => m.GetType().Name == "SharedResponseMethods");
+        Assert.True(endpoints[0].Order < endpoints[1].Order);
     }
 
     private async Task Import(params ObservationRow[] rows)

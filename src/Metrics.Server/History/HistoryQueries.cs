@@ -54,7 +54,7 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         }
 
         // Shared by every call that asks the same: gRPC only reads a response to send it.
-        return responses.GetOrAdd(new SeriesResponseKey(measure, area, breakdowns, breakdown, granularity, first, last), key => SeriesResponse(key, stored, range is null));
+        return responses.GetOrAdd(new SeriesResponseKey(measure, area, breakdowns, breakdown, granularity, first, last), key => SharedResponses.Share(SeriesResponse(key, stored, range is null)));
     }
 
     private static V1.GetSeriesResponse SeriesResponse(SeriesResponseKey key, IReadOnlyList<Observation> stored, bool wholeSeries)

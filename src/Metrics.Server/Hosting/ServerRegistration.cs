@@ -106,6 +106,7 @@ public static class ServerRegistration
             options.Interceptors.Add<FaultStatusInterceptor>();
         });
         services.AddOptions<GrpcServiceOptions>().Configure<IOptions<LimitOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxMessageBytes);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<global::Grpc.AspNetCore.Server.Model.IServiceMethodProvider<MeasuresService>, SharedResponseMethods>());
         services.AddGrpcReflection();
         services.AddForceSecurity(builder.Configuration, builder.Environment.IsDevelopment());
         // The default service ("") is readiness: the process and its store. "liveness" is the
@@ -138,7 +139,7 @@ public static class ServerRegistration
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<UndecodableRequests>();
-        app.MapGrpcService<MeasuresService>();
+        app.MapGrpcService<MeasuresService>().Add(SharedResponseMethods.OrderFirst);
         app.MapGrpcService<AnalyticsService>();
         app.MapGrpcService<IngestService>();
         app.MapGrpcService<LiveService>();
