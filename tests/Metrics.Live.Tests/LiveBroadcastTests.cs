@@ -93,6 +93,34 @@ public sealed class LiveBroadcastTests : IDisposable
     }
 
     [Fact]
+    public async Task AReconnectToARestartedServerWithTheOldServersSequenceGetsASnapshotThatSaysSo()
+    {
+        var started = At("2019-03-12T09:00:00Z");
+        long last;
+        using (var before = new LiveBroadcast(_snapshots, _state.Snapshot(_clock), replayCapacity: 3, LiveBroadcast.FirstSequenceAt(started)))
+        using (var first = before.Subscribe(SubscriberFilter.Everything, resumeAfter: null))
+        {
+            await Next(first);
+            Publish(Offered("2019-03-12T10:00:00Z", "c1"));
+            last = (await Next(first)).Sequence;
+        }
+
+        // The restarted server has made two changes of its own: numbered from 0 in each process,
+        // the old number would be "one behind" and the subscriber would get the second alone.
+        using var after = new LiveBroadcast(_snapshots, _state.Snapshot(_clock), replayCapacity: 3, LiveBroadcast.FirstSequenceAt(started.AddMinutes(1)));
+        Publish(Offered("2019-03-12T10:00:10Z", "c2"));
+        Publish(Offered("2019-03-12T10:00:20Z", "c3"));
+        using var resumed = after.Subscribe(SubscriberFilter.Everything, resumeAfter: last);
+        var message = await Next(resumed);
+
+        Assert.Equal(LiveBroadcast.FirstSequenceAt(started) + 1, last);
+        Assert.Equal(LiveMessageKind.Snapshot, message.Kind);
+        Assert.True(message.ResumeMissed);
+        Assert.Equal(LiveBroadcast.FirstSequenceAt(started.AddMinutes(1)) + 2, message.Sequence);
+        Assert.Equal(new CallsWaiting(CallLine.Emergency999, 3), message.Figures.Single(f => f.Key == "calls/999/waiting").Value);
+    }
+
+    [Fact]
     public async Task ASlowSubscriberGetsTheLatestOfEachFigureMergedAndFlagged()
     {
         using var slow = _broadcast.Subscribe(SubscriberFilter.Everything, resumeAfter: null);

@@ -22,13 +22,26 @@ public sealed class LiveBroadcast : IDisposable
     private LiveChange _latest;
     private long _conflatedByEnded;
 
-    public LiveBroadcast(IObservable<LiveSnapshot> snapshots, LiveSnapshot initial, int replayCapacity = 1024)
+    /// <param name="firstSequence">
+    /// Where this broadcast's numbering starts: a server passes <see cref="FirstSequenceAt"/> so
+    /// that a number from another process is never mistaken for one of its own.
+    /// </param>
+    public LiveBroadcast(IObservable<LiveSnapshot> snapshots, LiveSnapshot initial, int replayCapacity = 1024, long firstSequence = 0)
     {
         _replayCapacity = replayCapacity;
         _current = LiveFigures.From(initial);
-        _latest = new LiveChange(0, initial.AsOf, initial.Watermark, []);
+        _latest = new LiveChange(firstSequence, initial.AsOf, initial.Watermark, []);
         _source = snapshots.Subscribe(Publish);
     }
+
+    /// <summary>
+    /// The first sequence number of a process started at <paramref name="started"/>: a thousand
+    /// numbers for each millisecond since 1970. A restarted server numbers from far above anything
+    /// its predecessor gave out (it changes at most a few times a second), so a subscriber that
+    /// reconnects with its predecessor's number gets a snapshot that says the resume was missed,
+    /// never "missed changes" from another process's numbering.
+    /// </summary>
+    public static long FirstSequenceAt(DateTimeOffset started) => started.ToUnixTimeMilliseconds() * 1000;
 
     /// <summary>The latest sequence number given out.</summary>
     public long Sequence

@@ -63,7 +63,11 @@ public static class ServerRegistration
         services.AddSingleton(sp =>
         {
             var feed = sp.GetRequiredService<LivePipeline>();
-            return new LiveBroadcast(feed.Snapshots, feed.Snapshot(), sp.GetRequiredService<IOptions<LiveServiceOptions>>().Value.ReplayCapacity);
+            return new LiveBroadcast(
+                feed.Snapshots,
+                feed.Snapshot(),
+                sp.GetRequiredService<IOptions<LiveServiceOptions>>().Value.ReplayCapacity,
+                LiveBroadcast.FirstSequenceAt(sp.GetRequiredService<TimeProvider>().GetUtcNow()));
         });
         services.AddSingleton<EventContracts>();
         services.AddSingleton<EventIngest>();
