@@ -20,7 +20,7 @@ public sealed class ReconnectTests
         var output = new SynchronizedStringWriter();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var watching = CliRunner.RunAsync(network, output, stop.Token, "watch", "--json", "--feeds", "incidents", "--areas", "herefordshire", "--server", server.GrpcAddress.ToString(), "--token", server.Token([Security.ForceRoles.Viewer], TimeSpan.FromMinutes(10)));
-        await Task.Delay(TimeSpan.FromSeconds(3)); // real clock: let it subscribe
+        await server.WaitForLiveSubscribersAsync(1, TimeSpan.FromSeconds(40));
         var before = Snapshots(output.ToString()).Count;
         await server.RestartAsync();
         await Publish(server, "after", "herefordshire");
@@ -80,9 +80,10 @@ public sealed class ReconnectTests
         var screenshot = Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-reconnected.png");
         var until = "(window.__wasStale ||= !document.getElementById('stale').hidden && document.getElementById('stale').textContent.includes('STALE')) "
             + "&& document.querySelector('[data-figure=\"unresourced/herefordshire\"]')?.textContent === '1' && document.getElementById('status').textContent === '● LIVE'";
-        var page = HeadlessChromium.RenderAsync(server.WallAddress("/wall/?stale=2"), screenshot, until, TimeSpan.FromSeconds(60));
+        var page = HeadlessChromium.RenderAsync(server.WallAddress("/wall/?stale=2"), screenshot, until, TimeSpan.FromSeconds(90));
 
-        await Task.Delay(TimeSpan.FromSeconds(4)); // real clock: the page loads and goes live
+        await server.WaitForLiveSubscribersAsync(1, TimeSpan.FromSeconds(40)); // the page has loaded and subscribed
+        await Task.Delay(TimeSpan.FromSeconds(2)); // real clock: and shown its first snapshot
         server.Kill();
         await Task.Delay(TimeSpan.FromSeconds(4)); // long enough to be stale
         await server.RestartAsync();

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Grpc.Net.Client;
 using Metrics.Server.Security;
 
@@ -102,6 +104,31 @@ public sealed class ServerProcess : IAsyncDisposable
         $"{new Uri(WebAddress, pathAndQuery).AbsoluteUri}#token={Token([ForceRoles.Viewer])}";
 
     private string SigningKeyFile => _databaseFile + ".key";
+
+    /// <summary>
+    /// Waits until the server's own gauge counts this many live subscriptions: a browser's page
+    /// has subscribed only when the server says so, however long Chromium took to start.
+    /// </summary>
+    public async Task WaitForLiveSubscribersAsync(int count, TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = WebAddress };
+        var giveUp = DateTime.UtcNow + timeout;
+        var open = 0;
+        while (DateTime.UtcNow < giveUp)
+        {
+            var scrape = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+            var gauge = Regex.Match(scrape, @"^metrics_live_subscribers\{[^}]*\} (\d+)", RegexOptions.Multiline);
+            open = gauge.Success ? int.Parse(gauge.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+            if (open >= count)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+
+        throw new TimeoutException($"the server had {open} live subscribers after {timeout.TotalSeconds:0} s, not {count}");
+    }
 
     /// <summary>SIGKILL: no shutdown, nothing flushed.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);

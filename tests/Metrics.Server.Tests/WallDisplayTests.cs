@@ -19,8 +19,9 @@ public sealed class WallDisplayTests
         // The page must show 2 for Shropshire, then 3 once the next incident arrives while it is open.
         var until = $"(window.__seen ??= new Set()).add({Figure("unresourced/shropshire")}) && window.__seen.has('2') && window.__seen.has('3')";
         var screenshot = Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-live.png");
-        var page = HeadlessChromium.RenderAsync(server.WallAddress("/wall/?areas=shropshire,herefordshire&stale=20"), screenshot, until, TimeSpan.FromSeconds(45));
-        await Task.Delay(TimeSpan.FromSeconds(6)); // let the page load and subscribe: this test runs on the real clock
+        var page = HeadlessChromium.RenderAsync(server.WallAddress("/wall/?areas=shropshire,herefordshire&stale=20"), screenshot, until, TimeSpan.FromSeconds(60));
+        await server.WaitForLiveSubscribersAsync(1, TimeSpan.FromSeconds(40)); // the page has loaded and subscribed
+        await Task.Delay(TimeSpan.FromSeconds(2)); // and shown its first snapshot: this test runs on the real clock
         await Publish(ingest, now.AddSeconds(20), "b", ("shropshire", IncidentGrade.Scheduled));
         var shown = await page;
 
@@ -46,9 +47,10 @@ public sealed class WallDisplayTests
             server.WallAddress("/wall/?stale=3"),
             screenshot,
             "document.getElementById('stale') && !document.getElementById('stale').hidden && document.getElementById('stale').textContent.includes('STALE: no data since')",
-            TimeSpan.FromSeconds(45));
+            TimeSpan.FromSeconds(60));
 
-        await Task.Delay(TimeSpan.FromSeconds(6)); // the page is live on heartbeats
+        await server.WaitForLiveSubscribersAsync(1, TimeSpan.FromSeconds(40));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // a heartbeat or two: the page has shown it is live
         server.Kill();
         var shown = await page;
 
