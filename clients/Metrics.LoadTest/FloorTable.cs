@@ -12,10 +12,11 @@ internal static class FloorTable
     public static int Print(string resultsFile, string benchmarksDirectory)
     {
         var load = Results.Read(resultsFile);
-        IReadOnlyDictionary<string, double>? Load(string path) => load.TryGetValue(path, out var figures) ? figures : null;
+        IReadOnlyDictionary<string, double>? Load(string path) => load.TryGetValue(path, out var runs) ? runs[^1] : null;
+        IReadOnlyList<IReadOnlyDictionary<string, double>> Runs(string path) => load.TryGetValue(path, out var runs) ? runs : [];
         var rows = new List<Row>
         {
-            Series(Load("series"), Load("empty")),
+            Series(Runs("series"), Runs("empty")),
             Warm("area comparison for a month (West Mercia, March 2019)", Load("comparison")),
             Warm("summary page for a month (West Mercia, March 2019)", Load("summary")),
             InProcess("durable ingest, batches of 5,000, acknowledged after commit (SQLite)", Benchmark(benchmarksDirectory, "IngestBenchmarks", "DurableIngest", "RawBulkInsert"), "a raw prepared bulk insert of the same rows", 0.3, 100_000),
@@ -36,23 +37,33 @@ internal static class FloorTable
         return 0;
     }
 
-    private static Row Series(IReadOnlyDictionary<string, double>? series, IReadOnlyDictionary<string, double>? empty)
+    /// <summary>
+    /// GetSeries against the empty call, in rounds run one after the other (empty, series,
+    /// empty, series...): the other tenants of a shared machine move whole seconds, so each
+    /// round's ratio is read against the ceiling measured just before it, and the row shows the
+    /// median round with the spread of all of them.
+    /// </summary>
+    private static Row Series(IReadOnlyList<IReadOnlyDictionary<string, double>> series, IReadOnlyList<IReadOnlyDictionary<string, double>> empty)
     {
         const string path = "`GetSeries`, 10 years of months (Met total, 108), 64 calls in flight";
         const string floor = "≥ 0.6; p99 ≤ 10 ms";
-        if (series is null || empty is null)
+        var rounds = series.Zip(empty, (s, e) => (Series: s, Empty: e, Ratio: s["rate"] / e["rate"])).OrderBy(r => r.Ratio).ToList();
+        if (rounds.Count == 0)
         {
             return new Row(path, "—", "—", "—", floor, null);
         }
 
-        var ratio = series["rate"] / empty["rate"];
+        var (median, ceiling, ratio) = rounds[(rounds.Count - 1) / 2];
+        var spread = rounds.Count == 1
+            ? ""
+            : Invariant($" (median of {rounds.Count} rounds, each against the ceiling just before it: {string.Join(", ", rounds.Select(r => r.Ratio.ToString("0.00", CultureInfo.InvariantCulture)))}; p99 {rounds.Min(r => r.Series["p99_ms"]):0.0}-{rounds.Max(r => r.Series["p99_ms"]):0.0} ms)");
         return new Row(
             path,
-            Invariant($"{series["rate"]:N0} req/s, p50 {series["p50_ms"]:0.0} ms, p99 {series["p99_ms"]:0.0} ms{Server(series)}; {series["response_bytes"]:N0} bytes a response"),
-            Invariant($"an empty unary RPC (the liveness health check, no database): {empty["rate"]:N0} req/s, p99 {empty["p99_ms"]:0.0} ms{Server(empty)}"),
-            Invariant($"{ratio:0.00}"),
+            Invariant($"{median["rate"]:N0} req/s, p50 {median["p50_ms"]:0.0} ms, p99 {median["p99_ms"]:0.0} ms{Server(median)}; {median["response_bytes"]:N0} bytes a response"),
+            Invariant($"an empty unary RPC (the liveness health check, no database): {ceiling["rate"]:N0} req/s, p99 {ceiling["p99_ms"]:0.0} ms{Server(ceiling)}"),
+            Invariant($"{ratio:0.00}{spread}"),
             floor,
-            ratio >= 0.6 && series["p99_ms"] <= 10 && series["errors"] == 0);
+            ratio >= 0.6 && median["p99_ms"] <= 10 && rounds.All(r => r.Series["errors"] == 0));
     }
 
     private static Row Warm(string path, IReadOnlyDictionary<string, double>? figures) =>

@@ -4,8 +4,9 @@ using Grpc.Core;
 using Grpc.Net.Client;
 
 // metrics-load <scenario> [--server URL] [--metrics URL] [--results FILE] [--seconds N] [--warmup N]
-//                         [--concurrency N] [--channels N] [--subscribers N]
-// Scenarios: empty (a health check: the ceiling for a unary call), series, comparison, summary;
+//                         [--concurrency N] [--channels N] [--rounds N] [--subscribers N]
+// Scenarios: empty (a health check: the ceiling for a unary call), series, comparison, summary,
+// or several comma-separated ("empty,series"), run in turn --rounds times by one warm client;
 // fanout (N live subscribers, an event a second); rest (the server left alone for --seconds);
 // table (prints every path against its ceiling and floor from --results and --benchmarks DIR).
 // --metrics: the server's Prometheus scrape, for the figures the server measured itself.
@@ -40,7 +41,7 @@ return options.Scenario switch
 
 internal sealed record LoadOptions(
     string Scenario, string Server, string? MetricsUrl, string? ResultsFile, string? BenchmarksDirectory,
-    int Seconds, int WarmupSeconds, int Concurrency, int Channels, int Subscribers)
+    int Seconds, int WarmupSeconds, int Concurrency, int Channels, int Rounds, int Subscribers)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -62,6 +63,7 @@ internal sealed record LoadOptions(
             Number("--warmup", 3),
             Number("--concurrency", 64),
             Number("--channels", 4),
+            Number("--rounds", 1),
             Number("--subscribers", 2000));
     }
 }

@@ -17,15 +17,15 @@ internal static class Results
         }
     }
 
-    /// <summary>The last result recorded for each path.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Read(string file) =>
+    /// <summary>Every result recorded for each path, in the order they ran.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyDictionary<string, double>>> Read(string file) =>
         File.Exists(file)
             ? File.ReadLines(file)
                 .Where(l => l.Length > 0)
                 .Select(l => JsonSerializer.Deserialize<Result>(l, Json)!)
                 .GroupBy(r => r.Path)
-                .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, double>)g.Last().Figures)
-            : new Dictionary<string, IReadOnlyDictionary<string, double>>();
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<IReadOnlyDictionary<string, double>>)[.. g.Select(r => r.Figures)])
+            : new Dictionary<string, IReadOnlyList<IReadOnlyDictionary<string, double>>>();
 
     private sealed record Result(string Path, Dictionary<string, double> Figures);
 }

@@ -14,76 +14,105 @@ using Metrics.Contracts.V1;
 /// </summary>
 internal static class UnaryLoad
 {
+    /// <summary>
+    /// Runs each scenario named (comma-separated) in turn, --rounds times: one warm client process
+    /// for all of them, so that a ceiling and the path read against it alternate within seconds
+    /// of each other on a machine whose other tenants move whole seconds.
+    /// </summary>
     public static async Task<int> RunAsync(LoadOptions options, ServerFigures server, Func<GrpcChannel> channel)
     {
         var channels = Enumerable.Range(0, options.Channels).Select(_ => channel()).ToArray();
-        var (route, call) = Scenario(options.Scenario, BearerHeaders());
+        var invokers = channels.Select(c => c.CreateCallInvoker()).ToArray();
+        var headers = BearerHeaders();
+        var paths = new List<(string Name, string Route, PreparedCall Call, int ResponseBytes)>();
+        foreach (var name in options.Scenario.Split(','))
+        {
+            var (route, request, first) = Scenario(name, headers);
+            var prepared = new PreparedCall(route, request, headers);
 
-        var responseBytes = (await call(channels[0])).CalculateSize();
-        await Run(TimeSpan.FromSeconds(options.WarmupSeconds), record: null);
-        var latencies = new List<double>[options.Concurrency];
-        var errors = 0;
-        var before = await server.ScrapeAsync();
-        var clientCpu = ClientCpu.Seconds;
-        var clock = Stopwatch.StartNew();
-        await Run(TimeSpan.FromSeconds(options.Seconds), record: (worker, milliseconds, failed) =>
-        {
-            (latencies[worker] ??= []).Add(milliseconds);
-            if (failed)
-            {
-                Interlocked.Increment(ref errors);
-            }
-        });
-        var elapsed = clock.Elapsed.TotalSeconds;
-        clientCpu = ClientCpu.Seconds - clientCpu;
-        var after = await server.ScrapeAsync();
-
-        var all = new Latencies(latencies.Where(l => l is not null).SelectMany(l => l));
-        var routeLabel = ("http_route", route);
-        var figures = new Dictionary<string, double>
-        {
-            ["rate"] = all.Count / elapsed,
-            ["p50_ms"] = all.Percentile(0.50),
-            ["p99_ms"] = all.Percentile(0.99),
-            ["max_ms"] = all.Max,
-            ["errors"] = errors,
-            ["concurrency"] = options.Concurrency,
-            ["response_bytes"] = responseBytes,
-            ["client_cpu_share"] = clientCpu / elapsed / Environment.ProcessorCount,
-        };
-        if (server.Enabled)
-        {
-            figures["server_rate"] = (after.Sum("http_server_request_duration_seconds_count", routeLabel) - before.Sum("http_server_request_duration_seconds_count", routeLabel)) / elapsed;
-            figures["server_p99_ms"] = after.QuantileBound("http_server_request_duration_seconds", 0.99, before, routeLabel) * 1000;
-            figures["server_cpu_share"] = (after.Sum("dotnet_process_cpu_time_seconds_total") - before.Sum("dotnet_process_cpu_time_seconds_total")) / elapsed / Environment.ProcessorCount;
+            // Parsed in full once: what every later response is checked against, by its size.
+            var responseBytes = (await first(channels[0])).CalculateSize();
+            await Run(prepared, responseBytes, TimeSpan.FromSeconds(options.WarmupSeconds), record: null);
+            paths.Add((name, route, prepared, responseBytes));
         }
 
-        Results.Record(options.ResultsFile, options.Scenario, figures);
-        Console.WriteLine(string.Create(
-            CultureInfo.InvariantCulture,
-            $"{options.Scenario,-11} {figures["rate"],10:0} req/s   p50 {figures["p50_ms"],7:0.00} ms   p99 {figures["p99_ms"],7:0.00} ms   max {figures["max_ms"],8:0.00} ms   errors {errors}   ({responseBytes:N0} bytes a response, {options.Concurrency} in flight on {channels.Length} channels, {options.Seconds} s)"));
-        if (server.Enabled)
+        var errors = 0;
+        for (var round = 0; round < options.Rounds; round++)
         {
-            Console.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"{"",-11} server: {figures["server_rate"],10:0} req/s   p99 <= {figures["server_p99_ms"]:0.#} ms   CPU {figures["server_cpu_share"]:P0} (client {figures["client_cpu_share"]:P0}) of {Environment.ProcessorCount} cores"));
+            foreach (var path in paths)
+            {
+                errors += await Window(path.Name, path.Route, path.Call, path.ResponseBytes);
+            }
         }
 
         return errors == 0 ? 0 : 1;
 
-        async Task Run(TimeSpan length, Action<int, double, bool>? record)
+        async Task<int> Window(string name, string route, PreparedCall call, int responseBytes)
+        {
+            var latencies = new List<double>[options.Concurrency];
+            var failures = 0;
+            var before = await server.ScrapeAsync();
+            var clientCpu = ClientCpu.Seconds;
+            var clock = Stopwatch.StartNew();
+            await Run(call, responseBytes, TimeSpan.FromSeconds(options.Seconds), record: (worker, milliseconds, failed) =>
+            {
+                (latencies[worker] ??= []).Add(milliseconds);
+                if (failed)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            });
+            var elapsed = clock.Elapsed.TotalSeconds;
+            clientCpu = ClientCpu.Seconds - clientCpu;
+            var after = await server.ScrapeAsync();
+
+            var all = new Latencies(latencies.Where(l => l is not null).SelectMany(l => l));
+            var routeLabel = ("http_route", route);
+            var figures = new Dictionary<string, double>
+            {
+                ["rate"] = all.Count / elapsed,
+                ["p50_ms"] = all.Percentile(0.50),
+                ["p99_ms"] = all.Percentile(0.99),
+                ["max_ms"] = all.Max,
+                ["errors"] = failures,
+                ["concurrency"] = options.Concurrency,
+                ["response_bytes"] = responseBytes,
+                ["client_cpu_share"] = clientCpu / elapsed / Environment.ProcessorCount,
+            };
+            if (server.Enabled)
+            {
+                figures["server_rate"] = (after.Sum("http_server_request_duration_seconds_count", routeLabel) - before.Sum("http_server_request_duration_seconds_count", routeLabel)) / elapsed;
+                figures["server_p99_ms"] = after.QuantileBound("http_server_request_duration_seconds", 0.99, before, routeLabel) * 1000;
+                figures["server_cpu_share"] = (after.Sum("dotnet_process_cpu_time_seconds_total") - before.Sum("dotnet_process_cpu_time_seconds_total")) / elapsed / Environment.ProcessorCount;
+            }
+
+            Results.Record(options.ResultsFile, name, figures);
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{name,-11} {figures["rate"],10:0} req/s   p50 {figures["p50_ms"],7:0.00} ms   p99 {figures["p99_ms"],7:0.00} ms   max {figures["max_ms"],8:0.00} ms   errors {failures}   ({responseBytes:N0} bytes a response, {options.Concurrency} in flight on {channels.Length} channels, {options.Seconds} s)"));
+            if (server.Enabled)
+            {
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{"",-11} server: {figures["server_rate"],10:0} req/s   p99 <= {figures["server_p99_ms"]:0.#} ms   CPU {figures["server_cpu_share"]:P0} (client {figures["client_cpu_share"]:P0}) of {Environment.ProcessorCount} cores"));
+            }
+
+            return failures;
+        }
+
+        async Task Run(PreparedCall call, int responseBytes, TimeSpan length, Action<int, double, bool>? record)
         {
             var stop = DateTime.UtcNow + length;
             await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async worker =>
             {
-                var channel = channels[worker % channels.Length];
+                var invoker = invokers[worker % invokers.Length];
                 while (DateTime.UtcNow < stop)
                 {
                     var started = Stopwatch.GetTimestamp();
                     var failed = false;
                     try
                     {
-                        await call(channel);
+                        failed = await call.CallAsync(invoker) != responseBytes;
                     }
                     catch (RpcException)
                     {
@@ -103,16 +132,31 @@ internal static class UnaryLoad
     private static Metadata BearerHeaders() =>
         Environment.GetEnvironmentVariable("METRICS_TOKEN") is { Length: > 0 } token ? new Metadata { { "authorization", $"Bearer {token}" } } : [];
 
-    private static (string Route, Func<GrpcChannel, Task<IMessage>> Call) Scenario(string name, Metadata headers) => name switch
+    /// <summary>Each scenario's route and request, and a first call through the generated client that parses its response.</summary>
+    private static (string Route, IMessage Request, Func<GrpcChannel, Task<IMessage>> First) Scenario(string name, Metadata headers) => name switch
     {
-        "empty" => ("/grpc.health.v1.Health/Check", async c => (IMessage)await new Health.HealthClient(c).CheckAsync(new HealthCheckRequest { Service = Protocol.LivenessHealthService }, headers)),
-        "series" => ("/metrics.v1.MeasuresService/GetSeries", async c => (IMessage)await new MeasuresService.MeasuresServiceClient(c).GetSeriesAsync(
-            new GetSeriesRequest { MeasureId = "total_recorded_crime", AreaCode = "metropolitan-police" }, headers)),
-        "comparison" => ("/metrics.v1.MeasuresService/GetAreaComparison", async c => (IMessage)await new MeasuresService.MeasuresServiceClient(c).GetAreaComparisonAsync(
-            new GetAreaComparisonRequest { ForceCode = "west-mercia", Month = new YearMonth { Year = 2019, Month = 3 } }, headers)),
-        "summary" => ("/metrics.v1.AnalyticsService/GetPerformanceSummary", async c => (IMessage)await new AnalyticsService.AnalyticsServiceClient(c).GetPerformanceSummaryAsync(
-            new GetPerformanceSummaryRequest { ForceCode = "west-mercia", Month = new YearMonth { Year = 2019, Month = 3 } }, headers)),
+        "empty" => Unary(
+            "/grpc.health.v1.Health/Check",
+            new HealthCheckRequest { Service = Protocol.LivenessHealthService },
+            (c, r) => new Health.HealthClient(c).CheckAsync(r, headers)),
+        "series" => Unary(
+            "/metrics.v1.MeasuresService/GetSeries",
+            new GetSeriesRequest { MeasureId = "total_recorded_crime", AreaCode = "metropolitan-police" },
+            (c, r) => new MeasuresService.MeasuresServiceClient(c).GetSeriesAsync(r, headers)),
+        "comparison" => Unary(
+            "/metrics.v1.MeasuresService/GetAreaComparison",
+            new GetAreaComparisonRequest { ForceCode = "west-mercia", Month = new YearMonth { Year = 2019, Month = 3 } },
+            (c, r) => new MeasuresService.MeasuresServiceClient(c).GetAreaComparisonAsync(r, headers)),
+        "summary" => Unary(
+            "/metrics.v1.AnalyticsService/GetPerformanceSummary",
+            new GetPerformanceSummaryRequest { ForceCode = "west-mercia", Month = new YearMonth { Year = 2019, Month = 3 } },
+            (c, r) => new AnalyticsService.AnalyticsServiceClient(c).GetPerformanceSummaryAsync(r, headers)),
         _ => throw new ArgumentException($"unknown scenario '{name}': empty, series, comparison, summary, fanout, rest or table"),
     };
 
+    private static (string, IMessage, Func<GrpcChannel, Task<IMessage>>) Unary<TRequest, TResponse>(
+        string route, TRequest request, Func<GrpcChannel, TRequest, AsyncUnaryCall<TResponse>> call)
+        where TRequest : IMessage
+        where TResponse : IMessage =>
+        (route, request, async channel => await call(channel, request));
 }
