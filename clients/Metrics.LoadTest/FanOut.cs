@@ -43,7 +43,7 @@ internal static class FanOut
                         continue;
                     }
 
-                    // The figure also changes every second as the oldest incident ages: count each new count once.
+                    // The figure also changes once a minute as the oldest incident ages: count each new count once.
                     var figure = message.Update?.Figures.FirstOrDefault(f => f.Key == Key);
                     if (figure is not null && figure.Unresourced.Count != lastCount && published.TryGetValue(figure.Unresourced.Count, out var sentAt))
                     {

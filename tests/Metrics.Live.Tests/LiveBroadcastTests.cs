@@ -121,6 +121,30 @@ public sealed class LiveBroadcastTests : IDisposable
     }
 
     [Fact]
+    public async Task AnUnresourcedIncidentAgeingChangesItsFigureOnceAMinuteNotEveryTick()
+    {
+        Publish(Opened("2019-03-12T10:00:00Z", "i1", "shropshire"));
+        var opened = _broadcast.Sequence;
+        using var subscription = _broadcast.Subscribe(SubscriberFilter.Everything, resumeAfter: null);
+        await Next(subscription);
+
+        for (var tick = 0; tick < 58; tick++)
+        {
+            Publish(); // 10:00:02 ... 10:00:59: the oldest is still under a minute old
+        }
+
+        var quiet = _broadcast.Sequence;
+        Publish(); // 10:01:00
+        var update = await Next(subscription);
+
+        Assert.Equal(opened, quiet);
+        Assert.Equal(LiveMessageKind.Update, update.Kind);
+        Assert.Equal(opened + 1, update.Sequence);
+        var ageing = update.Figures.Single(f => f.Key == "unresourced/shropshire/emergency");
+        Assert.Equal(TimeSpan.FromMinutes(1), ((UnresourcedFigures)ageing.Value).OldestAge);
+    }
+
+    [Fact]
     public async Task ASlowSubscriberGetsTheLatestOfEachFigureMergedAndFlagged()
     {
         using var slow = _broadcast.Subscribe(SubscriberFilter.Everything, resumeAfter: null);

@@ -54,11 +54,15 @@ public sealed record CallLineFigures(CallLine Line, int WaitingNow, IReadOnlyLis
 /// <summary>
 /// Open incidents of an area and grade with no unit assigned; the force when the area code is
 /// empty. Tolerance: what the area may hold across its grades before it alerts (the force's is
-/// the sum of its areas'), so a display can show each figure against it.
+/// the sum of its areas'), so a display can show each figure against it. The oldest's age is
+/// in whole minutes: walls show it in minutes, and an age to the second would change with every
+/// tick, sending every subscriber an update a second for nothing they show.
 /// </summary>
 public sealed record UnresourcedFigures(string AreaCode, IncidentGrade Grade, int Count, TimeSpan? OldestAge)
 {
     public int? Tolerance { get; init; }
+
+    public static TimeSpan WholeMinutes(TimeSpan age) => TimeSpan.FromMinutes(Math.Floor(age.TotalMinutes));
 }
 
 /// <summary>Emergency incidents attended over a window, by when they were attended.</summary>

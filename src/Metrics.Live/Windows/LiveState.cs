@@ -167,7 +167,7 @@ public sealed class LiveState(LiveOptions options)
             .Select(k => (k.Area, k.Grade, Incidents: open.Where(i => i.AreaCode == k.Area && i.Grade == k.Grade).ToList()))
             .Concat(_unresourcedSeen.Select(k => k.Grade).Distinct().Select(g => (Area: "", Grade: g, Incidents: open.Where(i => i.Grade == g).ToList())))
             .OrderBy(u => u.Area, StringComparer.Ordinal).ThenBy(u => u.Grade)
-            .Select(u => new UnresourcedFigures(u.Area, u.Grade, u.Incidents.Count, u.Incidents.Count == 0 ? null : asOf - u.Incidents.Min(i => i.OpenedAt!.Value)))
+            .Select(u => new UnresourcedFigures(u.Area, u.Grade, u.Incidents.Count, u.Incidents.Count == 0 ? null : UnresourcedFigures.WholeMinutes(asOf - u.Incidents.Min(i => i.OpenedAt!.Value))))
             .ToList();
 
         var attendance = _attendance.Keys.Order(StringComparer.Ordinal).Select(area => new AttendanceFigures(
