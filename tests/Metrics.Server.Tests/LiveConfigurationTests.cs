@@ -32,4 +32,14 @@ public sealed class LiveConfigurationTests
         Assert.Equal(snapshot.AsOf - TimeSpan.FromMinutes(5), snapshot.Watermark);
         Assert.Equal(250, snapshot.Intelligence.Limit);
     }
+
+    [Fact]
+    public void AStallTimeoutOfZeroStopsTheServerStartingAndSaysWhichSetting()
+    {
+        using var server = new MetricsServerFactory { Settings = { ["Live:StallTimeout"] = "00:00:00" } };
+
+        var error = Assert.ThrowsAny<Exception>(() => server.Services);
+
+        Assert.Contains("Live:PublishEvery, Live:Heartbeat and Live:StallTimeout must be longer than zero", error.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -150,19 +150,24 @@ public sealed class LiveSubscription : IDisposable
         _signal.Writer.TryWrite(true);
     }
 
+    /// <remarks>Called for every subscriber under the broadcast's lock: no allocation here.</remarks>
     internal void Deliver(LiveChange change)
     {
-        var wanted = change.Figures.Where(Filter.Wants).ToList();
-        if (wanted.Count == 0)
-        {
-            return;
-        }
-
+        var wanted = 0;
         lock (_gate)
         {
-            foreach (var figure in wanted)
+            foreach (var figure in change.Figures)
             {
-                _pending[figure.Key] = figure;
+                if (Filter.Wants(figure))
+                {
+                    _pending[figure.Key] = figure;
+                    wanted++;
+                }
+            }
+
+            if (wanted == 0)
+            {
+                return;
             }
 
             _pendingChange = change;

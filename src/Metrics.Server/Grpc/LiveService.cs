@@ -22,6 +22,7 @@ internal sealed class LiveService(
     CallerLimits limits,
     IOptions<LiveServiceOptions> options,
     TimeProvider time,
+    StalledWrites stalledWrites,
     Telemetry.ServiceMetrics metrics)
     : V1.LiveService.LiveServiceBase
 {
@@ -32,19 +33,18 @@ internal sealed class LiveService(
         using var subscription = broadcast.Subscribe(filter, request.HasResumeAfterSequence ? request.ResumeAfterSequence : null);
         var settings = options.Value;
 
-        // One stall timer for the stream, armed only while a write is in flight.
-        using var stall = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stall.Token);
+        using var watched = stalledWrites.Watch();
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, watched.Stalled);
         while (!context.CancellationToken.IsCancellationRequested)
         {
             var message = await subscription.NextAsync(settings.Heartbeat, time, context.CancellationToken);
             try
             {
-                stall.CancelAfter(settings.StallTimeout);
+                watched.WriteStarting();
                 await responseStream.WriteAsync(message.ToContract(), either.Token);
-                stall.CancelAfter(Timeout.InfiniteTimeSpan);
+                watched.WriteEnded();
             }
-            catch (OperationCanceledException) when (stall.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (watched.Stalled.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
             {
                 metrics.SubscriberDropped();
                 throw new RpcException(new Status(

@@ -50,7 +50,9 @@ public static class ServerRegistration
         services.AddHostedService<StoragePreparation>();
 
         // Live operations: Rx takes its time from a scheduler (tests give a virtual one).
-        services.AddOptions<LiveServiceOptions>().BindConfiguration(LiveServiceOptions.SectionName);
+        services.AddOptions<LiveServiceOptions>().BindConfiguration(LiveServiceOptions.SectionName)
+            .Validate(o => o.PublishEvery > TimeSpan.Zero && o.Heartbeat > TimeSpan.Zero && o.StallTimeout > TimeSpan.Zero, "Live:PublishEvery, Live:Heartbeat and Live:StallTimeout must be longer than zero")
+            .ValidateOnStart();
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName);
         services.TryAddSingleton<IScheduler>(DefaultScheduler.Instance);
         services.AddSingleton(sp =>
@@ -69,6 +71,7 @@ public static class ServerRegistration
                 sp.GetRequiredService<IOptions<LiveServiceOptions>>().Value.ReplayCapacity,
                 LiveBroadcast.FirstSequenceAt(sp.GetRequiredService<TimeProvider>().GetUtcNow()));
         });
+        services.AddSingleton<StalledWrites>();
         services.AddSingleton<EventContracts>();
         services.AddSingleton<EventIngest>();
         services.AddHostedService<LiveRecovery>();
