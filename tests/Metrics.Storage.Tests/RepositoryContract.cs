@@ -200,6 +200,32 @@ public abstract class RepositoryContract
     }
 
     [SkippableFact]
+    public async Task ALongBatchStoresEachEventOnceInTheOrderGivenWhateverItsIdHoldsInText()
+    {
+        var database = Open();
+        var events = new EventRepository(database);
+        var at = DateTimeOffset.Parse("2019-03-12T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        OperationalEvent Opened(int i) => new IncidentOpened($"e{i}", at.AddSeconds(i), $"inc-{i}", i % 2 == 0 ? "lpa" : "Ystrad Mynach \"north\" ☎", IncidentGrade.Emergency);
+        await events.StoreAsync([.. Enumerable.Range(140, 20).Select(i => (Opened(i), false))], at, default);
+
+        // 250 events: 20 of them stored before, and e5 twice (the second a repeat).
+        var batch = Enumerable.Range(0, 250).Select(i => (Opened(i), i == 7)).Append((Opened(5), false)).ToList();
+        var result = await events.StoreAsync(batch, at, default);
+        var stored = new List<StoredEvent>();
+        await foreach (var e in events.ReadAfterAsync(0, default))
+        {
+            stored.Add(e);
+        }
+
+        Assert.Equal((230, 21), (result.Stored.Count, result.Duplicates));
+        Assert.Equal(Enumerable.Range(0, 250).Where(i => i is < 140 or >= 160).Select(i => $"e{i}"), result.Stored.Select(e => e.Event.EventId));
+        Assert.Equal(result.Stored.Select(e => e.Sequence).Order(), result.Stored.Select(e => e.Sequence));
+        Assert.Equal(stored.Skip(20).Select(e => (e.Sequence, e.Event)), result.Stored.Select(e => (e.Sequence, e.Event)));
+        Assert.Equal("Ystrad Mynach \"north\" ☎", ((IncidentOpened)stored.Single(e => e.Event.EventId == "e1").Event).AreaCode);
+        Assert.Equal(["e7"], stored.Where(e => e.Late).Select(e => e.Event.EventId));
+    }
+
+    [SkippableFact]
     public async Task CapturesAreKeptOncePerInstantAndReadInTimeOrder()
     {
         var database = Open();

@@ -19,11 +19,13 @@ public sealed class SqlDialect
             ORDER BY id DESC
             LIMIT @Limit;
             """,
-        insertEventIfNew: """
+        insertEventsIfNew: """
             INSERT INTO operational_event (event_id, kind, occurred_at_ms, received_at_ms, late, subject_id, line, area_code, grade, wait_ms)
-            VALUES (@EventId, @Kind, @OccurredAtMs, @ReceivedAtMs, @Late, @SubjectId, @Line, @AreaCode, @Grade, @WaitMs)
+            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9
+            FROM json_each(@Rows)
+            WHERE true
             ON CONFLICT (event_id) DO NOTHING
-            RETURNING event_sequence;
+            RETURNING event_id, event_sequence;
             """,
         selectEventsAfter: """
             SELECT event_sequence, event_id, kind, occurred_at_ms, late, subject_id, line, area_code, grade, wait_ms
@@ -45,11 +47,16 @@ public sealed class SqlDialect
             FROM import_batch
             ORDER BY id DESC;
             """,
-        insertEventIfNew: """
+        insertEventsIfNew: """
             INSERT INTO operational_event (event_id, kind, occurred_at_ms, received_at_ms, late, subject_id, line, area_code, grade, wait_ms)
-            OUTPUT INSERTED.event_sequence
-            SELECT @EventId, @Kind, @OccurredAtMs, @ReceivedAtMs, @Late, @SubjectId, @Line, @AreaCode, @Grade, @WaitMs
-            WHERE NOT EXISTS (SELECT 1 FROM operational_event WITH (UPDLOCK, HOLDLOCK) WHERE event_id = @EventId);
+            OUTPUT INSERTED.event_id, INSERTED.event_sequence
+            SELECT e.event_id, e.kind, e.occurred_at_ms, e.received_at_ms, e.late, e.subject_id, e.line, e.area_code, e.grade, e.wait_ms
+            FROM OPENJSON(@Rows) AS r
+            CROSS APPLY OPENJSON(r.value) WITH (
+                event_id NVARCHAR(100) '$[0]', kind INT '$[1]', occurred_at_ms BIGINT '$[2]', received_at_ms BIGINT '$[3]', late BIT '$[4]',
+                subject_id NVARCHAR(100) '$[5]', line INT '$[6]', area_code NVARCHAR(100) '$[7]', grade INT '$[8]', wait_ms BIGINT '$[9]') AS e
+            WHERE NOT EXISTS (SELECT 1 FROM operational_event AS stored WITH (UPDLOCK, HOLDLOCK) WHERE stored.event_id = e.event_id)
+            ORDER BY CAST(r.[key] AS INT);
             """,
         selectEventsAfter: """
             SELECT TOP (@Limit) event_sequence, event_id, kind, occurred_at_ms, late, subject_id, line, area_code, grade, wait_ms
@@ -58,12 +65,12 @@ public sealed class SqlDialect
             ORDER BY event_sequence;
             """);
 
-    private SqlDialect(DatabaseEngine engine, string insertImportBatch, string listImports, string insertEventIfNew, string selectEventsAfter)
+    private SqlDialect(DatabaseEngine engine, string insertImportBatch, string listImports, string insertEventsIfNew, string selectEventsAfter)
     {
         Engine = engine;
         InsertImportBatch = insertImportBatch;
         ListImports = listImports;
-        InsertEventIfNew = insertEventIfNew;
+        InsertEventsIfNew = insertEventsIfNew;
         SelectEventsAfter = selectEventsAfter;
     }
 
@@ -76,11 +83,17 @@ public sealed class SqlDialect
     public string ListImports { get; }
 
     /// <summary>
-    /// Stores an event unless its id is stored already, returning its sequence number (no row
-    /// for a repeat). On SQL Server the id's range stays locked to the end of the transaction,
+    /// Stores the events of @Rows (a JSON array of rows, each an array of the
+    /// <see cref="EventColumns"/>; distinct ids), each unless its id is stored already, returning
+    /// the id and sequence number of each one stored (none for a repeat); sequence numbers follow
+    /// the rows' order. On SQL Server the ids' ranges stay locked to the end of the transaction,
     /// so two batches cannot both insert the same new id.
     /// </summary>
-    public string InsertEventIfNew { get; }
+    public string InsertEventsIfNew { get; }
+
+    /// <summary>The columns of an event's row, in the order of the rows' arrays.</summary>
+    public static IReadOnlyList<string> EventColumns { get; } =
+        ["event_id", "kind", "occurred_at_ms", "received_at_ms", "late", "subject_id", "line", "area_code", "grade", "wait_ms"];
 
     /// <summary>Stored events after @After in arrival order, @Limit of them.</summary>
     public string SelectEventsAfter { get; }

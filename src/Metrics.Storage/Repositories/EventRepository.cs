@@ -14,59 +14,73 @@ public sealed record StoredBatch(IReadOnlyList<StoredEvent> Stored, int Duplicat
 /// </summary>
 public sealed class EventRepository(Database database)
 {
-    public const string InsertEvent = """
-        INSERT INTO operational_event (event_id, kind, occurred_at_ms, received_at_ms, late, subject_id, line, area_code, grade, wait_ms)
-        VALUES (@EventId, @Kind, @OccurredAtMs, @ReceivedAtMs, @Late, @SubjectId, @Line, @AreaCode, @Grade, @WaitMs);
-        """;
-
     /// <summary>
-    /// Stores the events not stored before, in one transaction, in the order given: one prepared
-    /// statement per event that inserts it unless its id is known and returns its sequence
-    /// number, so repeats (stored before, or twice in the batch) cost no extra query.
+    /// Stores the events not stored before, in one transaction, in the order given: the batch
+    /// goes to the engine as one JSON array in one statement that inserts each event unless its
+    /// id is known and returns the sequence numbers of those stored, so repeats (stored before,
+    /// or twice in the batch) cost no extra query. A prepared statement per event cost a round
+    /// of the driver per event (93,000-139,000 events/s on these machines against a floor of
+    /// 100,000; the engine itself was under half of it).
     /// </summary>
     public async Task<StoredBatch> StoreAsync(
         IReadOnlyList<(OperationalEvent Event, bool Late)> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
+        // An id twice in the batch: the first is the event, the rest repeats.
+        var ids = new HashSet<string>(events.Count, StringComparer.Ordinal);
+        var firsts = events.Where(e => ids.Add(e.Event.EventId)).ToList();
+        var sequences = new Dictionary<string, long>(firsts.Count, StringComparer.Ordinal);
+
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = database.Dialect.InsertEventIfNew;
-        insert.CommandTimeout = database.CommandTimeoutSeconds;
-        var parameters = EventRow.Columns.Select(column =>
+        if (firsts.Count > 0)
         {
-            var parameter = insert.CreateParameter();
-            parameter.ParameterName = $"@{column.Name}";
-            parameter.DbType = column.Type;
-            if (column.Type == System.Data.DbType.String)
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = database.Dialect.InsertEventsIfNew;
+            insert.CommandTimeout = database.CommandTimeoutSeconds;
+            var rows = insert.CreateParameter();
+            rows.ParameterName = "@Rows";
+            rows.DbType = System.Data.DbType.String;
+            rows.Size = -1; // NVARCHAR(MAX) on SQL Server
+            rows.Value = RowsAsJson(firsts, receivedAt);
+            insert.Parameters.Add(rows);
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                parameter.Size = EventRow.MaxText; // a prepared statement needs it on SQL Server; validation keeps ids this short
-            }
-
-            insert.Parameters.Add(parameter);
-            return parameter;
-        }).ToArray();
-
-        var stored = new List<StoredEvent>(events.Count);
-        var prepared = false;
-        foreach (var (e, late) in events)
-        {
-            EventRow.From(e, late, receivedAt).Bind(parameters);
-            if (!prepared)
-            {
-                // Prepared once its parameters have values (SQL Server needs their types).
-                await insert.PrepareAsync(cancellationToken);
-                prepared = true;
-            }
-
-            if (await insert.ExecuteScalarAsync(cancellationToken) is { } sequence and not DBNull)
-            {
-                stored.Add(new StoredEvent(Convert.ToInt64(sequence, System.Globalization.CultureInfo.InvariantCulture), e, late));
+                sequences[reader.GetString(0)] = reader.GetInt64(1);
             }
         }
 
         await transaction.CommitAsync(cancellationToken);
+        List<StoredEvent> stored =
+        [
+            .. firsts
+                .Where(e => sequences.ContainsKey(e.Event.EventId))
+                .Select(e => new StoredEvent(sequences[e.Event.EventId], e.Event, e.Late))
+                .OrderBy(e => e.Sequence),
+        ];
         return new StoredBatch(stored, events.Count - stored.Count);
+    }
+
+    /// <summary>
+    /// The events as the insert statement reads them: a JSON array of rows, each an array of the
+    /// columns in the order of <see cref="SqlDialect.EventColumns"/>.
+    /// </summary>
+    public static string RowsAsJson(IEnumerable<(OperationalEvent Event, bool Late)> events, DateTimeOffset receivedAt)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(16 * 1024);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var (e, late) in events)
+            {
+                EventRow.From(e, late, receivedAt).WriteTo(json);
+            }
+
+            json.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Every stored event after a sequence number, in arrival order, a page at a time.</summary>
@@ -135,23 +149,40 @@ public sealed class EventRepository(Database database)
 
         public long? WaitMs { get; set; }
 
-        /// <summary>The longest text a column holds (NVARCHAR(100)).</summary>
-        public const int MaxText = 100;
-
-        /// <summary>The columns an insert sets, in the order <see cref="Bind"/> fills them.</summary>
-        public static readonly (string Name, System.Data.DbType Type)[] Columns =
-        [
-            ("EventId", System.Data.DbType.String), ("Kind", System.Data.DbType.Int64), ("OccurredAtMs", System.Data.DbType.Int64),
-            ("ReceivedAtMs", System.Data.DbType.Int64), ("Late", System.Data.DbType.Boolean), ("SubjectId", System.Data.DbType.String),
-            ("Line", System.Data.DbType.Int64), ("AreaCode", System.Data.DbType.String), ("Grade", System.Data.DbType.Int64), ("WaitMs", System.Data.DbType.Int64),
-        ];
-
-        public void Bind(DbParameter[] parameters)
+        /// <summary>The row as a JSON array of its columns, in the order of <see cref="SqlDialect.EventColumns"/>.</summary>
+        public void WriteTo(System.Text.Json.Utf8JsonWriter json)
         {
-            object?[] values = [EventId, Kind, OccurredAtMs, ReceivedAtMs, Late, SubjectId, Line, AreaCode, Grade, WaitMs];
-            for (var i = 0; i < values.Length; i++)
+            json.WriteStartArray();
+            json.WriteStringValue(EventId);
+            json.WriteNumberValue(Kind);
+            json.WriteNumberValue(OccurredAtMs);
+            json.WriteNumberValue(ReceivedAtMs);
+            json.WriteNumberValue(Late ? 1 : 0);
+            json.WriteStringValue(SubjectId);
+            Number(Line);
+            if (AreaCode is null)
             {
-                parameters[i].Value = values[i] ?? DBNull.Value;
+                json.WriteNullValue();
+            }
+            else
+            {
+                json.WriteStringValue(AreaCode);
+            }
+
+            Number(Grade);
+            Number(WaitMs);
+            json.WriteEndArray();
+
+            void Number(long? value)
+            {
+                if (value is { } number)
+                {
+                    json.WriteNumberValue(number);
+                }
+                else
+                {
+                    json.WriteNullValue();
+                }
             }
         }
 
