@@ -106,6 +106,7 @@ internal static class FanOut
             figures["server_subscribers"] = idle.Sum("metrics_live_subscribers");
             figures["working_set_idle_mb"] = idle.Sum("dotnet_process_memory_working_set_bytes") / 1024 / 1024;
             figures["server_cpu_share"] = (after.Sum("dotnet_process_cpu_time_seconds_total") - before.Sum("dotnet_process_cpu_time_seconds_total")) / elapsed / Environment.ProcessorCount;
+            figures["server_delivery_p99_ms"] = after.QuantileBound("metrics_live_delivery_seconds", 0.99, before) * 1000;
             figures["dropped"] = after.Sum("metrics_live_dropped_subscribers_total") - idle.Sum("metrics_live_dropped_subscribers_total");
             figures["conflated"] = after.Sum("metrics_live_conflated_total") - idle.Sum("metrics_live_conflated_total");
         }
@@ -118,7 +119,7 @@ internal static class FanOut
         {
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{"",-11} server: {figures["server_subscribers"]} subscribed, {figures["working_set_idle_mb"]:0} MB working set with them idle, CPU {figures["server_cpu_share"]:P0} (client {figures["client_cpu_share"]:P0}) of {Environment.ProcessorCount} cores, {figures["dropped"]} dropped, {figures["conflated"]} conflated"));
+                $"{"",-11} server: {figures["server_subscribers"]} subscribed, broadcast to written p99 <= {figures["server_delivery_p99_ms"]:0.#} ms, {figures["working_set_idle_mb"]:0} MB working set with them idle, CPU {figures["server_cpu_share"]:P0} (client {figures["client_cpu_share"]:P0}) of {Environment.ProcessorCount} cores, {figures["dropped"]} dropped, {figures["conflated"]} conflated"));
         }
 
         return all.Count >= expected ? 0 : 1;

@@ -50,6 +50,38 @@ public sealed class TelemetryTests : IDisposable
             Assert.Matches($@"http_server_request_duration_seconds_bucket\{{[^}}]*http_route=""/metrics.v1.IngestService/PublishBatch""[^}}]*le=""{bound.Replace(".", @"\.", StringComparison.Ordinal)}""\}}", scrape);
         }
     }
+
+    [Fact]
+    public async Task EachUpdateWrittenToASubscriberIsTimedAndChangesCountFromTheServersStart()
+    {
+        using var subscription = new LiveService.LiveServiceClient(_server.CreateChannel()).Subscribe(new SubscribeRequest());
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        Assert.True(await subscription.ResponseStream.MoveNext(guard.Token));
+        Assert.Equal(SubscribeResponse.BodyOneofCase.Snapshot, subscription.ResponseStream.Current.BodyCase);
+
+        await new IngestService.IngestServiceClient(_server.CreateChannel()).PublishBatchAsync(new PublishBatchRequest
+        {
+            Events = { new OperationalEvent { EventId = "d1", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start), CallOffered = new CallOffered { CallId = "c1", Line = CallLine._999 } } },
+        });
+        _server.Advance(TimeSpan.FromSeconds(1));
+        do
+        {
+            Assert.True(await subscription.ResponseStream.MoveNext(guard.Token));
+        }
+        while (subscription.ResponseStream.Current.BodyCase != SubscribeResponse.BodyOneofCase.Update);
+
+        using var http = _server.CreateClient();
+        var scrape = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        long Value(string series) =>
+            long.Parse(System.Text.RegularExpressions.Regex.Match(scrape, $@"^{series}\{{otel_scope_name=""Metrics.Server""\}} (\d+)", System.Text.RegularExpressions.RegexOptions.Multiline).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.True(Value("metrics_live_delivery_seconds_count") >= 1, scrape);
+        Assert.Contains("metrics_live_delivery_seconds_bucket{otel_scope_name=\"Metrics.Server\",le=\"0.001\"}", scrape, StringComparison.Ordinal);
+
+        // Sequence numbers start from the process's start time; the counter counts changes.
+        Assert.InRange(Value("metrics_live_sequence_total"), 1, 10);
+        Assert.True(subscription.ResponseStream.Current.Sequence > 1_000_000_000_000_000);
+    }
 }
 
 /// <summary>Every RPC is a span tagged with its method and status; ingest shows where its time goes.</summary>

@@ -3,7 +3,11 @@ using Metrics.Live.Windows;
 namespace Metrics.Live.Subscriptions;
 
 /// <summary>The figures that changed in one tick, under the next sequence number.</summary>
-public sealed record LiveChange(long Sequence, DateTimeOffset AsOf, DateTimeOffset Watermark, IReadOnlyList<LiveFigure> Figures);
+public sealed record LiveChange(long Sequence, DateTimeOffset AsOf, DateTimeOffset Watermark, IReadOnlyList<LiveFigure> Figures)
+{
+    /// <summary>When it was broadcast (<see cref="TimeProvider.GetTimestamp"/>), to measure how long it took to reach each subscriber.</summary>
+    public long PublishedAt { get; init; }
+}
 
 /// <summary>
 /// Turns the pipeline's snapshots into numbered changes and hands each subscriber the ones it
@@ -18,6 +22,8 @@ public sealed class LiveBroadcast : IDisposable
     private readonly HashSet<LiveSubscription> _subscribers = [];
     private readonly int _replayCapacity;
     private readonly IDisposable _source;
+    private readonly long _firstSequence;
+    private readonly TimeProvider _time;
     private IReadOnlyDictionary<string, LiveFigure> _current = new Dictionary<string, LiveFigure>();
     private LiveChange _latest;
     private long _conflatedByEnded;
@@ -26,9 +32,11 @@ public sealed class LiveBroadcast : IDisposable
     /// Where this broadcast's numbering starts: a server passes <see cref="FirstSequenceAt"/> so
     /// that a number from another process is never mistaken for one of its own.
     /// </param>
-    public LiveBroadcast(IObservable<LiveSnapshot> snapshots, LiveSnapshot initial, int replayCapacity = 1024, long firstSequence = 0)
+    public LiveBroadcast(IObservable<LiveSnapshot> snapshots, LiveSnapshot initial, int replayCapacity = 1024, long firstSequence = 0, TimeProvider? time = null)
     {
         _replayCapacity = replayCapacity;
+        _firstSequence = firstSequence;
+        _time = time ?? TimeProvider.System;
         _current = LiveFigures.From(initial);
         _latest = new LiveChange(firstSequence, initial.AsOf, initial.Watermark, []);
         _source = snapshots.Subscribe(Publish);
@@ -42,6 +50,18 @@ public sealed class LiveBroadcast : IDisposable
     /// never "missed changes" from another process's numbering.
     /// </summary>
     public static long FirstSequenceAt(DateTimeOffset started) => started.ToUnixTimeMilliseconds() * 1000;
+
+    /// <summary>Changes broadcast since this broadcast began (its numbering starts where the process's does).</summary>
+    public long ChangesPublished
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _latest.Sequence - _firstSequence;
+            }
+        }
+    }
 
     /// <summary>The latest sequence number given out.</summary>
     public long Sequence
@@ -120,7 +140,7 @@ public sealed class LiveBroadcast : IDisposable
                 return;
             }
 
-            _latest = new LiveChange(_latest.Sequence + 1, snapshot.AsOf, snapshot.Watermark, changed);
+            _latest = new LiveChange(_latest.Sequence + 1, snapshot.AsOf, snapshot.Watermark, changed) { PublishedAt = _time.GetTimestamp() };
             _recent.Enqueue(_latest);
             while (_recent.Count > _replayCapacity)
             {

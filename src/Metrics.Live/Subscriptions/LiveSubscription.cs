@@ -29,7 +29,11 @@ public sealed record LiveMessage(
     IReadOnlyList<LiveFigure> Figures,
     bool Conflated = false,
     bool ResumeMissed = false,
-    bool Resumed = false);
+    bool Resumed = false)
+{
+    /// <summary>For an update of changes as they happen: when the latest of them was broadcast (<see cref="TimeProvider.GetTimestamp"/>); otherwise 0.</summary>
+    public long PublishedAt { get; init; }
+}
 
 /// <summary>
 /// A subscriber's queue: messages to send first (a snapshot or the changes it missed), then
@@ -95,7 +99,10 @@ public sealed class LiveSubscription : IDisposable
                 if (_pending.Count > 0)
                 {
                     var update = new LiveMessage(
-                        LiveMessageKind.Update, _pendingChange.Sequence, _pendingChange.AsOf, _pendingChange.Watermark, [.. _pending.Values], Conflated: _merged > 1);
+                        LiveMessageKind.Update, _pendingChange.Sequence, _pendingChange.AsOf, _pendingChange.Watermark, [.. _pending.Values], Conflated: _merged > 1)
+                    {
+                        PublishedAt = _pendingChange.PublishedAt,
+                    };
                     _pending.Clear();
                     _merged = 0;
                     return update;

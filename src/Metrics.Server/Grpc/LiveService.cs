@@ -43,6 +43,10 @@ internal sealed class LiveService(
                 watched.WriteStarting();
                 await responseStream.WriteAsync(message.ToContract(), either.Token);
                 watched.WriteEnded();
+                if (message.PublishedAt != 0)
+                {
+                    metrics.UpdateDelivered(time.GetElapsedTime(message.PublishedAt));
+                }
             }
             catch (OperationCanceledException) when (watched.Stalled.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
             {

@@ -69,7 +69,8 @@ public static class ServerRegistration
                 feed.Snapshots,
                 feed.Snapshot(),
                 sp.GetRequiredService<IOptions<LiveServiceOptions>>().Value.ReplayCapacity,
-                LiveBroadcast.FirstSequenceAt(sp.GetRequiredService<TimeProvider>().GetUtcNow()));
+                LiveBroadcast.FirstSequenceAt(sp.GetRequiredService<TimeProvider>().GetUtcNow()),
+                sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<StalledWrites>();
         services.AddSingleton<EventContracts>();

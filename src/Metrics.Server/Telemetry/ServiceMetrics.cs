@@ -7,7 +7,8 @@ namespace Metrics.Server.Telemetry;
 /// <summary>
 /// How the service reports on itself (OpenTelemetry, scraped by Prometheus at /metrics): events
 /// ingested and rejected, acknowledgement latency, the watermark's lag behind the clock,
-/// subscribers and how far behind the slowest is, conflated and dropped updates. RPC rates and
+/// subscribers and how far behind the slowest is, how long a change takes to be written to each
+/// subscriber, conflated and dropped updates. RPC rates and
 /// latencies come from the ASP.NET Core instrumentation beside these.
 /// </summary>
 public sealed class ServiceMetrics : IDisposable
@@ -18,6 +19,7 @@ public sealed class ServiceMetrics : IDisposable
     private readonly Counter<long> _events;
     private readonly Counter<long> _rejected;
     private readonly Histogram<double> _acknowledged;
+    private readonly Histogram<double> _delivered;
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _storeUnavailable;
 
@@ -36,13 +38,16 @@ public sealed class ServiceMetrics : IDisposable
         _acknowledged = _meter.CreateHistogram(
             "metrics.ingest.acknowledgement", "s", "From a batch's arrival to its acknowledgement (after commit)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _delivered = _meter.CreateHistogram(
+            "metrics.live.delivery", "s", "From a change being broadcast to its update written to a subscriber's stream: the server's own share of how long an event takes to reach a wall",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _dropped = _meter.CreateCounter<long>("metrics.live.dropped_subscribers", "{subscriber}", "Subscribers dropped for taking no message for the stall timeout");
         _storeUnavailable = _meter.CreateCounter<long>("metrics.store.unavailable", "{call}", "Calls answered UNAVAILABLE because the historical store was locked, gone or failing over");
         _meter.CreateObservableGauge("metrics.live.watermark_lag", () => (clock.GetUtcNow() - pipeline.Watermark()).TotalSeconds, "s", "How far the watermark is behind the clock");
         _meter.CreateObservableGauge("metrics.live.subscribers", () => broadcast.ActiveSubscriptions, "{subscriber}", "Live subscriptions open");
         _meter.CreateObservableGauge("metrics.live.deepest_queue", () => broadcast.DeepestQueue, "{figure}", "Figures waiting for the slowest subscriber");
         _meter.CreateObservableCounter("metrics.live.conflated", () => broadcast.ConflatedChanges, "{change}", "Changes merged for subscribers that were behind");
-        _meter.CreateObservableCounter("metrics.live.sequence", () => broadcast.Sequence, "{change}", "Changes broadcast");
+        _meter.CreateObservableCounter("metrics.live.sequence", () => broadcast.ChangesPublished, "{change}", "Changes broadcast since the server started");
     }
 
     public void Ingested(int accepted, int duplicates, int late, int rejected, TimeSpan took)
@@ -53,6 +58,8 @@ public sealed class ServiceMetrics : IDisposable
         _rejected.Add(rejected);
         _acknowledged.Record(took.TotalSeconds);
     }
+
+    public void UpdateDelivered(TimeSpan sinceBroadcast) => _delivered.Record(sinceBroadcast.TotalSeconds);
 
     public void SubscriberDropped() => _dropped.Add(1);
 
