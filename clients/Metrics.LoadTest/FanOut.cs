@@ -107,8 +107,8 @@ internal static class FanOut
             figures["working_set_idle_mb"] = idle.Sum("dotnet_process_memory_working_set_bytes") / 1024 / 1024;
             figures["server_cpu_share"] = (after.Sum("dotnet_process_cpu_time_seconds_total") - before.Sum("dotnet_process_cpu_time_seconds_total")) / elapsed / Environment.ProcessorCount;
             figures["server_delivery_p99_ms"] = after.QuantileBound("metrics_live_delivery_seconds", 0.99, before) * 1000;
-            figures["dropped"] = after.Sum("metrics_live_dropped_subscribers_total") - idle.Sum("metrics_live_dropped_subscribers_total");
-            figures["conflated"] = after.Sum("metrics_live_conflated_total") - idle.Sum("metrics_live_conflated_total");
+            figures["dropped"] = after.Sum("metrics_live_dropped_subscribers_total") - before.Sum("metrics_live_dropped_subscribers_total");
+            figures["conflated"] = after.Sum("metrics_live_conflated_total") - before.Sum("metrics_live_conflated_total");
         }
 
         Results.Record(options.ResultsFile, $"fanout-{subscribers}", figures);

@@ -65,12 +65,13 @@ public static class ServerRegistration
         services.AddSingleton(sp =>
         {
             var feed = sp.GetRequiredService<LivePipeline>();
+            var time = sp.GetRequiredService<TimeProvider>();
             return new LiveBroadcast(
                 feed.Snapshots,
                 feed.Snapshot(),
                 sp.GetRequiredService<IOptions<LiveServiceOptions>>().Value.ReplayCapacity,
-                LiveBroadcast.FirstSequenceAt(sp.GetRequiredService<TimeProvider>().GetUtcNow()),
-                sp.GetRequiredService<TimeProvider>());
+                LiveBroadcast.FirstSequenceAt(time.GetUtcNow()),
+                time);
         });
         services.AddSingleton<StalledWrites>();
         services.AddSingleton<EventContracts>();

@@ -45,7 +45,7 @@ internal sealed class StalledWrites : IDisposable
         List<WatchedStream> stalled;
         lock (_gate)
         {
-            stalled = [.. _streams.Where(s => s.WriteStartedAt is var started && started != WatchedStream.NotWriting && _time.GetElapsedTime(started, now) >= _timeout)];
+            stalled = [.. _streams.Where(s => s.WriteInFlightFor(now) >= _timeout)];
         }
 
         // Cancelled outside the lock: cancelling runs the write's callbacks.
@@ -55,14 +55,16 @@ internal sealed class StalledWrites : IDisposable
     /// <summary>One live stream: marks when each write starts and ends.</summary>
     internal sealed class WatchedStream(StalledWrites watch) : IDisposable
     {
-        public const long NotWriting = long.MinValue;
+        private const long NotWriting = long.MinValue;
         private readonly CancellationTokenSource _stalled = new();
         private long _writeStartedAt = NotWriting;
 
         /// <summary>Cancelled when a write has been in flight for the stall timeout.</summary>
         public CancellationToken Stalled => _stalled.Token;
 
-        public long WriteStartedAt => Volatile.Read(ref _writeStartedAt);
+        /// <summary>How long the write in flight has taken by <paramref name="now"/>; zero with none.</summary>
+        public TimeSpan WriteInFlightFor(long now) =>
+            Volatile.Read(ref _writeStartedAt) is var started && started != NotWriting ? watch._time.GetElapsedTime(started, now) : TimeSpan.Zero;
 
         public void WriteStarting() => Volatile.Write(ref _writeStartedAt, watch._time.GetTimestamp());
 
