@@ -23,7 +23,7 @@ internal static class FanOut
         var channels = Enumerable.Range(0, Math.Max(1, subscribers / 90)).Select(_ => channel()).ToArray();
         using var stop = new CancellationTokenSource();
         var published = new ConcurrentDictionary<int, long>(); // count of open incidents after the event → when it was sent
-        var latencies = new ConcurrentBag<double>();
+        var latencies = new ConcurrentBag<(int Event, double Milliseconds)>();
         var ready = new CountdownEvent(subscribers);
 
         var readers = Enumerable.Range(0, subscribers).Select(i => Task.Run(async () =>
@@ -48,7 +48,7 @@ internal static class FanOut
                     if (figure is not null && figure.Unresourced.Count != lastCount && published.TryGetValue(figure.Unresourced.Count, out var sentAt))
                     {
                         lastCount = figure.Unresourced.Count;
-                        latencies.Add(Stopwatch.GetElapsedTime(sentAt).TotalMilliseconds);
+                        latencies.Add((figure.Unresourced.Count, Stopwatch.GetElapsedTime(sentAt).TotalMilliseconds));
                     }
                 }
             }
@@ -74,6 +74,9 @@ internal static class FanOut
             .Figures.FirstOrDefault(f => f.Key == Key)?.Unresourced.Count ?? 0;
         var before = await server.ScrapeAsync();
         var clientCpu = ClientCpu.Seconds;
+        var noCollecting = ClientCollections.PauseFor(options.Seconds);
+        var clientCollections = GC.CollectionCount(0);
+        var clientPause = GC.GetTotalPauseDuration();
         var clock = Stopwatch.StartNew();
         for (var second = 1; second <= options.Seconds; second++)
         {
@@ -85,11 +88,15 @@ internal static class FanOut
         await Task.Delay(2000);
         var elapsed = clock.Elapsed.TotalSeconds;
         clientCpu = ClientCpu.Seconds - clientCpu;
+        ClientCollections.Resume(noCollecting);
+        clientCollections = GC.CollectionCount(0) - clientCollections;
+        clientPause = GC.GetTotalPauseDuration() - clientPause;
         var after = await server.ScrapeAsync();
         await stop.CancelAsync();
         await Task.WhenAll(readers);
 
-        var all = new Latencies(latencies);
+        var all = new Latencies(latencies.Select(l => l.Milliseconds));
+        var slowest = latencies.GroupBy(l => l.Event).Select(g => new Latencies(g.Select(l => l.Milliseconds))).MaxBy(l => l.Max);
         var expected = (long)subscribers * options.Seconds;
         var figures = new Dictionary<string, double>
         {
@@ -97,9 +104,13 @@ internal static class FanOut
             ["p50_ms"] = all.Percentile(0.50),
             ["p99_ms"] = all.Percentile(0.99),
             ["max_ms"] = all.Max,
+            ["slowest_event_first_ms"] = slowest?.Min ?? double.NaN,
+            ["slowest_event_p50_ms"] = slowest?.Percentile(0.5) ?? double.NaN,
             ["received"] = all.Count,
             ["expected"] = expected,
             ["client_cpu_share"] = clientCpu / elapsed / Environment.ProcessorCount,
+            ["client_gc_collections"] = clientCollections,
+            ["client_gc_pause_ms"] = clientPause.TotalMilliseconds,
         };
         if (server.Enabled)
         {
@@ -109,17 +120,24 @@ internal static class FanOut
             figures["server_delivery_p99_ms"] = after.QuantileBound("metrics_live_delivery_seconds", 0.99, before) * 1000;
             figures["dropped"] = after.Sum("metrics_live_dropped_subscribers_total") - before.Sum("metrics_live_dropped_subscribers_total");
             figures["conflated"] = after.Sum("metrics_live_conflated_total") - before.Sum("metrics_live_conflated_total");
+            figures["server_gc_collections"] = after.Sum("dotnet_gc_collections_total") - before.Sum("dotnet_gc_collections_total");
+            figures["server_gc_gen2_collections"] = after.Sum("dotnet_gc_collections_total", ("gc_heap_generation", "gen2")) - before.Sum("dotnet_gc_collections_total", ("gc_heap_generation", "gen2"));
+            figures["server_gc_gen1_collections"] = after.Sum("dotnet_gc_collections_total", ("gc_heap_generation", "gen1")) - before.Sum("dotnet_gc_collections_total", ("gc_heap_generation", "gen1"));
+            figures["server_gc_pause_ms"] = (after.Sum("dotnet_gc_pause_time_seconds_total") - before.Sum("dotnet_gc_pause_time_seconds_total")) * 1000;
         }
 
         Results.Record(options.ResultsFile, $"fanout-{subscribers}", figures);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"fanout      {subscribers,6} subscribers   p50 {figures["p50_ms"],7:0.0} ms   p99 {figures["p99_ms"],7:0.0} ms   max {figures["max_ms"],8:0.0} ms   received {all.Count}/{expected}   ({options.Seconds} events, one a second)"));
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{"",-11} the slowest event: first received after {figures["slowest_event_first_ms"]:0.0} ms, half by {figures["slowest_event_p50_ms"]:0.0} ms, the last by {slowest?.Max:0.0} ms"));
         if (server.Enabled)
         {
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{"",-11} server: {figures["server_subscribers"]} subscribed, broadcast to written p99 <= {figures["server_delivery_p99_ms"]:0.#} ms, {figures["working_set_idle_mb"]:0} MB working set with them idle, CPU {figures["server_cpu_share"]:P0} (client {figures["client_cpu_share"]:P0}) of {Environment.ProcessorCount} cores, {figures["dropped"]} dropped, {figures["conflated"]} conflated"));
+                $"{"",-11} server: {figures["server_subscribers"]} subscribed, broadcast to written p99 <= {figures["server_delivery_p99_ms"]:0.#} ms, {figures["working_set_idle_mb"]:0} MB working set with them idle, CPU {figures["server_cpu_share"]:P0} (client {figures["client_cpu_share"]:P0}) of {Environment.ProcessorCount} cores, {figures["dropped"]} dropped, {figures["conflated"]} conflated; garbage collections {figures["server_gc_collections"]} (gen1 {figures["server_gc_gen1_collections"]}, gen2 {figures["server_gc_gen2_collections"]}) pausing {figures["server_gc_pause_ms"]:0} ms in all (client {clientCollections}, {clientPause.TotalMilliseconds:0} ms)"));
         }
 
         return all.Count >= expected ? 0 : 1;
