@@ -33,6 +33,12 @@ public sealed record LiveMessage(
 {
     /// <summary>For an update of changes as they happen: when the latest of them was broadcast (<see cref="TimeProvider.GetTimestamp"/>); otherwise 0.</summary>
     public long PublishedAt { get; init; }
+
+    /// <summary>
+    /// For an update of one change, not merged with another: that change. Every subscriber with an
+    /// equal filter is sent the same figures for it, so the message can be built once for them all.
+    /// </summary>
+    public LiveChange? Change { get; init; }
 }
 
 /// <summary>
@@ -102,6 +108,7 @@ public sealed class LiveSubscription : IDisposable
                         LiveMessageKind.Update, _pendingChange.Sequence, _pendingChange.AsOf, _pendingChange.Watermark, [.. _pending.Values], Conflated: _merged > 1)
                     {
                         PublishedAt = _pendingChange.PublishedAt,
+                        Change = _merged == 1 ? _pendingChange : null,
                     };
                     _pending.Clear();
                     _merged = 0;

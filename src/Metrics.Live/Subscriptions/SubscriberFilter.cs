@@ -1,6 +1,9 @@
 namespace Metrics.Live.Subscriptions;
 
-/// <summary>What a subscriber asked for: feeds (none = all) and areas (none = all; force-wide figures always).</summary>
+/// <summary>
+/// What a subscriber asked for: feeds (none = all) and areas (none = all; force-wide figures
+/// always). Two filters are equal when they ask for the same feeds and areas, in any order.
+/// </summary>
 public sealed record SubscriberFilter(IReadOnlySet<LiveFeedKind> Feeds, IReadOnlySet<string> AreaCodes)
 {
     public static SubscriberFilter Everything { get; } = new(new HashSet<LiveFeedKind>(), new HashSet<string>());
@@ -8,4 +11,24 @@ public sealed record SubscriberFilter(IReadOnlySet<LiveFeedKind> Feeds, IReadOnl
     public bool Wants(LiveFigure figure) =>
         (Feeds.Count == 0 || Feeds.Contains(figure.Feed)) &&
         (AreaCodes.Count == 0 || figure.AreaCode.Length == 0 || AreaCodes.Contains(figure.AreaCode));
+
+    public bool Equals(SubscriberFilter? other) =>
+        other is not null && Feeds.SetEquals(other.Feeds) && AreaCodes.SetEquals(other.AreaCodes);
+
+    public override int GetHashCode()
+    {
+        // Order-free: the sets may hold the same members in a different order.
+        var hash = 0;
+        foreach (var feed in Feeds)
+        {
+            hash ^= (int)feed + 1;
+        }
+
+        foreach (var area in AreaCodes)
+        {
+            hash ^= StringComparer.Ordinal.GetHashCode(area);
+        }
+
+        return hash;
+    }
 }

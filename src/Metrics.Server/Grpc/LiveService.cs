@@ -23,6 +23,7 @@ internal sealed class LiveService(
     IOptions<LiveServiceOptions> options,
     TimeProvider time,
     StalledWrites stalledWrites,
+    SharedUpdates sharedUpdates,
     Telemetry.ServiceMetrics metrics)
     : V1.LiveService.LiveServiceBase
 {
@@ -41,7 +42,7 @@ internal sealed class LiveService(
             try
             {
                 watched.WriteStarting();
-                await responseStream.WriteAsync(message.ToContract(), either.Token);
+                await responseStream.WriteAsync(sharedUpdates.ToContract(message, subscription.Filter), either.Token);
                 watched.WriteEnded();
                 if (message.PublishedAt != 0)
                 {

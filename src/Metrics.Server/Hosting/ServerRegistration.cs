@@ -74,6 +74,7 @@ public static class ServerRegistration
                 time);
         });
         services.AddSingleton<StalledWrites>();
+        services.AddSingleton<SharedUpdates>();
         services.AddSingleton<EventContracts>();
         services.AddSingleton<EventIngest>();
         services.AddHostedService<LiveRecovery>();
