@@ -120,6 +120,7 @@ internal static class FanOut
             figures["server_delivery_p99_ms"] = after.QuantileBound("metrics_live_delivery_seconds", 0.99, before) * 1000;
             figures["dropped"] = after.Sum("metrics_live_dropped_subscribers_total") - before.Sum("metrics_live_dropped_subscribers_total");
             figures["conflated"] = after.Sum("metrics_live_conflated_total") - before.Sum("metrics_live_conflated_total");
+            figures["server_allocated_per_delivery_bytes"] = (after.Sum("dotnet_gc_heap_total_allocated_bytes_total") - before.Sum("dotnet_gc_heap_total_allocated_bytes_total")) / expected;
             figures["server_gc_collections"] = after.Sum("dotnet_gc_collections_total") - before.Sum("dotnet_gc_collections_total");
             figures["server_gc_gen2_collections"] = after.Sum("dotnet_gc_collections_total", ("gc_heap_generation", "gen2")) - before.Sum("dotnet_gc_collections_total", ("gc_heap_generation", "gen2"));
             figures["server_gc_gen1_collections"] = after.Sum("dotnet_gc_collections_total", ("gc_heap_generation", "gen1")) - before.Sum("dotnet_gc_collections_total", ("gc_heap_generation", "gen1"));
@@ -137,7 +138,7 @@ internal static class FanOut
         {
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{"",-11} server: {figures["server_subscribers"]} subscribed, broadcast to written p99 <= {figures["server_delivery_p99_ms"]:0.#} ms, {figures["working_set_idle_mb"]:0} MB working set with them idle, CPU {figures["server_cpu_share"]:P0} (client {figures["client_cpu_share"]:P0}) of {Environment.ProcessorCount} cores, {figures["dropped"]} dropped, {figures["conflated"]} conflated; garbage collections {figures["server_gc_collections"]} (gen1 {figures["server_gc_gen1_collections"]}, gen2 {figures["server_gc_gen2_collections"]}) pausing {figures["server_gc_pause_ms"]:0} ms in all (client {clientCollections}, {clientPause.TotalMilliseconds:0} ms)"));
+                $"{"",-11} server: {figures["server_subscribers"]} subscribed, broadcast to written p99 <= {figures["server_delivery_p99_ms"]:0.#} ms, {figures["working_set_idle_mb"]:0} MB working set with them idle, CPU {figures["server_cpu_share"]:P0} (client {figures["client_cpu_share"]:P0}) of {Environment.ProcessorCount} cores, {figures["dropped"]} dropped, {figures["conflated"]} conflated; {figures["server_allocated_per_delivery_bytes"]:N0} bytes allocated an update delivered, garbage collections {figures["server_gc_collections"]} (gen1 {figures["server_gc_gen1_collections"]}, gen2 {figures["server_gc_gen2_collections"]}) pausing {figures["server_gc_pause_ms"]:0} ms in all (client {clientCollections}, {clientPause.TotalMilliseconds:0} ms)"));
         }
 
         return all.Count >= expected ? 0 : 1;

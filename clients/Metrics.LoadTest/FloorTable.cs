@@ -120,9 +120,11 @@ internal static class FloorTable
             many["subscribers"] >= 2000 && many["received"] >= many["expected"] && many["p99_ms"] <= 100);
     }
 
-    /// <summary>The server's own share: from broadcast to the update written to the stream.</summary>
+    /// <summary>The server's own share (broadcast to the update written to the stream) and its collections over the window.</summary>
     private static string Delivery(IReadOnlyDictionary<string, double> figures) =>
-        figures.TryGetValue("server_delivery_p99_ms", out var p99) ? Invariant($" (server's own, broadcast to written: p99 ≤ {p99:0.#} ms)") : "";
+        figures.TryGetValue("server_delivery_p99_ms", out var p99) && figures.TryGetValue("server_gc_pause_ms", out var paused)
+            ? Invariant($" (server's own, broadcast to written: p99 ≤ {p99:0.#} ms; {figures["server_gc_collections"]} collections pausing {paused:0} ms in all; slowest event: first received after {figures["slowest_event_first_ms"]:0.0} ms)")
+            : "";
 
     private static Row AtRest(IReadOnlyDictionary<string, double>? rest)
     {

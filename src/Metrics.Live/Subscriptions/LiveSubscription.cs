@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace Metrics.Live.Subscriptions;
@@ -90,6 +91,7 @@ public sealed class LiveSubscription : IDisposable
     /// The next message: what is queued first, else pending figures, else, when nothing comes
     /// within <paramref name="heartbeat"/>, a heartbeat.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // one wait per message per subscriber: no box each time
     public async ValueTask<LiveMessage> NextAsync(TimeSpan heartbeat, TimeProvider time, CancellationToken cancellationToken)
     {
         var since = time.GetTimestamp();
