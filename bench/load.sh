@@ -59,8 +59,8 @@ echo "== fan-out: one subscriber (the ceiling), then 2,000; an event a second"
 # Those buffers are 16 KB arrays from the shared pool, which keeps 32 a core: the 2,000 streams
 # of one process (2,000 machines in a control room) allocated 30 MB an event past it.
 export DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION=2048
-DOTNET_gcServer=1 load fanout --subscribers 1 --seconds "$seconds"
-DOTNET_gcServer=1 load fanout --subscribers 2000 --seconds "$seconds"
+DOTNET_gcServer=1 load fanout --subscribers 1 --warmup 5 --seconds "$seconds"
+DOTNET_gcServer=1 load fanout --subscribers 2000 --warmup 5 --seconds "$seconds"
 unset DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION
 
 echo "== a fresh server with the demo feed, at rest for a minute"

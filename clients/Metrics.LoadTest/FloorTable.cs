@@ -123,8 +123,11 @@ internal static class FloorTable
     /// <summary>The server's own share (broadcast to the update written to the stream) and its collections over the window.</summary>
     private static string Delivery(IReadOnlyDictionary<string, double> figures) =>
         figures.TryGetValue("server_delivery_p99_ms", out var p99) && figures.TryGetValue("server_gc_pause_ms", out var paused)
-            ? Invariant($" (server's own, broadcast to written: p99 ≤ {p99:0.#} ms; {figures["server_gc_collections"]} collections pausing {paused:0} ms in all; slowest event: first received after {figures["slowest_event_first_ms"]:0.0} ms)")
+            ? Invariant($" (server's own, broadcast to written: p99 ≤ {p99:0.#} ms; {figures["server_gc_collections"]} collections pausing {paused:0} ms in all; slowest event: first received after {figures["slowest_event_first_ms"]:0.0} ms{Warmup(figures)})")
             : "";
+
+    private static string Warmup(IReadOnlyDictionary<string, double> figures) =>
+        figures.TryGetValue("warmup_p99_ms", out var p99) ? Invariant($"; the {figures["warmup_events"]} events before the window, as the subscribers settled: p99 {p99:0.0} ms") : "";
 
     private static Row AtRest(IReadOnlyDictionary<string, double>? rest)
     {
