@@ -26,6 +26,9 @@ internal static class FanOut
         var latencies = new ConcurrentBag<(int Event, double Milliseconds)>();
         var ready = new CountdownEvent(subscribers);
 
+        // Memory per idle subscriber from this run alone: the working set before the streams open
+        // against the same with them open and idle (another run's differs by whatever it collected).
+        var unsubscribed = await server.ScrapeAsync();
         var readers = Enumerable.Range(0, subscribers).Select(i => Task.Run(async () =>
         {
             var live = new LiveService.LiveServiceClient(channels[i % channels.Length]);
@@ -130,6 +133,7 @@ internal static class FanOut
         {
             figures["server_subscribers"] = idle.Sum("metrics_live_subscribers");
             figures["working_set_idle_mb"] = idle.Sum("dotnet_process_memory_working_set_bytes") / 1024 / 1024;
+            figures["working_set_per_subscriber_kb"] = (idle.Sum("dotnet_process_memory_working_set_bytes") - unsubscribed.Sum("dotnet_process_memory_working_set_bytes")) / 1024 / subscribers;
             figures["server_cpu_share"] = (after.Sum("dotnet_process_cpu_time_seconds_total") - before.Sum("dotnet_process_cpu_time_seconds_total")) / elapsed / Environment.ProcessorCount;
             figures["server_delivery_p99_ms"] = after.QuantileBound("metrics_live_delivery_seconds", 0.99, before) * 1000;
             figures["dropped"] = after.Sum("metrics_live_dropped_subscribers_total") - before.Sum("metrics_live_dropped_subscribers_total");
@@ -152,7 +156,7 @@ internal static class FanOut
         {
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{"",-11} server: {figures["server_subscribers"]} subscribed, broadcast to written p99 <= {figures["server_delivery_p99_ms"]:0.#} ms, {figures["working_set_idle_mb"]:0} MB working set with them idle, CPU {figures["server_cpu_share"]:P0} (client {figures["client_cpu_share"]:P0}) of {Environment.ProcessorCount} cores, {figures["dropped"]} dropped, {figures["conflated"]} conflated; {figures["server_allocated_per_delivery_bytes"]:N0} bytes allocated an update delivered, garbage collections {figures["server_gc_collections"]} (gen1 {figures["server_gc_gen1_collections"]}, gen2 {figures["server_gc_gen2_collections"]}) pausing {figures["server_gc_pause_ms"]:0} ms in all (client {clientCollections}, {clientPause.TotalMilliseconds:0} ms)"));
+                $"{"",-11} server: {figures["server_subscribers"]} subscribed, broadcast to written p99 <= {figures["server_delivery_p99_ms"]:0.#} ms, {figures["working_set_idle_mb"]:0} MB working set with them idle ({figures["working_set_per_subscriber_kb"]:0.0} KB a subscriber more than before they opened), CPU {figures["server_cpu_share"]:P0} (client {figures["client_cpu_share"]:P0}) of {Environment.ProcessorCount} cores, {figures["dropped"]} dropped, {figures["conflated"]} conflated; {figures["server_allocated_per_delivery_bytes"]:N0} bytes allocated an update delivered, garbage collections {figures["server_gc_collections"]} (gen1 {figures["server_gc_gen1_collections"]}, gen2 {figures["server_gc_gen2_collections"]}) pausing {figures["server_gc_pause_ms"]:0} ms in all (client {clientCollections}, {clientPause.TotalMilliseconds:0} ms)"));
         }
 
         return all.Count >= expected ? 0 : 1;

@@ -108,8 +108,8 @@ internal static class FloorTable
             return new Row(path, "—", "—", "—", floor, null);
         }
 
-        var perSubscriber = many.TryGetValue("working_set_idle_mb", out var manyMb) && one.TryGetValue("working_set_idle_mb", out var oneMb)
-            ? Invariant($"; {(manyMb - oneMb) * 1024 / (many["subscribers"] - 1):0} KB per idle subscriber (server's working set)")
+        var perSubscriber = many.TryGetValue("working_set_per_subscriber_kb", out var kb)
+            ? Invariant($"; {kb:0.0} KB per idle subscriber (server's working set with them open, against before they opened)")
             : "";
         return new Row(
             path,
