@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The real server under load: starts it (production settings, no demo feed, a fresh SQLite file),
 # loads the Met borough history, warms every path, then runs the load client for each path beside
-# its ceiling (an empty unary RPC: the gRPC health check), the fan-out (one subscriber, then
-# 2,000), and last a fresh server with the demo feed left at rest for a minute. The client reads
+# its ceiling (an empty unary RPC: the gRPC health check), then on a fresh server the fan-out (one
+# subscriber, then 2,000), and last a fresh server with the demo feed left at rest for a minute. The client reads
 # the server's own figures from its /metrics scrape.
 # Usage: bash bench/load.sh [seconds per path, default 10] [results file, JSON lines]
 set -euo pipefail
@@ -35,9 +35,13 @@ load() {
 }
 
 # A wall's viewer token serves every display in a control room: let one subject hold them all.
-start_server Limits__MaxSubscriptionsPerCaller=5000
-export METRICS_TOKEN="$(cat "$data/tokens/admin.jwt")"
-export METRICS_PUBLISHER_TOKEN="$(cat "$data/tokens/publisher.jwt")"
+start_load_server() {
+  start_server Limits__MaxSubscriptionsPerCaller=5000
+  export METRICS_TOKEN="$(cat "$data/tokens/admin.jwt")"
+  export METRICS_PUBLISHER_TOKEN="$(cat "$data/tokens/publisher.jwt")"
+}
+fresh_data() { kill $server; wait $server 2>/dev/null || true; rm -rf "$data"; mkdir -p "$data"; }
+start_load_server
 met=../shared/data/met-borough/MPS_Borough_Level_Crime_Historic.csv
 dotnet clients/Metrics.Console/bin/Release/net10.0/metrics.dll import table "$met" --force metropolitan-police \
   --area-column Borough --breakdown-column "Major Category" --breakdown-column "Minor Category" --server "$server_url" >/dev/null
@@ -54,11 +58,8 @@ echo "== fan-out on a fresh server: one subscriber (the ceiling), then 2,000; an
 # Fresh, because the unary rows leave garbage that the server collected while the 2,000
 # subscribed, and its working set before and after them then said nothing of what they hold
 # (-21.6 and -29 KB a subscriber). A round of 200 first compiles the paths.
-kill $server; wait $server 2>/dev/null || true
-rm -rf "$data"; mkdir -p "$data"
-start_server Limits__MaxSubscriptionsPerCaller=5000
-export METRICS_TOKEN="$(cat "$data/tokens/admin.jwt")"
-export METRICS_PUBLISHER_TOKEN="$(cat "$data/tokens/publisher.jwt")"
+fresh_data
+start_load_server
 results="" DOTNET_gcServer=1 load fanout --subscribers 200 --seconds 3 >/dev/null
 # The client with the server GC for 2,000 streams: each takes a receive buffer per message, and
 # with the workstation GC's small first generation the client spent over half its CPU
@@ -72,7 +73,6 @@ DOTNET_gcServer=1 load fanout --subscribers 2000 --warmup 5 --seconds "$seconds"
 unset DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION
 
 echo "== a fresh server with the demo feed, at rest for a minute"
-kill $server; wait $server 2>/dev/null || true
-rm -rf "$data"; mkdir -p "$data"
+fresh_data
 start_server Demo__Enabled=true Demo__Server="$server_url"
 load rest --seconds 60

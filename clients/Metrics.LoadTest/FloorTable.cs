@@ -113,7 +113,7 @@ internal static class FloorTable
             : "";
         return new Row(
             path,
-            Invariant($"{many["subscribers"]:N0} subscribers: p50 {many["p50_ms"]:0.0} ms, p99 {many["p99_ms"]:0.0} ms{Delivery(many)}, {many["received"]:N0} of {many["expected"]:N0} received{perSubscriber}"),
+            Invariant($"{many["subscribers"]:N0} subscribers: p50 {many["p50_ms"]:0.0} ms, p99 {many["p99_ms"]:0.0} ms{ServerShare(many)}, {many["received"]:N0} of {many["expected"]:N0} received{perSubscriber}"),
             Invariant($"1 subscriber: p50 {one["p50_ms"]:0.0} ms, p99 {one["p99_ms"]:0.0} ms"),
             Invariant($"{one["p99_ms"] / many["p99_ms"]:0.00} (p99)"),
             floor,
@@ -121,7 +121,7 @@ internal static class FloorTable
     }
 
     /// <summary>The server's own share (broadcast to the update written to the stream) and its collections over the window.</summary>
-    private static string Delivery(IReadOnlyDictionary<string, double> figures) =>
+    private static string ServerShare(IReadOnlyDictionary<string, double> figures) =>
         figures.TryGetValue("server_delivery_p99_ms", out var p99) && figures.TryGetValue("server_gc_pause_ms", out var paused)
             ? Invariant($" (server's own, broadcast to written: p99 ≤ {p99:0.#} ms; {figures["server_gc_collections"]} collections pausing {paused:0} ms in all; slowest event: first received after {figures["slowest_event_first_ms"]:0.0} ms{Warmup(figures)})")
             : "";

@@ -49,6 +49,10 @@ internal sealed record Scrape(IReadOnlyList<Sample> Samples)
     public double Sum(string name, params (string Label, string Value)[] labels) =>
         Samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Label, out var v) && v == l.Value)).Sum(s => s.Value);
 
+    /// <summary>How much a counter (summed over the labels given) rose since <paramref name="before"/>.</summary>
+    public double Increase(Scrape before, string name, params (string Label, string Value)[] labels) =>
+        Sum(name, labels) - before.Sum(name, labels);
+
     /// <summary>
     /// The upper bound of the histogram bucket that holds quantile <paramref name="q"/> of what
     /// was recorded since <paramref name="before"/>: "p99 ≤ this". NaN with nothing recorded.

@@ -81,9 +81,9 @@ internal static class UnaryLoad
             };
             if (server.Enabled)
             {
-                figures["server_rate"] = (after.Sum("http_server_request_duration_seconds_count", routeLabel) - before.Sum("http_server_request_duration_seconds_count", routeLabel)) / elapsed;
+                figures["server_rate"] = after.Increase(before, "http_server_request_duration_seconds_count", routeLabel) / elapsed;
                 figures["server_p99_ms"] = after.QuantileBound("http_server_request_duration_seconds", 0.99, before, routeLabel) * 1000;
-                figures["server_cpu_share"] = (after.Sum("dotnet_process_cpu_time_seconds_total") - before.Sum("dotnet_process_cpu_time_seconds_total")) / elapsed / Environment.ProcessorCount;
+                figures["server_cpu_share"] = after.Increase(before, "dotnet_process_cpu_time_seconds_total") / elapsed / Environment.ProcessorCount;
             }
 
             Results.Record(options.ResultsFile, name, figures);

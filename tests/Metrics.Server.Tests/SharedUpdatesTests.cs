@@ -32,8 +32,8 @@ public sealed class SharedUpdatesTests : IDisposable
         using var second = await Subscribed(Incidents("telford-and-wrekin", "shropshire"));
 
         Publish(Opened("shropshire"));
-        var sent = _shared.ToContract(await Next(first), first.Filter);
-        var alsoSent = _shared.ToContract(await Next(second), second.Filter);
+        var sent = await Sent(first);
+        var alsoSent = await Sent(second);
 
         Assert.Same(sent, alsoSent);
         Assert.Equal(
@@ -49,8 +49,8 @@ public sealed class SharedUpdatesTests : IDisposable
         using var herefordshire = await Subscribed(Incidents("herefordshire"));
 
         Publish(Opened("shropshire"), Opened("herefordshire"), Opened("herefordshire"));
-        var toShropshire = _shared.ToContract(await Next(shropshire), shropshire.Filter);
-        var toHerefordshire = _shared.ToContract(await Next(herefordshire), herefordshire.Filter);
+        var toShropshire = await Sent(shropshire);
+        var toHerefordshire = await Sent(herefordshire);
 
         Assert.NotSame(toShropshire, toHerefordshire);
         Assert.Equal(1, Count(toShropshire, "unresourced/shropshire/emergency"));
@@ -66,10 +66,10 @@ public sealed class SharedUpdatesTests : IDisposable
         using var behind = await Subscribed(Incidents("shropshire"));
 
         Publish(Opened("shropshire"));
-        var first = _shared.ToContract(await Next(keepingUp), keepingUp.Filter);
+        var first = await Sent(keepingUp);
         Publish(Opened("shropshire"));
-        var second = _shared.ToContract(await Next(keepingUp), keepingUp.Filter);
-        var merged = _shared.ToContract(await Next(behind), behind.Filter);
+        var second = await Sent(keepingUp);
+        var merged = await Sent(behind);
 
         Assert.Equal(1, Count(first, "unresourced/shropshire/emergency"));
         Assert.Equal(2, Count(second, "unresourced/shropshire/emergency"));
@@ -90,7 +90,7 @@ public sealed class SharedUpdatesTests : IDisposable
         var lateMessage = await Next(late);
         await Next(prompt);
         Publish(Opened("shropshire"));
-        var latest = _shared.ToContract(await Next(prompt), prompt.Filter);
+        var latest = await Sent(prompt);
         var older = _shared.ToContract(lateMessage, late.Filter);
 
         Assert.Equal(latest.Sequence - 1, older.Sequence);
@@ -103,6 +103,10 @@ public sealed class SharedUpdatesTests : IDisposable
 
     private static int Count(Contracts.V1.SubscribeResponse response, string key) =>
         response.Update.Figures.Single(f => f.Key == key).Unresourced.Count;
+
+    /// <summary>What the server would write to this subscriber's stream next.</summary>
+    private async Task<Contracts.V1.SubscribeResponse> Sent(LiveSubscription subscription) =>
+        _shared.ToContract(await Next(subscription), subscription.Filter);
 
     private async Task<LiveSubscription> Subscribed(SubscriberFilter filter)
     {
