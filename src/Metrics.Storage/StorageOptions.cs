@@ -24,6 +24,25 @@ public sealed class StorageOptions
     /// </summary>
     public string ConnectionString { get; set; } = string.Empty;
 
+    /// <summary>
+    /// The SQL Server login's password, kept out of <see cref="ConnectionString"/> so that any
+    /// character may be in it (a ';' or a quote would break the string); empty to use the string's own.
+    /// </summary>
+    public string Password { get; set; } = string.Empty;
+
+    /// <summary>
+    /// SQL Server: create the database if it is missing (with READ_COMMITTED_SNAPSHOT on). Needs
+    /// CREATE DATABASE in master; a least-privilege login or an Azure SQL contained user sets it
+    /// false and has the database made for it (docs/sql-server.md).
+    /// </summary>
+    public bool CreateDatabase { get; set; } = true;
+
+    /// <summary>
+    /// How long the server waits at start for a store that cannot be reached (a server still
+    /// starting, a database still recovering) before it gives up and says why.
+    /// </summary>
+    public TimeSpan StartupWait { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Folder for the embedded SQLite file, created if missing.</summary>
     public string DataDirectory { get; set; } = "data";
 

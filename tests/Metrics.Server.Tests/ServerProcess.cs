@@ -59,7 +59,32 @@ public sealed class ServerProcess : IAsyncDisposable
         await WaitUntilAnsweringAsync();
     }
 
-    private static Process Launch(int grpcPort, int webPort, string databaseFile, (string Key, string Value)[] settings)
+    /// <summary>
+    /// Starts the server and waits for it to exit by itself (a server that cannot start), returning
+    /// its exit code and everything it wrote; kills it and fails if it is still running after the timeout.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(TimeSpan timeout, params (string Key, string Value)[] settings)
+    {
+        var databaseFile = Path.Combine(Path.GetTempPath(), $"metrics-process-{Guid.NewGuid():N}.db");
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var process = Launch(FreePort(), FreePort(), databaseFile, settings, output.Enqueue);
+        using var guard = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(guard.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the server was still running after {timeout.TotalSeconds:0} s:\n{string.Join('\n', output)}");
+        }
+
+        // WaitForExitAsync returns once the output streams are read to their end.
+        File.Delete(databaseFile + ".key");
+        return (process.ExitCode, string.Join('\n', output));
+    }
+
+    private static Process Launch(int grpcPort, int webPort, string databaseFile, (string Key, string Value)[] settings, Action<string>? output = null)
     {
         var root = RepositoryFolders.Root;
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
@@ -82,11 +107,19 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) => Write(line.Data);
+        process.ErrorDataReceived += (_, line) => Write(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+
+        void Write(string? line)
+        {
+            if (line is not null)
+            {
+                output?.Invoke(line);
+            }
+        }
     }
 
     /// <summary>A channel whose calls carry a token with every role.</summary>

@@ -35,19 +35,19 @@ public static class HtmlReport
         var html = new StringBuilder();
         var month = CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(document.Month.Month) + " " + document.Month.Year;
         html.Append("<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">");
-        html.Append($"<title>Performance Summary – {Encode(document.ForceName)} – {month}</title><style>{Style}</style></head><body>");
-        html.Append($"<h1>Performance Summary</h1><p class=\"meta\">{Encode(document.ForceName)} · {month} · generated {document.Generated.UtcDateTime:yyyy-MM-dd HH:mm} UTC</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<title>Performance Summary – {Encode(document.ForceName)} – {month}</title><style>{Style}</style></head><body>");
+        html.Append(CultureInfo.InvariantCulture, $"<h1>Performance Summary</h1><p class=\"meta\">{Encode(document.ForceName)} · {month} · generated {document.Generated.UtcDateTime:yyyy-MM-dd HH:mm} UTC</p>");
 
         html.Append("<h2>Summary</h2><table class=\"summary\"><thead><tr><th>Topic</th><th>Inclusion</th><th>Data</th><th>Exceptions</th></tr></thead><tbody>");
         foreach (var section in document.Sections)
         {
-            html.Append($"<tr class=\"section\"><td colspan=\"4\">{Encode(section.Name)}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"section\"><td colspan=\"4\">{Encode(section.Name)}</td></tr>");
             foreach (var topic in section.Topics)
             {
                 var row = topic.Row;
                 var exceptional = row.Areas.Any(a => a.IsExceptional) || (row.Force?.IsExceptional ?? false);
-                html.Append($"<tr><td><a href=\"#{Anchor(row.Headline.Id)}\">{Encode(row.Topic)}</a></td><td>{Encode(row.Inclusion)}</td><td>{Encode(row.Data)}</td>");
-                html.Append($"<td{(exceptional ? " class=\"exceptional\"" : "")}>{Encode(row.Exceptions)}</td></tr>");
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"#{Anchor(row.Headline.Id)}\">{Encode(row.Topic)}</a></td><td>{Encode(row.Inclusion)}</td><td>{Encode(row.Data)}</td>");
+                html.Append(CultureInfo.InvariantCulture, $"<td{(exceptional ? " class=\"exceptional\"" : "")}>{Encode(row.Exceptions)}</td></tr>");
             }
         }
 
@@ -61,7 +61,7 @@ public static class HtmlReport
                 continue;
             }
 
-            html.Append($"<h2>{Encode(section.Name)}</h2>");
+            html.Append(CultureInfo.InvariantCulture, $"<h2>{Encode(section.Name)}</h2>");
             foreach (var topic in shown)
             {
                 AppendTopic(html, topic);
@@ -76,19 +76,19 @@ public static class HtmlReport
     {
         var row = topic.Row;
         var reading = row.Force!;
-        html.Append($"<section class=\"topic\" id=\"{Anchor(row.Headline.Id)}\"><h3>{Encode(row.Topic)}</h3>");
-        html.Append($"<p>{Encode(row.Narrative)}</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<section class=\"topic\" id=\"{Anchor(row.Headline.Id)}\"><h3>{Encode(row.Topic)}</h3>");
+        html.Append(CultureInfo.InvariantCulture, $"<p>{Encode(row.Narrative)}</p>");
         if (row.AreaMovement.Length > 0)
         {
-            html.Append($"<p>{Encode(row.AreaMovement)}</p>");
+            html.Append(CultureInfo.InvariantCulture, $"<p>{Encode(row.AreaMovement)}</p>");
         }
 
         html.Append(SvgChart.Render(reading, topic.Projection));
         html.Append("<p class=\"legend\">");
-        html.Append($"<span><i class=\"swatch\" style=\"background:{SvgChart.CommonCause}\"></i>common cause</span>");
-        html.Append($"<span><i class=\"swatch\" style=\"background:{SvgChart.Improvement}\"></i>special cause: improvement</span>");
-        html.Append($"<span><i class=\"swatch\" style=\"background:{SvgChart.Concern}\"></i>special cause: concern</span>");
-        html.Append($"<span><i class=\"swatch\" style=\"background:{SvgChart.Neither}\"></i>special cause: neither better nor worse</span>");
+        html.Append(CultureInfo.InvariantCulture, $"<span><i class=\"swatch\" style=\"background:{SvgChart.CommonCause}\"></i>common cause</span>");
+        html.Append(CultureInfo.InvariantCulture, $"<span><i class=\"swatch\" style=\"background:{SvgChart.Improvement}\"></i>special cause: improvement</span>");
+        html.Append(CultureInfo.InvariantCulture, $"<span><i class=\"swatch\" style=\"background:{SvgChart.Concern}\"></i>special cause: concern</span>");
+        html.Append(CultureInfo.InvariantCulture, $"<span><i class=\"swatch\" style=\"background:{SvgChart.Neither}\"></i>special cause: neither better nor worse</span>");
         html.Append("<span>dashed grey: process limits</span>");
         if (topic.Projection is not null)
         {
@@ -98,12 +98,12 @@ public static class HtmlReport
         html.Append("</p>");
         if (reading.Chart!.TrialLimits)
         {
-            html.Append($"<p class=\"note\">Trial limits: fewer than 12 months in the baseline ({reading.Chart.BaselinePoints}).</p>");
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">Trial limits: fewer than 12 months in the baseline ({reading.Chart.BaselinePoints}).</p>");
         }
 
         if (topic.Projection is { } placed)
         {
-            html.Append($"<p class=\"note\">{Encode(ProjectionNote(placed))}</p>");
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">{Encode(ProjectionNote(placed))}</p>");
         }
 
         html.Append("</section>");

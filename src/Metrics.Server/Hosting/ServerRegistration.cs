@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reactive.Concurrency;
 using Grpc.AspNetCore.Server;
 using Grpc.Net.Client;
@@ -28,6 +29,10 @@ public static class ServerRegistration
 {
     public static WebApplicationBuilder AddMetricsServer(this WebApplicationBuilder builder)
     {
+        // One culture for every message, log and figure the server writes, whatever the host's locale.
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+
         var services = builder.Services;
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName);

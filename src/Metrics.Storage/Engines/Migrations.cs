@@ -11,12 +11,20 @@ public static class Migrations
     /// <summary>Resource-name prefix of an engine's scripts: Migrations/Sqlite/*.sql, Migrations/SqlServer/*.sql.</summary>
     public static string ScriptPrefix(DatabaseEngine engine) => $"Metrics.Storage.Migrations.{engine}.";
 
-    public static void Apply(Database database)
+    /// <summary>
+    /// Brings the store to the newest schema: on SQL Server the database is made first when
+    /// <paramref name="createDatabase"/> allows, and checked after. Returns what an operator should know.
+    /// </summary>
+    public static IReadOnlyList<string> Apply(Database database, bool createDatabase = true)
     {
         UpgradeEngineBuilder builder;
         if (database.Engine == DatabaseEngine.SqlServer)
         {
-            EnsureDatabase.For.SqlDatabase(database.ConnectionString);
+            if (createDatabase)
+            {
+                SqlServerSetup.CreateIfMissing(database);
+            }
+
             builder = DeployChanges.To.SqlDatabase(database.ConnectionString);
         }
         else
@@ -33,8 +41,16 @@ public static class Migrations
             .PerformUpgrade();
         if (!result.Successful)
         {
+            // A store that cannot be reached is not a failed script: the caller may wait for it.
+            if (StoreFaults.IsUnavailable(result.Error, out _))
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(result.Error).Throw();
+            }
+
             throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
         }
+
+        return database.Engine == DatabaseEngine.SqlServer ? SqlServerSetup.Check(database) : [];
     }
 
     /// <summary>Readers do not block the writer, and the file survives a crash mid-write.</summary>

@@ -23,8 +23,14 @@ public static class StoreFaults
         [26] = "the file is not a database",
     };
 
-    // Timeout, connection and transport failures, database unavailable or failing over (Azure SQL), deadlock victim.
-    private static readonly HashSet<int> SqlServerUnavailable = [-2, -1, 2, 53, 64, 121, 233, 1205, 4060, 10053, 10054, 10060, 10928, 10929, 40143, 40197, 40501, 40613, 49918, 49919, 49920];
+    // Timeout, connection and transport failures, database unavailable, recovering or failing over,
+    // a login refused while the server upgrades (18401), a paused or resuming serverless database
+    // (42108, 42109), resource limits and throttling (Azure SQL), deadlock victim.
+    private static readonly HashSet<int> SqlServerUnavailable =
+        [-2, -1, 2, 35, 53, 64, 121, 233, 1205, 4060, 10053, 10054, 10060, 10061, 10928, 10929, 18401, 40143, 40197, 40501, 40613, 42108, 42109, 49918, 49919, 49920];
+
+    /// <summary>SQL Server chose this transaction as a deadlock victim and rolled it back whole.</summary>
+    public const int SqlServerDeadlockVictim = 1205;
 
     /// <summary>True, with a reason a caller can read, when the error says the store is unavailable.</summary>
     public static bool IsUnavailable(Exception exception, out string reason)
@@ -34,8 +40,11 @@ public static class StoreFaults
             case SqliteException sqlite when SqliteUnavailable.TryGetValue(sqlite.SqliteErrorCode & 0xFF, out var why):
                 reason = why;
                 return true;
+            case StoreUnavailableException unavailable:
+                reason = unavailable.Message;
+                return true;
             case SqlException sql when sql.Errors.Cast<SqlError>().Any(e => SqlServerUnavailable.Contains(e.Number)) || sql.Class >= 20:
-                reason = $"SQL Server error {sql.Number}";
+                reason = $"SQL Server error {sql.Number}: {FirstSentence(sql.Message)}";
                 return true;
             case TimeoutException:
                 reason = "the database did not answer in time";
@@ -44,5 +53,15 @@ public static class StoreFaults
                 reason = "";
                 return false;
         }
+    }
+
+    /// <summary>True when SQL Server rolled the transaction back as a deadlock victim: running it again is safe.</summary>
+    public static bool IsDeadlock(Exception exception) =>
+        exception is SqlException sql && sql.Errors.Cast<SqlError>().Any(e => e.Number == SqlServerDeadlockVictim);
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message.TrimEnd('.') : message[..end];
     }
 }
