@@ -11,20 +11,31 @@ namespace Metrics.Storage.Tests;
 /// One suite of storage behaviour, run on every engine: SQLite always, SQL Server when
 /// METRICS_TEST_SQLSERVER holds a connection string (skipped, saying so, where it does not).
 /// </summary>
-public abstract class RepositoryContract
+public abstract class RepositoryContract : IDisposable
 {
     private static readonly AreaDefinition Force = new("force", "Force", AreaKind.Force, null, 1000, 400, "test", ["Peer A", "Peer B"], []);
     private static readonly AreaDefinition Lpa = new("lpa", "LPA", AreaKind.LocalPolicingArea, "force", 500, 200, "test", [], ["District"]);
     private static readonly MeasureDefinition Crime = new(
         "crime", "Crime", "Section", "Topic", MeasureUnit.Count, Polarity.Neither, ReportingRule.Monthly, "crime_type", RateBase.Population, null, "All crime");
 
+    private Database? _database;
+
     protected abstract Database? CreateDatabase();
+
+    /// <summary>Each test's database goes with it (a SQL Server left with one database per test run fills up).</summary>
+    public void Dispose()
+    {
+        if (_database is not null)
+        {
+            TestDatabases.Drop(_database);
+        }
+    }
 
     private Database Open()
     {
-        var database = CreateDatabase();
-        Skip.If(database is null, $"No SQL Server: set {TestDatabases.SqlServerVariable} to a connection string to run these on SQL Server.");
-        return database!;
+        _database = CreateDatabase();
+        Skip.If(_database is null, TestDatabases.SkipReason);
+        return _database!;
     }
 
     [SkippableFact]
@@ -240,6 +251,118 @@ public abstract class RepositoryContract
 
         Assert.Equal([(ten, 6.0), (ten.AddHours(1), 7.0)], stored.Select(c => (c.CapturedAt, c.Value)));
         Assert.Empty(none);
+    }
+
+    [SkippableFact]
+    public async Task IdsThatDifferOnlyInCaseAreDifferentIdsOnEveryEngine()
+    {
+        var database = Open();
+        var (observations, imports) = await Seeded(database);
+        var events = new EventRepository(database);
+        var catalogue = new CatalogueRepository(database);
+        var at = DateTimeOffset.Parse("2019-03-12T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var march = Period.Month(new YearMonth(2019, 3));
+
+        var oneBatch = await events.StoreAsync([(new CallOffered("ABC", at, "c1", CallLine.Emergency999), false), (new CallOffered("abc", at, "c2", CallLine.Emergency999), false)], at, default);
+        await events.StoreAsync([(new CallOffered("E1", at, "c3", CallLine.Emergency999), false)], at, default);
+        var laterBatch = await events.StoreAsync([(new CallOffered("e1", at, "c4", CallLine.Emergency999), false)], at, default);
+        var definedAgain = await catalogue.UpsertMeasuresAsync([Crime with { Id = "Crime", Name = "Crime, capitalised" }], default);
+        await imports.StoreAsync("test", "march", "force", DateTimeOffset.UnixEpoch, 2, 0, ReplaceScope.Product(["crime"], ["lpa"], [march]),
+            [Figure(march, "Burglary", 4), Figure(march, "burglary", 9)], TimeProvider.System, default);
+
+        Assert.Equal((2, 0), (oneBatch.Stored.Count, oneBatch.Duplicates));
+        Assert.Equal((1, 0), (laterBatch.Stored.Count, laterBatch.Duplicates));
+        Assert.Equal((1, 0), definedAgain);
+        Assert.Equal(["crime", "Crime"], (await catalogue.GetMeasuresAsync(default)).Select(m => m.Id));
+        Assert.Equal("Crime", (await catalogue.GetMeasuresAsync(default)).Single(m => m.Id == "crime").Name);
+        Assert.Equal([9.0], (await observations.GetSeriesAsync("crime", "lpa", "burglary", march.First, march.First, default)).Select(o => o.Value!.Value));
+        Assert.Equal([4.0], (await observations.GetSeriesAsync("crime", "lpa", "Burglary", march.First, march.First, default)).Select(o => o.Value!.Value));
+    }
+
+    [SkippableFact]
+    public async Task BreakdownsAreOrderedByCodePointOnEveryEngine()
+    {
+        var database = Open();
+        var (observations, imports) = await Seeded(database);
+        var march = Period.Month(new YearMonth(2019, 3));
+        string[] breakdowns = ["b", "Á", "a", "B", "A", "Z", "ä"];
+
+        await imports.StoreAsync("test", "march", "force", DateTimeOffset.UnixEpoch, breakdowns.Length, 0, ReplaceScope.Product(["crime"], ["lpa"], [march]),
+            [.. breakdowns.Select((b, i) => Figure(march, b, i))], TimeProvider.System, default);
+
+        Assert.Equal(breakdowns.Order(StringComparer.Ordinal), await observations.GetBreakdownsAsync("crime", "lpa", default));
+        Assert.Equal(["A", "B", "Z", "a", "b", "Á", "ä"], await observations.GetBreakdownsAsync("crime", "lpa", default));
+    }
+
+    [SkippableFact]
+    public async Task IdsAndLabelsWithBlankEndsAreRefusedAndNothingIsWritten()
+    {
+        var database = Open();
+        var (observations, imports) = await Seeded(database);
+        var events = new EventRepository(database);
+        var catalogue = new CatalogueRepository(database);
+        var at = DateTimeOffset.Parse("2019-03-12T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var march = Period.Month(new YearMonth(2019, 3));
+        var scope = ReplaceScope.Product(["crime"], ["lpa"], [march]);
+        await imports.StoreAsync("test", "good", "force", DateTimeOffset.UnixEpoch, 1, 0, scope, [Figure(march, "Burglary", 4)], TimeProvider.System, default);
+
+        var eventRefused = await Assert.ThrowsAsync<StoreRefusedException>(() =>
+            events.StoreAsync([(new CallOffered("E2", at, "c1", CallLine.Emergency999), false), (new CallOffered("E1 ", at, "c2", CallLine.Emergency999), false)], at, default));
+        var measureRefused = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertMeasuresAsync([Crime with { Id = "robbery" }, Crime with { Id = " burglary" }], default));
+        var areaRefused = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertAreasAsync([Lpa with { Districts = ["Telford "] }], default));
+        var breakdownRefused = await Assert.ThrowsAsync<StoreRefusedException>(() =>
+            imports.StoreAsync("test", "bad", "force", DateTimeOffset.UnixEpoch, 1, 0, scope, [Figure(march, "Burglary ", 40)], TimeProvider.System, default));
+
+        Assert.Equal("event_id 'E1 ' begins or ends with white space; ids and labels are compared exactly, so it is refused rather than trimmed", eventRefused.Message);
+        Assert.StartsWith("measure.id ' burglary' begins or ends with white space", measureRefused.Message, StringComparison.Ordinal);
+        Assert.StartsWith("area.districts 'Telford ' begins or ends with white space", areaRefused.Message, StringComparison.Ordinal);
+        Assert.StartsWith("observation.breakdown 'Burglary ' begins or ends with white space", breakdownRefused.Message, StringComparison.Ordinal);
+        Assert.Empty(await ReadAllEventsAsync(events));
+        Assert.Equal(["crime"], (await catalogue.GetMeasuresAsync(default)).Select(m => m.Id));
+        Assert.Equal(["District"], (await catalogue.GetAreasAsync(default)).Single(a => a.Code == "lpa").Districts);
+        Assert.Equal([("Burglary", 4.0)], (await observations.GetPeriodsAsync("crime", "lpa", 1, march.First, march.First, default)).Select(o => (o.Breakdown, o.Value!.Value)));
+        Assert.Equal(["good"], (await imports.ListAsync(10, default)).Select(b => b.Source));
+    }
+
+    [SkippableFact]
+    public async Task TextLongerThanItsColumnIsRefusedOnEveryEngineAndNothingIsWritten()
+    {
+        var database = Open();
+        var (_, imports) = await Seeded(database);
+        var catalogue = new CatalogueRepository(database);
+        var march = Period.Month(new YearMonth(2019, 3));
+
+        var section = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertMeasuresAsync([Crime with { Section = new string('s', 201) }], default));
+        var description = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertMeasuresAsync([Crime with { Description = new string('d', 1001) }], default));
+        var vintage = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertAreasAsync([Lpa with { PopulationVintage = new string('v', 201) }], default));
+        var source = await Assert.ThrowsAsync<StoreRefusedException>(() =>
+            imports.StoreAsync("test", new string('f', 1001), "force", DateTimeOffset.UnixEpoch, 1, 0, ReplaceScope.Product(["crime"], ["lpa"], [march]), [Figure(march, "", 1)], TimeProvider.System, default));
+        var id = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertMeasuresAsync([Crime with { Id = new string('i', 101) }], default));
+
+        Assert.Equal("measure.section is 201 characters; the most is 200", section.Message);
+        Assert.Equal("measure.description is 1001 characters; the most is 1000", description.Message);
+        Assert.Equal("area.population_vintage is 201 characters; the most is 200", vintage.Message);
+        Assert.Equal("import_batch.source is 1001 characters; the most is 1000", source.Message);
+        Assert.Equal("measure.id is 101 characters; the most is 100", id.Message);
+        Assert.Equal(Crime, Assert.Single(await catalogue.GetMeasuresAsync(default)));
+        Assert.Equal("test", (await catalogue.GetAreasAsync(default)).Single(a => a.Code == "lpa").PopulationVintage);
+        Assert.Empty(await imports.ListAsync(10, default));
+
+        // At the limit, every engine keeps the whole value.
+        await catalogue.UpsertMeasuresAsync([Crime with { Section = new string('s', 200), Description = new string('d', 1000) }], default);
+        var stored = Assert.Single(await new CatalogueRepository(database).GetMeasuresAsync(default));
+        Assert.Equal((200, 1000), (stored.Section.Length, stored.Description.Length));
+    }
+
+    private static async Task<List<StoredEvent>> ReadAllEventsAsync(EventRepository events)
+    {
+        var stored = new List<StoredEvent>();
+        await foreach (var e in events.ReadAfterAsync(0, default))
+        {
+            stored.Add(e);
+        }
+
+        return stored;
     }
 
     private static Observation Figure(Period period, string breakdown, double value) =>

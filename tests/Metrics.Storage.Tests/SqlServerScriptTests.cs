@@ -15,7 +15,7 @@ public sealed class SqlServerScriptTests
     {
         var data = new TheoryData<string, string>();
         var storage = typeof(Database).Assembly;
-        foreach (var type in storage.GetTypes().Where(t => t.Namespace == typeof(CatalogueRepository).Namespace))
+        foreach (var type in storage.GetTypes().Where(t => t.Namespace == typeof(CatalogueRepository).Namespace || t == typeof(SqlServerSetup)))
         {
             foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.FieldType == typeof(string)))
             {
@@ -51,7 +51,9 @@ public sealed class SqlServerScriptTests
     {
         var names = SqlServerStatements().Select(row => (string)row[0]).ToList();
 
-        Assert.Contains("ObservationRepository.InsertObservation", names);
+        Assert.Contains("SqlDialect.SqlServer.InsertObservations", names);
+        Assert.Contains("SqlDialect.SqlServer.DeleteObservationCells", names);
+        Assert.Contains("SqlServerSetup.CreateDatabaseIfMissing", names);
         Assert.Contains("SqlDialect.SqlServer.InsertImportBatch", names);
         Assert.Contains(names, n => n.EndsWith("0001_historical_store.sql", StringComparison.Ordinal));
         Assert.True(names.Count >= 20, $"only {names.Count} statements found");

@@ -87,6 +87,12 @@ internal sealed class FaultStatusInterceptor(Telemetry.ServiceMetrics metrics, I
             return new(new Status(StatusCode.InvalidArgument, $"a message of the stream is not valid: {undecodable.Message}"));
         }
 
+        // The store's own last check of what it writes (the edge checks fields first, by name).
+        if (e is Storage.StoreRefusedException refused)
+        {
+            return new(new Status(StatusCode.InvalidArgument, refused.Message));
+        }
+
         if (StoreFaults.IsUnavailable(e, out var reason))
         {
             metrics.StoreUnavailable();

@@ -1,5 +1,6 @@
 using Metrics.Domain.Calendar;
 using Metrics.Server.Limits;
+using Metrics.Storage;
 using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Grpc;
@@ -7,9 +8,10 @@ namespace Metrics.Server.Grpc;
 /// <summary>Checks of request fields at the edge, each failing with INVALID_ARGUMENT naming the field.</summary>
 internal static class Validate
 {
-    public const int MaxKeyLength = 100;
-    public const int MaxBreakdownLength = 200;
+    public const int MaxKeyLength = StoredText.KeyLength;
+    public const int MaxBreakdownLength = StoredText.NameLength;
 
+    /// <summary>An id or code, as the store compares it: present, not too long, nothing blank at either end.</summary>
     public static string Key(string? value, string field)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -17,10 +19,21 @@ internal static class Validate
             throw Problems.Required(field);
         }
 
-        return value.Length > MaxKeyLength
-            ? throw Problems.Invalid(field, $"is {value.Length} characters; the most is {MaxKeyLength}")
-            : value.Trim();
+        if (value.Length > MaxKeyLength)
+        {
+            throw Problems.Invalid(field, $"is {value.Length} characters; the most is {MaxKeyLength}");
+        }
+
+        return char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])
+            ? throw Problems.Invalid(field, $"'{StoredText.Quote(value)}' begins or ends with white space; ids are compared exactly")
+            : value;
     }
+
+    /// <summary>Text that is shown, not compared: no longer than its column, trimmed.</summary>
+    public static string Text(string? value, string field, int most) =>
+        value is { Length: > 0 } && value.Length > most
+            ? throw Problems.Invalid(field, $"is {value.Length} characters; the most is {most}")
+            : value?.Trim() ?? string.Empty;
 
     public static string Breakdown(string? value, string field) =>
         value is { Length: > MaxBreakdownLength }

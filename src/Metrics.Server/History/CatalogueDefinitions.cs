@@ -1,6 +1,7 @@
 using Google.Protobuf.Collections;
 using Metrics.Domain.Catalogue;
 using Metrics.Server.Grpc;
+using Metrics.Storage;
 using Metrics.Storage.Repositories;
 using V1 = Metrics.Contracts.V1;
 
@@ -47,7 +48,17 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
         }
 
         var definitions = measures.Select((m, i) => ToMeasure(m, $"measures[{i}]")).ToList();
-        var known = (await catalogue.GetMeasuresAsync(cancellationToken)).Select(m => m.Id).Concat(definitions.Select(d => d.Id)).ToHashSet();
+        var known = (await catalogue.GetMeasuresAsync(cancellationToken)).Select(m => m.Id).Concat(definitions.Select(d => d.Id)).ToHashSet(StringComparer.Ordinal);
+        foreach (var definition in definitions)
+        {
+            // Ids are compared exactly on every engine: 'Crime' beside 'crime' is two measures, and surely a mistake.
+            var twin = known.FirstOrDefault(id => id != definition.Id && string.Equals(id, definition.Id, StringComparison.OrdinalIgnoreCase));
+            if (twin is not null)
+            {
+                throw Problems.Invalid("measures", $"id '{definition.Id}' differs from measure '{twin}' only in case; ids are compared exactly");
+            }
+        }
+
         var orphan = definitions.FirstOrDefault(d => d.PartOfMeasureId is not null && !known.Contains(d.PartOfMeasureId));
         if (orphan is not null)
         {
@@ -94,7 +105,7 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
             expectedParent,
             area.HasPopulation ? area.Population : null,
             area.HasHouseholds ? area.Households : null,
-            area.PopulationVintage,
+            Validate.Text(area.PopulationVintage, $"{field}.population_vintage", StoredText.NameLength),
             Names(area.Peers, $"{field}.peers"),
             Names(area.Districts, $"{field}.districts"));
     }
@@ -117,14 +128,14 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
         return new MeasureDefinition(
             id,
             Validate.Key(m.Name, $"{field}.name"),
-            m.Section,
-            m.Topic,
+            Validate.Text(m.Section, $"{field}.section", StoredText.NameLength),
+            Validate.Text(m.Topic, $"{field}.topic", StoredText.NameLength),
             Required<MeasureUnit>((int)m.Unit, "unit"),
             Required<Polarity>((int)m.Polarity, "polarity"),
             Required<ReportingRule>((int)m.ReportingRule, "reporting_rule"),
-            m.BreakdownKind,
+            Validate.Text(m.BreakdownKind, $"{field}.breakdown_kind", StoredText.BreakdownKindLength),
             m.RateBase == V1.RateBase.Unspecified ? RateBase.None : Required<RateBase>((int)m.RateBase, "rate_base"),
-            string.IsNullOrWhiteSpace(m.PartOfMeasureId) ? null : m.PartOfMeasureId.Trim(),
-            m.Description);
+            string.IsNullOrEmpty(m.PartOfMeasureId) ? null : Validate.Key(m.PartOfMeasureId, $"{field}.part_of_measure_id"),
+            Validate.Text(m.Description, $"{field}.description", StoredText.DescriptionLength));
     }
 }

@@ -24,6 +24,7 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
     {
         var startedAt = clock.GetUtcNow();
         var forceCode = Validate.Key(header.ForceCode, "header.force_code");
+        var source = Validate.Text(header.Source, "header.source", Storage.StoredText.SourceLength);
         var force = await lookup.ForceAsync(forceCode, cancellationToken);
         var measures = (await lookup.MeasuresAsync(cancellationToken)).ToDictionary(m => m.Id);
         var problems = new ImportProblems();
@@ -64,7 +65,7 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
             : accepted;
         var scope = ReplaceScope.Of(figures);
         var batch = await imports.StoreAsync(
-            Kind, header.Source, force.Force.Code, startedAt, read, problems.Count, scope, figures, clock, cancellationToken);
+            Kind, source, force.Force.Code, startedAt, read, problems.Count, scope, figures, clock, cancellationToken);
         return Summarise(batch, figures.Select(f => f.Period.First).Distinct().Order(), problems);
     }
 

@@ -20,6 +20,7 @@ internal sealed class StreetCrimeImporter(CatalogueLookup lookup, ImportReposito
     {
         var startedAt = clock.GetUtcNow();
         var force = await lookup.ForceAsync(Validate.Key(header.ForceCode, "header.force_code"), cancellationToken);
+        var source = Validate.Text(header.Source, "header.source", Storage.StoredText.SourceLength);
         var catalogue = (await lookup.MeasuresAsync(cancellationToken)).Select(m => m.Id).ToHashSet();
         var missing = StreetCrimeTally.MeasureIds.FirstOrDefault(id => !catalogue.Contains(id));
         if (missing is not null)
@@ -54,7 +55,7 @@ internal sealed class StreetCrimeImporter(CatalogueLookup lookup, ImportReposito
             tally.AreaCodes,
             [.. tally.Months.Select(Period.Month)]);
         var batch = await imports.StoreAsync(
-            Kind, header.Source, force.Force.Code, startedAt, read, problems.Count, scope, figures, clock, cancellationToken);
+            Kind, source, force.Force.Code, startedAt, read, problems.Count, scope, figures, clock, cancellationToken);
         return new V1.StreetCrimeImportSummary
         {
             Import = ObservationImporter.Summarise(batch, tally.Months, problems),

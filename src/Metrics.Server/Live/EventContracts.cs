@@ -9,7 +9,7 @@ namespace Metrics.Server.Live;
 /// </summary>
 internal sealed class EventContracts(TimeProvider clock)
 {
-    public const int MaxIdLength = 100;
+    public const int MaxIdLength = Storage.StoredText.KeyLength;
 
     /// <summary>Event time may run ahead of the server's clock by this much (clocks differ), no more.</summary>
     public static readonly TimeSpan MaxAhead = TimeSpan.FromMinutes(5);
@@ -175,6 +175,7 @@ internal sealed class EventContracts(TimeProvider clock)
     private static string? Id(string value, string field) =>
         string.IsNullOrWhiteSpace(value) ? $"{field}: is required"
         : value.Length > MaxIdLength ? $"{field}: is {value.Length} characters; the most is {MaxIdLength}"
+        : char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]) ? $"{field}: '{Storage.StoredText.Quote(value)}' begins or ends with white space; ids are compared exactly"
         : null;
 
     private static string? Area(string code, string field, IReadOnlySet<string> areaCodes, bool required) =>

@@ -33,6 +33,20 @@ public sealed class SqlDialect
             WHERE event_sequence > @After
             ORDER BY event_sequence
             LIMIT @Limit;
+            """,
+        deleteObservationCells: """
+            DELETE FROM observation
+            WHERE rowid IN (
+                SELECT o.rowid
+                FROM json_each(@Cells) AS c
+                JOIN observation AS o
+                  ON o.measure_id = c.value ->> 0 AND o.area_code = c.value ->> 1
+                 AND o.period_start = c.value ->> 2 AND o.period_months = c.value ->> 3);
+            """,
+        insertObservations: """
+            INSERT INTO observation (measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator, import_id)
+            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, @ImportId
+            FROM json_each(@Rows);
             """);
 
     public static readonly SqlDialect SqlServer = new(
@@ -55,7 +69,9 @@ public sealed class SqlDialect
             CROSS APPLY OPENJSON(r.value) WITH (
                 event_id NVARCHAR(100) '$[0]', kind INT '$[1]', occurred_at_ms BIGINT '$[2]', received_at_ms BIGINT '$[3]', late BIT '$[4]',
                 subject_id NVARCHAR(100) '$[5]', line INT '$[6]', area_code NVARCHAR(100) '$[7]', grade INT '$[8]', wait_ms BIGINT '$[9]') AS e
-            WHERE NOT EXISTS (SELECT 1 FROM operational_event AS stored WITH (UPDLOCK, HOLDLOCK) WHERE stored.event_id = e.event_id)
+            WHERE NOT EXISTS (
+                SELECT 1 FROM operational_event AS stored WITH (UPDLOCK, HOLDLOCK)
+                WHERE stored.event_id = e.event_id COLLATE Latin1_General_100_BIN2)
             ORDER BY CAST(r.[key] AS INT);
             """,
         selectEventsAfter: """
@@ -63,10 +79,29 @@ public sealed class SqlDialect
             FROM operational_event
             WHERE event_sequence > @After
             ORDER BY event_sequence;
+            """,
+        deleteObservationCells: """
+            DELETE o
+            FROM observation AS o
+            JOIN OPENJSON(@Cells) WITH (
+                measure_id NVARCHAR(100) '$[0]', area_code NVARCHAR(100) '$[1]', period_start INT '$[2]', period_months INT '$[3]') AS c
+              ON o.measure_id = c.measure_id COLLATE Latin1_General_100_BIN2 AND o.area_code = c.area_code COLLATE Latin1_General_100_BIN2
+             AND o.period_start = c.period_start AND o.period_months = c.period_months;
+            """,
+        insertObservations: """
+            INSERT INTO observation (measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator, import_id)
+            SELECT r.measure_id, r.area_code, r.breakdown, r.period_start, r.period_months, r.value, r.numerator, r.denominator, @ImportId
+            FROM OPENJSON(@Rows) WITH (
+                measure_id NVARCHAR(100) '$[0]', area_code NVARCHAR(100) '$[1]', breakdown NVARCHAR(200) '$[2]', period_start INT '$[3]',
+                period_months INT '$[4]', value FLOAT '$[5]', numerator FLOAT '$[6]', denominator FLOAT '$[7]') AS r;
             """);
 
-    private SqlDialect(DatabaseEngine engine, string insertImportBatch, string listImports, string insertEventsIfNew, string selectEventsAfter)
+    private SqlDialect(
+        DatabaseEngine engine, string insertImportBatch, string listImports, string insertEventsIfNew, string selectEventsAfter,
+        string deleteObservationCells, string insertObservations)
     {
+        DeleteObservationCells = deleteObservationCells;
+        InsertObservations = insertObservations;
         Engine = engine;
         InsertImportBatch = insertImportBatch;
         ListImports = listImports;
@@ -97,6 +132,18 @@ public sealed class SqlDialect
 
     /// <summary>Stored events after @After in arrival order, @Limit of them.</summary>
     public string SelectEventsAfter { get; }
+
+    /// <summary>
+    /// Deletes every stored figure, whatever its breakdown, of the cells in @Cells (a JSON array
+    /// of [measure_id, area_code, period_start, period_months]).
+    /// </summary>
+    public string DeleteObservationCells { get; }
+
+    /// <summary>
+    /// Inserts the figures of @Rows (a JSON array of [measure_id, area_code, breakdown,
+    /// period_start, period_months, value, numerator, denominator]) for import @ImportId.
+    /// </summary>
+    public string InsertObservations { get; }
 
     public static SqlDialect For(DatabaseEngine engine) => engine == DatabaseEngine.SqlServer ? SqlServer : Sqlite;
 }

@@ -30,12 +30,21 @@ public sealed class CaptureRepository(Database database)
 
     public async Task StoreAsync(IReadOnlyList<Capture> captures, CancellationToken cancellationToken)
     {
-        var rows = captures.Select(c => new { c.MeasureId, c.AreaCode, c.Breakdown, CapturedAtMs = c.CapturedAt.ToUnixTimeMilliseconds(), c.Value }).ToList();
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(Command(DeleteCapture, rows, cancellationToken, transaction));
-        await connection.ExecuteAsync(Command(InsertCapture, rows, cancellationToken, transaction));
-        await transaction.CommitAsync(cancellationToken);
+        var rows = captures.Select(c => new
+        {
+            MeasureId = StoredText.Key(c.MeasureId, "live_capture.measure_id"),
+            AreaCode = StoredText.Key(c.AreaCode, "live_capture.area_code"),
+            Breakdown = StoredText.Label(c.Breakdown, "live_capture.breakdown", StoredText.NameLength),
+            CapturedAtMs = c.CapturedAt.ToUnixTimeMilliseconds(),
+            c.Value,
+        }).ToList();
+        await database.InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                await connection.ExecuteAsync(Command(DeleteCapture, rows, cancellationToken, transaction));
+                return await connection.ExecuteAsync(Command(InsertCapture, rows, cancellationToken, transaction));
+            },
+            cancellationToken);
     }
 
     /// <summary>One series' captures in [from, to), in time order.</summary>

@@ -109,58 +109,66 @@ public sealed class CatalogueRepository(Database database)
     /// <summary>Adds or updates measures, all or none. Returns (created, updated).</summary>
     public async Task<(int Created, int Updated)> UpsertMeasuresAsync(IEnumerable<MeasureDefinition> measures, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        int created = 0, updated = 0;
-        foreach (var measure in measures)
-        {
-            var row = MeasureRow.From(measure);
-            if (await connection.ExecuteAsync(Command(UpdateMeasure, row, cancellationToken, transaction)) > 0)
+        var rows = measures.Select(MeasureRow.From).ToList();
+        var counts = await database.InTransactionAsync(
+            async (connection, transaction) =>
             {
-                updated++;
-            }
-            else
-            {
-                await connection.ExecuteAsync(Command(InsertMeasure, row, cancellationToken, transaction));
-                created++;
-            }
-        }
+                int created = 0, updated = 0;
+                foreach (var row in rows)
+                {
+                    if (await connection.ExecuteAsync(Command(UpdateMeasure, row, cancellationToken, transaction)) > 0)
+                    {
+                        updated++;
+                    }
+                    else
+                    {
+                        await connection.ExecuteAsync(Command(InsertMeasure, row, cancellationToken, transaction));
+                        created++;
+                    }
+                }
 
-        await transaction.CommitAsync(cancellationToken);
+                return (created, updated);
+            },
+            cancellationToken);
         Volatile.Write(ref _measures, null);
-        return (created, updated);
+        return counts;
     }
 
     /// <summary>Adds or updates areas (parents before children), all or none. Returns (created, updated).</summary>
     public async Task<(int Created, int Updated)> UpsertAreasAsync(IEnumerable<AreaDefinition> areas, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        int created = 0, updated = 0;
-        foreach (var area in areas)
-        {
-            var row = AreaRow.From(area);
-            if (await connection.ExecuteAsync(Command(UpdateArea, row, cancellationToken, transaction)) > 0)
+        var rows = areas.Select(area => (
+            Area: AreaRow.From(area),
+            Peers: area.Peers.Select((p, i) => new { AreaCode = area.Code, PeerName = StoredText.Label(p, "area.peers", StoredText.NameLength), SortOrder = i }).ToList(),
+            Districts: area.Districts.Distinct(StringComparer.OrdinalIgnoreCase)
+                .Select(d => new { AreaCode = area.Code, District = StoredText.Label(d, "area.districts", StoredText.NameLength) }).ToList())).ToList();
+        var counts = await database.InTransactionAsync(
+            async (connection, transaction) =>
             {
-                updated++;
-            }
-            else
-            {
-                await connection.ExecuteAsync(Command(InsertArea, row, cancellationToken, transaction));
-                created++;
-            }
+                int created = 0, updated = 0;
+                foreach (var (area, peers, districts) in rows)
+                {
+                    if (await connection.ExecuteAsync(Command(UpdateArea, area, cancellationToken, transaction)) > 0)
+                    {
+                        updated++;
+                    }
+                    else
+                    {
+                        await connection.ExecuteAsync(Command(InsertArea, area, cancellationToken, transaction));
+                        created++;
+                    }
 
-            await connection.ExecuteAsync(Command(DeletePeers, new { area.Code }, cancellationToken, transaction));
-            await connection.ExecuteAsync(Command(
-                InsertPeer, area.Peers.Select((p, i) => new { AreaCode = area.Code, PeerName = p, SortOrder = i }), cancellationToken, transaction));
-            await connection.ExecuteAsync(Command(DeleteDistricts, new { area.Code }, cancellationToken, transaction));
-            await connection.ExecuteAsync(Command(
-                InsertDistrict, area.Districts.Distinct(StringComparer.OrdinalIgnoreCase).Select(d => new { AreaCode = area.Code, District = d }), cancellationToken, transaction));
-        }
+                    await connection.ExecuteAsync(Command(DeletePeers, new { area.Code }, cancellationToken, transaction));
+                    await connection.ExecuteAsync(Command(InsertPeer, peers, cancellationToken, transaction));
+                    await connection.ExecuteAsync(Command(DeleteDistricts, new { area.Code }, cancellationToken, transaction));
+                    await connection.ExecuteAsync(Command(InsertDistrict, districts, cancellationToken, transaction));
+                }
 
-        await transaction.CommitAsync(cancellationToken);
+                return (created, updated);
+            },
+            cancellationToken);
         Volatile.Write(ref _areas, null);
-        return (created, updated);
+        return counts;
     }
 
     private CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
@@ -189,17 +197,17 @@ public sealed class CatalogueRepository(Database database)
 
         public static MeasureRow From(MeasureDefinition m) => new()
         {
-            Id = m.Id,
-            Name = m.Name,
-            Section = m.Section,
-            Topic = m.Topic,
+            Id = StoredText.Key(m.Id, "measure.id"),
+            Name = StoredText.Text(m.Name, "measure.name", StoredText.NameLength),
+            Section = StoredText.Text(m.Section, "measure.section", StoredText.NameLength),
+            Topic = StoredText.Text(m.Topic, "measure.topic", StoredText.NameLength),
             Unit = (long)m.Unit,
             Polarity = (long)m.Polarity,
             ReportingRule = (long)m.ReportingRule,
-            BreakdownKind = m.BreakdownKind,
+            BreakdownKind = StoredText.Text(m.BreakdownKind, "measure.breakdown_kind", StoredText.BreakdownKindLength),
             RateBase = (long)m.RateBase,
-            PartOfMeasureId = string.IsNullOrEmpty(m.PartOfMeasureId) ? null : m.PartOfMeasureId,
-            Description = m.Description,
+            PartOfMeasureId = string.IsNullOrEmpty(m.PartOfMeasureId) ? null : StoredText.Key(m.PartOfMeasureId, "measure.part_of_measure_id"),
+            Description = StoredText.Text(m.Description, "measure.description", StoredText.DescriptionLength),
         };
 
         public MeasureDefinition ToDefinition() => new(
@@ -219,13 +227,13 @@ public sealed class CatalogueRepository(Database database)
 
         public static AreaRow From(AreaDefinition a) => new()
         {
-            Code = a.Code,
-            Name = a.Name,
+            Code = StoredText.Key(a.Code, "area.code"),
+            Name = StoredText.Text(a.Name, "area.name", StoredText.NameLength),
             Kind = (long)a.Kind,
-            ParentCode = string.IsNullOrEmpty(a.ParentCode) ? null : a.ParentCode,
+            ParentCode = string.IsNullOrEmpty(a.ParentCode) ? null : StoredText.Key(a.ParentCode, "area.parent_code"),
             Population = a.Population,
             Households = a.Households,
-            PopulationVintage = a.PopulationVintage,
+            PopulationVintage = StoredText.Text(a.PopulationVintage, "area.population_vintage", StoredText.NameLength),
         };
 
         public AreaDefinition ToDefinition(IReadOnlyList<string> peers, IReadOnlyList<string> districts) => new(

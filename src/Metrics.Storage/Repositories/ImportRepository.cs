@@ -33,21 +33,27 @@ public sealed class ImportRepository(Database database, ObservationRepository ob
         string kind, string source, string forceCode, DateTimeOffset startedAt, long rowsRead, long rowsRejected,
         ReplaceScope scope, IReadOnlyCollection<Domain.Observations.Observation> figures, TimeProvider clock, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var id = await connection.ExecuteScalarAsync<long>(Command(
-            database.Dialect.InsertImportBatch,
-            new { Kind = kind, Source = source, ForceCode = forceCode, StartedAtMs = startedAt.ToUnixTimeMilliseconds() },
-            cancellationToken,
-            transaction));
-        var written = await observations.ReplaceAsync(connection, transaction, id, scope, figures, cancellationToken);
-        var finishedAt = clock.GetUtcNow();
-        await connection.ExecuteAsync(Command(
-            CompleteBatch,
-            new { Id = id, FinishedAtMs = finishedAt.ToUnixTimeMilliseconds(), RowsRead = rowsRead, RowsRejected = rowsRejected, ObservationsWritten = written },
-            cancellationToken,
-            transaction));
-        await transaction.CommitAsync(cancellationToken);
+        var batch = new
+        {
+            Kind = StoredText.Text(kind, "import_batch.kind", StoredText.ImportKindLength),
+            Source = StoredText.Text(source, "import_batch.source", StoredText.SourceLength),
+            ForceCode = StoredText.Key(forceCode, "import_batch.force_code"),
+            StartedAtMs = startedAt.ToUnixTimeMilliseconds(),
+        };
+        var (id, written, finishedAt) = await database.InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                var id = await connection.ExecuteScalarAsync<long>(Command(database.Dialect.InsertImportBatch, batch, cancellationToken, transaction));
+                var written = await observations.ReplaceAsync(connection, transaction, id, scope, figures, cancellationToken);
+                var finishedAt = clock.GetUtcNow();
+                await connection.ExecuteAsync(Command(
+                    CompleteBatch,
+                    new { Id = id, FinishedAtMs = finishedAt.ToUnixTimeMilliseconds(), RowsRead = rowsRead, RowsRejected = rowsRejected, ObservationsWritten = written },
+                    cancellationToken,
+                    transaction));
+                return (id, written, finishedAt);
+            },
+            cancellationToken);
         observations.Written(scope);
         return new ImportBatch(id, kind, source, forceCode, startedAt, finishedAt, rowsRead, rowsRejected, written);
     }
