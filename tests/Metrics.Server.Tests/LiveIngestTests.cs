@@ -65,6 +65,8 @@ public sealed class LiveIngestTests : IDisposable
                     OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start),
                     CallOffered = new CallOffered { CallId = "c4" },
                 },
+                Offered("padded ", 1, "c5"),
+                Offered("padded-call", 1, " c6"),
             },
         };
 
@@ -79,6 +81,8 @@ public sealed class LiveIngestTests : IDisposable
                 "4 future: occurred_at: 2019-03-12T11:00:00.0000000+00:00 is more than 5 minutes ahead of the server's clock (2019-03-12T10:00:00.0000000+00:00)",
                 "5 nowhere: incident_opened.area_code: area 'atlantis' does not exist",
                 "6 no-line: call_offered.line: is required: 999 or 101",
+                "7 padded : event_id: 'padded ' begins or ends with white space; ids are compared exactly",
+                "8 padded-call: call_offered.call_id: ' c6' begins or ends with white space; ids are compared exactly",
             ],
             ack.Rejected.Select(r => $"{r.Index} {r.EventId}: {r.Reason}"));
     }

@@ -40,6 +40,11 @@ internal sealed partial class StoragePreparation(
                 Waiting(logger, database.Description, reason);
                 await Task.Delay(RetryEvery, cancellationToken);
             }
+            catch (System.Data.Common.DbException e)
+            {
+                // Not worth waiting for (a login refused, a database that may not be made): say so now.
+                throw new StoreUnreachableException($"The historical store ({database.Description}) cannot be used: {e.Message}", e);
+            }
         }
 
         foreach (var notice in notices)
