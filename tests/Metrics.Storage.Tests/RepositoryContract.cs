@@ -18,6 +18,9 @@ public abstract class RepositoryContract : IDisposable
     private static readonly MeasureDefinition Crime = new(
         "crime", "Crime", "Section", "Topic", MeasureUnit.Count, Polarity.Neither, ReportingRule.Monthly, "crime_type", RateBase.Population, null, "All crime");
 
+    private static readonly DateTimeOffset TenOClock = DateTimeOffset.Parse("2019-03-12T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly Period March = Period.Month(new YearMonth(2019, 3));
+
     private Database? _database;
 
     protected abstract Database? CreateDatabase();
@@ -61,7 +64,7 @@ public abstract class RepositoryContract : IDisposable
     {
         var database = Open();
         var (observations, imports) = await Seeded(database);
-        var march = Period.Month(new YearMonth(2019, 3));
+        var march = March;
         var scope = ReplaceScope.Product(["crime"], ["lpa"], [march]);
 
         await imports.StoreAsync("test", "first", "force", DateTimeOffset.UnixEpoch, 2, 0, scope,
@@ -81,7 +84,7 @@ public abstract class RepositoryContract : IDisposable
     {
         var database = Open();
         var (observations, imports) = await Seeded(database);
-        var march = Period.Month(new YearMonth(2019, 3));
+        var march = March;
         var scope = ReplaceScope.Product(["crime"], ["lpa"], [march]);
         await imports.StoreAsync("test", "first", "force", DateTimeOffset.UnixEpoch, 1, 0, scope, [Figure(march, "", 10)], TimeProvider.System, default);
         Assert.Equal(10, Assert.Single(await observations.GetSeriesAsync("crime", "lpa", "", march.First, march.First, default)).Value);
@@ -96,7 +99,7 @@ public abstract class RepositoryContract : IDisposable
     {
         var database = Open();
         var (observations, imports) = await Seeded(database);
-        var march = Period.Month(new YearMonth(2019, 3));
+        var march = March;
         var april = Period.Month(new YearMonth(2019, 4));
         await imports.StoreAsync("test", "march", "force", DateTimeOffset.UnixEpoch, 1, 0, ReplaceScope.Of([Figure(march, "Burglary", 4)]),
             [Figure(march, "Burglary", 4)], TimeProvider.System, default);
@@ -113,7 +116,7 @@ public abstract class RepositoryContract : IDisposable
     {
         var database = Open();
         var (observations, imports) = await Seeded(database);
-        var march = Period.Month(new YearMonth(2019, 3));
+        var march = March;
         var scope = ReplaceScope.Product(["crime"], ["lpa"], [march]);
         await imports.StoreAsync("test", "good", "force", DateTimeOffset.UnixEpoch, 1, 0, scope, [Figure(march, "", 10)], TimeProvider.System, default);
 
@@ -147,7 +150,7 @@ public abstract class RepositoryContract : IDisposable
         var database = Open();
         var (observations, imports) = await Seeded(database);
         var february = Period.Month(new YearMonth(2019, 2));
-        var march = Period.Month(new YearMonth(2019, 3));
+        var march = March;
         await imports.StoreAsync("test", "march", "force", DateTimeOffset.UnixEpoch, 1, 0, ReplaceScope.Of([Figure(march, "", 7767)]),
             [Figure(march, "", 7767)], TimeProvider.System, default);
 
@@ -180,7 +183,7 @@ public abstract class RepositoryContract : IDisposable
     {
         var database = Open();
         var events = new EventRepository(database);
-        var at = DateTimeOffset.Parse("2019-03-12T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var at = TenOClock;
         OperationalEvent[] all =
         [
             new CallOffered("e1", at, "call-1", CallLine.Emergency999),
@@ -215,7 +218,7 @@ public abstract class RepositoryContract : IDisposable
     {
         var database = Open();
         var events = new EventRepository(database);
-        var at = DateTimeOffset.Parse("2019-03-12T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var at = TenOClock;
         OperationalEvent Opened(int i) => new IncidentOpened($"e{i}", at.AddSeconds(i), $"inc-{i}", i % 2 == 0 ? "lpa" : "Ystrad Mynach \"north\" ☎", IncidentGrade.Emergency);
         await events.StoreAsync([.. Enumerable.Range(140, 20).Select(i => (Opened(i), false))], at, default);
 
@@ -254,14 +257,37 @@ public abstract class RepositoryContract : IDisposable
     }
 
     [SkippableFact]
+    public async Task CatalogueWritesKeepTheOrderGivenAndReplacePeersAndDistrictsWhole()
+    {
+        var database = Open();
+        var catalogue = new CatalogueRepository(database);
+        await catalogue.UpsertAreasAsync([Force, Lpa with { Code = "lpa-b" }, Lpa with { Code = "lpa-a", Districts = ["Wyre Forest", "Bromsgrove"] }], default);
+        await catalogue.UpsertMeasuresAsync([Crime with { Id = "robbery" }, Crime, Crime with { Id = "arson" }], default);
+
+        var areas = await catalogue.UpsertAreasAsync([Force with { Peers = ["Peer C"] }, Lpa with { Code = "lpa-a", Districts = ["Redditch"] }, Lpa], default);
+        var measures = await catalogue.UpsertMeasuresAsync([Crime with { Name = "All crime" }, Crime with { Id = "burglary" }], default);
+        var twice = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertMeasuresAsync([Crime, Crime with { Name = "again" }], default));
+
+        Assert.Equal((1, 2), areas);
+        Assert.Equal((1, 1), measures);
+        Assert.Equal("measure.id 'crime' is given more than once", twice.Message);
+        var stored = await catalogue.GetAreasAsync(default);
+        Assert.Equal(["force", "lpa-b", "lpa-a", "lpa"], stored.Select(a => a.Code));
+        Assert.Equal(["Peer C"], stored[0].Peers);
+        Assert.Equal(["Redditch"], stored[2].Districts);
+        Assert.Equal(["robbery", "crime", "arson", "burglary"], (await catalogue.GetMeasuresAsync(default)).Select(m => m.Id));
+        Assert.Equal("All crime", (await catalogue.GetMeasuresAsync(default)).Single(m => m.Id == "crime").Name);
+    }
+
+    [SkippableFact]
     public async Task IdsThatDifferOnlyInCaseAreDifferentIdsOnEveryEngine()
     {
         var database = Open();
         var (observations, imports) = await Seeded(database);
         var events = new EventRepository(database);
         var catalogue = new CatalogueRepository(database);
-        var at = DateTimeOffset.Parse("2019-03-12T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
-        var march = Period.Month(new YearMonth(2019, 3));
+        var at = TenOClock;
+        var march = March;
 
         var oneBatch = await events.StoreAsync([(new CallOffered("ABC", at, "c1", CallLine.Emergency999), false), (new CallOffered("abc", at, "c2", CallLine.Emergency999), false)], at, default);
         await events.StoreAsync([(new CallOffered("E1", at, "c3", CallLine.Emergency999), false)], at, default);
@@ -284,7 +310,7 @@ public abstract class RepositoryContract : IDisposable
     {
         var database = Open();
         var (observations, imports) = await Seeded(database);
-        var march = Period.Month(new YearMonth(2019, 3));
+        var march = March;
         string[] breakdowns = ["b", "Á", "a", "B", "A", "Z", "ä"];
 
         await imports.StoreAsync("test", "march", "force", DateTimeOffset.UnixEpoch, breakdowns.Length, 0, ReplaceScope.Product(["crime"], ["lpa"], [march]),
@@ -301,8 +327,8 @@ public abstract class RepositoryContract : IDisposable
         var (observations, imports) = await Seeded(database);
         var events = new EventRepository(database);
         var catalogue = new CatalogueRepository(database);
-        var at = DateTimeOffset.Parse("2019-03-12T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
-        var march = Period.Month(new YearMonth(2019, 3));
+        var at = TenOClock;
+        var march = March;
         var scope = ReplaceScope.Product(["crime"], ["lpa"], [march]);
         await imports.StoreAsync("test", "good", "force", DateTimeOffset.UnixEpoch, 1, 0, scope, [Figure(march, "Burglary", 4)], TimeProvider.System, default);
 
@@ -330,7 +356,7 @@ public abstract class RepositoryContract : IDisposable
         var database = Open();
         var (_, imports) = await Seeded(database);
         var catalogue = new CatalogueRepository(database);
-        var march = Period.Month(new YearMonth(2019, 3));
+        var march = March;
 
         var section = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertMeasuresAsync([Crime with { Section = new string('s', 201) }], default));
         var description = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertMeasuresAsync([Crime with { Description = new string('d', 1001) }], default));

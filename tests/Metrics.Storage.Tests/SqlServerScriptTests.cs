@@ -60,6 +60,25 @@ public sealed class SqlServerScriptTests
     }
 
     [Fact]
+    public void TheDatabaseSetupAnAdministratorRunsParsesAsSqlServer2022()
+    {
+        var folder = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(folder, "Metrics.sln")))
+        {
+            folder = Path.GetDirectoryName(folder) ?? throw new InvalidOperationException("Metrics.sln not found above the test's folder");
+        }
+
+        // As sqlcmd sends it: its variables replaced, one batch per GO.
+        var script = File.ReadAllText(Path.Combine(folder, "deploy", "sqlserver", "setup.sql"))
+            .Replace("$(AppLogin)", "metrics_app", StringComparison.Ordinal)
+            .Replace("$(AppPassword)", "it''s; a password", StringComparison.Ordinal);
+        var batches = System.Text.RegularExpressions.Regex.Split(script, @"^GO\s*$", System.Text.RegularExpressions.RegexOptions.Multiline);
+
+        Assert.True(batches.Length >= 5, $"{batches.Length} batches");
+        Assert.All(batches, batch => Assert.Empty(Parse(batch)));
+    }
+
+    [Fact]
     public void TheParserRejectsWhatSqlServerWouldReject()
     {
         Assert.NotEmpty(Parse("SELECT id FROM import_batch LIMIT 5;"));

@@ -32,6 +32,24 @@ public static class JsonRows
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>Strings as one JSON array of strings.</summary>
+    public static string WriteValues(IEnumerable<string> values)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var value in values)
+            {
+                json.WriteStringValue(value);
+            }
+
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     /// <summary>Adds the rows to a command as one text parameter of any length (NVARCHAR(MAX) on SQL Server).</summary>
     public static void AddParameter(DbCommand command, string name, string json)
     {

@@ -1,25 +1,29 @@
 namespace Metrics.Storage.Engines;
 
 /// <summary>
-/// The few statements that differ between SQLite and SQL Server. Every other statement is
-/// written once, in the SQL both engines share, beside the repository method that runs it.
+/// The statements that differ between SQLite and SQL Server: mostly those that read a batch of
+/// rows from one JSON array (json_each, OPENJSON). Every other statement is written once, in the
+/// SQL both engines share, beside the repository method that runs it. On SQL Server a stored id
+/// compared with one read from JSON says its collation, so that the database's default collation
+/// (which OPENJSON's columns take) never conflicts with the column's binary one.
 /// </summary>
 public sealed class SqlDialect
 {
-    public static readonly SqlDialect Sqlite = new(
-        DatabaseEngine.Sqlite,
-        insertImportBatch: """
+    public static readonly SqlDialect Sqlite = new()
+    {
+        Engine = DatabaseEngine.Sqlite,
+        InsertImportBatch = """
             INSERT INTO import_batch (kind, source, force_code, started_at_ms)
             VALUES (@Kind, @Source, @ForceCode, @StartedAtMs)
             RETURNING id;
             """,
-        listImports: """
+        ListImports = """
             SELECT id, kind, source, force_code, started_at_ms, finished_at_ms, rows_read, rows_rejected, observations_written
             FROM import_batch
             ORDER BY id DESC
             LIMIT @Limit;
             """,
-        insertEventsIfNew: """
+        InsertEventsIfNew = """
             INSERT INTO operational_event (event_id, kind, occurred_at_ms, received_at_ms, late, subject_id, line, area_code, grade, wait_ms)
             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9
             FROM json_each(@Rows)
@@ -27,14 +31,14 @@ public sealed class SqlDialect
             ON CONFLICT (event_id) DO NOTHING
             RETURNING event_id, event_sequence;
             """,
-        selectEventsAfter: """
+        SelectEventsAfter = """
             SELECT event_sequence, event_id, kind, occurred_at_ms, late, subject_id, line, area_code, grade, wait_ms
             FROM operational_event
             WHERE event_sequence > @After
             ORDER BY event_sequence
             LIMIT @Limit;
             """,
-        deleteObservationCells: """
+        DeleteObservationCells = """
             DELETE FROM observation
             WHERE rowid IN (
                 SELECT o.rowid
@@ -43,25 +47,66 @@ public sealed class SqlDialect
                   ON o.measure_id = c.value ->> 0 AND o.area_code = c.value ->> 1
                  AND o.period_start = c.value ->> 2 AND o.period_months = c.value ->> 3);
             """,
-        insertObservations: """
+        InsertObservations = """
             INSERT INTO observation (measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator, import_id)
             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, @ImportId
             FROM json_each(@Rows);
-            """);
+            """,
+        UpdateMeasures = """
+            UPDATE measure
+            SET name = j.value ->> 1, section = j.value ->> 2, topic = j.value ->> 3, unit = j.value ->> 4, polarity = j.value ->> 5,
+                reporting_rule = j.value ->> 6, breakdown_kind = j.value ->> 7, rate_base = j.value ->> 8,
+                part_of_measure_id = j.value ->> 9, description = j.value ->> 10
+            FROM json_each(@Rows) AS j
+            WHERE measure.id = j.value ->> 0;
+            """,
+        InsertMeasures = """
+            INSERT INTO measure (id, name, section, topic, unit, polarity, reporting_rule, breakdown_kind, rate_base, part_of_measure_id, description, sort_order)
+            SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,
+                   j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10, (SELECT COALESCE(MAX(sort_order), 0) FROM measure) + j.key + 1
+            FROM json_each(@Rows) AS j
+            WHERE NOT EXISTS (SELECT 1 FROM measure AS m WHERE m.id = j.value ->> 0);
+            """,
+        UpdateAreas = """
+            UPDATE area
+            SET name = j.value ->> 1, kind = j.value ->> 2, parent_code = j.value ->> 3, population = j.value ->> 4,
+                households = j.value ->> 5, population_vintage = j.value ->> 6
+            FROM json_each(@Rows) AS j
+            WHERE area.code = j.value ->> 0;
+            """,
+        InsertAreas = """
+            INSERT INTO area (code, name, kind, parent_code, population, households, population_vintage, sort_order)
+            SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,
+                   (SELECT COALESCE(MAX(sort_order), 0) FROM area) + j.key + 1
+            FROM json_each(@Rows) AS j
+            WHERE NOT EXISTS (SELECT 1 FROM area AS a WHERE a.code = j.value ->> 0);
+            """,
+        ReplacePeers = """
+            DELETE FROM area_peer WHERE area_code IN (SELECT value FROM json_each(@Codes));
+            INSERT INTO area_peer (area_code, peer_name, sort_order)
+            SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(@Rows);
+            """,
+        ReplaceDistricts = """
+            DELETE FROM area_district WHERE area_code IN (SELECT value FROM json_each(@Codes));
+            INSERT INTO area_district (area_code, district)
+            SELECT value ->> 0, value ->> 1 FROM json_each(@Rows);
+            """,
+    };
 
-    public static readonly SqlDialect SqlServer = new(
-        DatabaseEngine.SqlServer,
-        insertImportBatch: """
+    public static readonly SqlDialect SqlServer = new()
+    {
+        Engine = DatabaseEngine.SqlServer,
+        InsertImportBatch = """
             INSERT INTO import_batch (kind, source, force_code, started_at_ms)
             OUTPUT INSERTED.id
             VALUES (@Kind, @Source, @ForceCode, @StartedAtMs);
             """,
-        listImports: """
+        ListImports = """
             SELECT TOP (@Limit) id, kind, source, force_code, started_at_ms, finished_at_ms, rows_read, rows_rejected, observations_written
             FROM import_batch
             ORDER BY id DESC;
             """,
-        insertEventsIfNew: """
+        InsertEventsIfNew = """
             INSERT INTO operational_event (event_id, kind, occurred_at_ms, received_at_ms, late, subject_id, line, area_code, grade, wait_ms)
             OUTPUT INSERTED.event_id, INSERTED.event_sequence
             SELECT e.event_id, e.kind, e.occurred_at_ms, e.received_at_ms, e.late, e.subject_id, e.line, e.area_code, e.grade, e.wait_ms
@@ -74,13 +119,13 @@ public sealed class SqlDialect
                 WHERE stored.event_id = e.event_id COLLATE Latin1_General_100_BIN2)
             ORDER BY CAST(r.[key] AS INT);
             """,
-        selectEventsAfter: """
+        SelectEventsAfter = """
             SELECT TOP (@Limit) event_sequence, event_id, kind, occurred_at_ms, late, subject_id, line, area_code, grade, wait_ms
             FROM operational_event
             WHERE event_sequence > @After
             ORDER BY event_sequence;
             """,
-        deleteObservationCells: """
+        DeleteObservationCells = """
             DELETE o
             FROM observation AS o
             JOIN OPENJSON(@Cells) WITH (
@@ -88,34 +133,76 @@ public sealed class SqlDialect
               ON o.measure_id = c.measure_id COLLATE Latin1_General_100_BIN2 AND o.area_code = c.area_code COLLATE Latin1_General_100_BIN2
              AND o.period_start = c.period_start AND o.period_months = c.period_months;
             """,
-        insertObservations: """
+        InsertObservations = """
             INSERT INTO observation (measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator, import_id)
             SELECT r.measure_id, r.area_code, r.breakdown, r.period_start, r.period_months, r.value, r.numerator, r.denominator, @ImportId
             FROM OPENJSON(@Rows) WITH (
                 measure_id NVARCHAR(100) '$[0]', area_code NVARCHAR(100) '$[1]', breakdown NVARCHAR(200) '$[2]', period_start INT '$[3]',
                 period_months INT '$[4]', value FLOAT '$[5]', numerator FLOAT '$[6]', denominator FLOAT '$[7]') AS r;
-            """);
+            """,
+        UpdateMeasures = """
+            UPDATE m
+            SET name = j.name, section = j.section, topic = j.topic, unit = j.unit, polarity = j.polarity, reporting_rule = j.reporting_rule,
+                breakdown_kind = j.breakdown_kind, rate_base = j.rate_base, part_of_measure_id = j.part_of_measure_id, description = j.description
+            FROM measure AS m
+            JOIN OPENJSON(@Rows) WITH (
+                id NVARCHAR(100) '$[0]', name NVARCHAR(200) '$[1]', section NVARCHAR(200) '$[2]', topic NVARCHAR(200) '$[3]', unit INT '$[4]',
+                polarity INT '$[5]', reporting_rule INT '$[6]', breakdown_kind NVARCHAR(100) '$[7]', rate_base INT '$[8]',
+                part_of_measure_id NVARCHAR(100) '$[9]', description NVARCHAR(1000) '$[10]') AS j
+              ON m.id = j.id COLLATE Latin1_General_100_BIN2;
+            """,
+        InsertMeasures = """
+            INSERT INTO measure (id, name, section, topic, unit, polarity, reporting_rule, breakdown_kind, rate_base, part_of_measure_id, description, sort_order)
+            SELECT j.id, j.name, j.section, j.topic, j.unit, j.polarity, j.reporting_rule, j.breakdown_kind, j.rate_base, j.part_of_measure_id, j.description,
+                   (SELECT COALESCE(MAX(sort_order), 0) FROM measure) + CAST(r.[key] AS INT) + 1
+            FROM OPENJSON(@Rows) AS r
+            CROSS APPLY OPENJSON(r.value) WITH (
+                id NVARCHAR(100) '$[0]', name NVARCHAR(200) '$[1]', section NVARCHAR(200) '$[2]', topic NVARCHAR(200) '$[3]', unit INT '$[4]',
+                polarity INT '$[5]', reporting_rule INT '$[6]', breakdown_kind NVARCHAR(100) '$[7]', rate_base INT '$[8]',
+                part_of_measure_id NVARCHAR(100) '$[9]', description NVARCHAR(1000) '$[10]') AS j
+            WHERE NOT EXISTS (SELECT 1 FROM measure AS m WHERE m.id = j.id COLLATE Latin1_General_100_BIN2);
+            """,
+        UpdateAreas = """
+            UPDATE a
+            SET name = j.name, kind = j.kind, parent_code = j.parent_code, population = j.population, households = j.households,
+                population_vintage = j.population_vintage
+            FROM area AS a
+            JOIN OPENJSON(@Rows) WITH (
+                code NVARCHAR(100) '$[0]', name NVARCHAR(200) '$[1]', kind INT '$[2]', parent_code NVARCHAR(100) '$[3]',
+                population BIGINT '$[4]', households BIGINT '$[5]', population_vintage NVARCHAR(200) '$[6]') AS j
+              ON a.code = j.code COLLATE Latin1_General_100_BIN2;
+            """,
+        InsertAreas = """
+            INSERT INTO area (code, name, kind, parent_code, population, households, population_vintage, sort_order)
+            SELECT j.code, j.name, j.kind, j.parent_code, j.population, j.households, j.population_vintage,
+                   (SELECT COALESCE(MAX(sort_order), 0) FROM area) + CAST(r.[key] AS INT) + 1
+            FROM OPENJSON(@Rows) AS r
+            CROSS APPLY OPENJSON(r.value) WITH (
+                code NVARCHAR(100) '$[0]', name NVARCHAR(200) '$[1]', kind INT '$[2]', parent_code NVARCHAR(100) '$[3]',
+                population BIGINT '$[4]', households BIGINT '$[5]', population_vintage NVARCHAR(200) '$[6]') AS j
+            WHERE NOT EXISTS (SELECT 1 FROM area AS a WHERE a.code = j.code COLLATE Latin1_General_100_BIN2);
+            """,
+        ReplacePeers = """
+            DELETE FROM area_peer WHERE area_code IN (SELECT code COLLATE Latin1_General_100_BIN2 FROM OPENJSON(@Codes) WITH (code NVARCHAR(100) '$'));
+            INSERT INTO area_peer (area_code, peer_name, sort_order)
+            SELECT area_code, peer_name, sort_order
+            FROM OPENJSON(@Rows) WITH (area_code NVARCHAR(100) '$[0]', peer_name NVARCHAR(200) '$[1]', sort_order INT '$[2]');
+            """,
+        ReplaceDistricts = """
+            DELETE FROM area_district WHERE area_code IN (SELECT code COLLATE Latin1_General_100_BIN2 FROM OPENJSON(@Codes) WITH (code NVARCHAR(100) '$'));
+            INSERT INTO area_district (area_code, district)
+            SELECT area_code, district
+            FROM OPENJSON(@Rows) WITH (area_code NVARCHAR(100) '$[0]', district NVARCHAR(200) '$[1]');
+            """,
+    };
 
-    private SqlDialect(
-        DatabaseEngine engine, string insertImportBatch, string listImports, string insertEventsIfNew, string selectEventsAfter,
-        string deleteObservationCells, string insertObservations)
-    {
-        DeleteObservationCells = deleteObservationCells;
-        InsertObservations = insertObservations;
-        Engine = engine;
-        InsertImportBatch = insertImportBatch;
-        ListImports = listImports;
-        InsertEventsIfNew = insertEventsIfNew;
-        SelectEventsAfter = selectEventsAfter;
-    }
-
-    public DatabaseEngine Engine { get; }
+    public required DatabaseEngine Engine { get; init; }
 
     /// <summary>Inserts an import batch and returns its identity.</summary>
-    public string InsertImportBatch { get; }
+    public required string InsertImportBatch { get; init; }
 
     /// <summary>The newest import batches, @Limit of them.</summary>
-    public string ListImports { get; }
+    public required string ListImports { get; init; }
 
     /// <summary>
     /// Stores the events of @Rows (a JSON array of rows, each an array of the
@@ -124,26 +211,50 @@ public sealed class SqlDialect
     /// the rows' order. On SQL Server the ids' ranges stay locked to the end of the transaction,
     /// so two batches cannot both insert the same new id.
     /// </summary>
-    public string InsertEventsIfNew { get; }
+    public required string InsertEventsIfNew { get; init; }
 
     /// <summary>The columns of an event's row, in the order of the rows' arrays.</summary>
     public static IReadOnlyList<string> EventColumns { get; } =
         ["event_id", "kind", "occurred_at_ms", "received_at_ms", "late", "subject_id", "line", "area_code", "grade", "wait_ms"];
 
     /// <summary>Stored events after @After in arrival order, @Limit of them.</summary>
-    public string SelectEventsAfter { get; }
+    public required string SelectEventsAfter { get; init; }
 
     /// <summary>
     /// Deletes every stored figure, whatever its breakdown, of the cells in @Cells (a JSON array
     /// of [measure_id, area_code, period_start, period_months]).
     /// </summary>
-    public string DeleteObservationCells { get; }
+    public required string DeleteObservationCells { get; init; }
 
     /// <summary>
     /// Inserts the figures of @Rows (a JSON array of [measure_id, area_code, breakdown,
     /// period_start, period_months, value, numerator, denominator]) for import @ImportId.
     /// </summary>
-    public string InsertObservations { get; }
+    public required string InsertObservations { get; init; }
+
+    /// <summary>
+    /// Updates the stored measures named in @Rows (a JSON array of [id, name, section, topic, unit,
+    /// polarity, reporting_rule, breakdown_kind, rate_base, part_of_measure_id, description]).
+    /// </summary>
+    public required string UpdateMeasures { get; init; }
+
+    /// <summary>Inserts the measures of @Rows not stored yet, after the others in the catalogue's order, in the rows' order.</summary>
+    public required string InsertMeasures { get; init; }
+
+    /// <summary>
+    /// Updates the stored areas named in @Rows (a JSON array of [code, name, kind, parent_code,
+    /// population, households, population_vintage]).
+    /// </summary>
+    public required string UpdateAreas { get; init; }
+
+    /// <summary>Inserts the areas of @Rows not stored yet, after the others, in the rows' order.</summary>
+    public required string InsertAreas { get; init; }
+
+    /// <summary>Replaces the peers of the areas in @Codes (a JSON array of codes) with @Rows ([area_code, peer_name, sort_order]).</summary>
+    public required string ReplacePeers { get; init; }
+
+    /// <summary>Replaces the districts of the areas in @Codes with @Rows ([area_code, district]).</summary>
+    public required string ReplaceDistricts { get; init; }
 
     public static SqlDialect For(DatabaseEngine engine) => engine == DatabaseEngine.SqlServer ? SqlServer : Sqlite;
 }

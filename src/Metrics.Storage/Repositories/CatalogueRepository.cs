@@ -14,51 +14,19 @@ public sealed class CatalogueRepository(Database database)
         ORDER BY sort_order, id;
         """;
 
-    public const string UpdateMeasure = """
-        UPDATE measure
-        SET name = @Name, section = @Section, topic = @Topic, unit = @Unit, polarity = @Polarity,
-            reporting_rule = @ReportingRule, breakdown_kind = @BreakdownKind, rate_base = @RateBase,
-            part_of_measure_id = @PartOfMeasureId, description = @Description
-        WHERE id = @Id;
-        """;
-
-    public const string InsertMeasure = """
-        INSERT INTO measure (id, name, section, topic, unit, polarity, reporting_rule, breakdown_kind, rate_base, part_of_measure_id, description, sort_order)
-        SELECT @Id, @Name, @Section, @Topic, @Unit, @Polarity, @ReportingRule, @BreakdownKind, @RateBase, @PartOfMeasureId, @Description,
-               COALESCE(MAX(sort_order), 0) + 1
-        FROM measure;
-        """;
-
     public const string SelectAreas = """
         SELECT code, name, kind, parent_code, population, households, population_vintage
         FROM area
         ORDER BY sort_order, code;
         """;
 
+    public const string SelectMeasureIds = "SELECT id FROM measure;";
+
+    public const string SelectAreaCodes = "SELECT code FROM area;";
+
     public const string SelectPeers = "SELECT area_code, peer_name FROM area_peer ORDER BY area_code, sort_order;";
 
     public const string SelectDistricts = "SELECT area_code, district FROM area_district ORDER BY area_code, district;";
-
-    public const string UpdateArea = """
-        UPDATE area
-        SET name = @Name, kind = @Kind, parent_code = @ParentCode, population = @Population,
-            households = @Households, population_vintage = @PopulationVintage
-        WHERE code = @Code;
-        """;
-
-    public const string InsertArea = """
-        INSERT INTO area (code, name, kind, parent_code, population, households, population_vintage, sort_order)
-        SELECT @Code, @Name, @Kind, @ParentCode, @Population, @Households, @PopulationVintage, COALESCE(MAX(sort_order), 0) + 1
-        FROM area;
-        """;
-
-    public const string DeletePeers = "DELETE FROM area_peer WHERE area_code = @Code;";
-
-    public const string InsertPeer = "INSERT INTO area_peer (area_code, peer_name, sort_order) VALUES (@AreaCode, @PeerName, @SortOrder);";
-
-    public const string DeleteDistricts = "DELETE FROM area_district WHERE area_code = @Code;";
-
-    public const string InsertDistrict = "INSERT INTO area_district (area_code, district) VALUES (@AreaCode, @District);";
 
     /// <summary>
     /// Every call reads the catalogue, and it changes rarely: it is kept for a few seconds, and
@@ -106,69 +74,71 @@ public sealed class CatalogueRepository(Database database)
         return [.. areas.Select(a => a.ToDefinition(peers[a.Code].ToList(), districts[a.Code].ToList()))];
     }
 
-    /// <summary>Adds or updates measures, all or none. Returns (created, updated).</summary>
+    /// <summary>Adds or updates measures, all or none, in two statements whatever their number. Returns (created, updated).</summary>
     public async Task<(int Created, int Updated)> UpsertMeasuresAsync(IEnumerable<MeasureDefinition> measures, CancellationToken cancellationToken)
     {
-        var rows = measures.Select(MeasureRow.From).ToList();
+        var rows = Distinct(measures.Select(MeasureRow.From).ToList(), r => r.Id, "measure.id");
+        var json = JsonRows.Write(rows, static (json, m) => m.WriteTo(json));
         var counts = await database.InTransactionAsync(
             async (connection, transaction) =>
             {
-                int created = 0, updated = 0;
-                foreach (var row in rows)
-                {
-                    if (await connection.ExecuteAsync(Command(UpdateMeasure, row, cancellationToken, transaction)) > 0)
-                    {
-                        updated++;
-                    }
-                    else
-                    {
-                        await connection.ExecuteAsync(Command(InsertMeasure, row, cancellationToken, transaction));
-                        created++;
-                    }
-                }
-
-                return (created, updated);
+                var stored = (await connection.QueryAsync<string>(Command(SelectMeasureIds, null, cancellationToken, transaction))).ToHashSet(StringComparer.Ordinal);
+                await connection.ExecuteAsync(Command(database.Dialect.UpdateMeasures, new { Rows = json }, cancellationToken, transaction));
+                await connection.ExecuteAsync(Command(database.Dialect.InsertMeasures, new { Rows = json }, cancellationToken, transaction));
+                var updated = rows.Count(r => stored.Contains(r.Id));
+                return (rows.Count - updated, updated);
             },
             cancellationToken);
         Volatile.Write(ref _measures, null);
         return counts;
     }
 
-    /// <summary>Adds or updates areas (parents before children), all or none. Returns (created, updated).</summary>
+    /// <summary>
+    /// Adds or updates areas with their peers and districts, all or none, in a few statements
+    /// whatever their number (a child may come in the same call as its parent). Returns (created, updated).
+    /// </summary>
     public async Task<(int Created, int Updated)> UpsertAreasAsync(IEnumerable<AreaDefinition> areas, CancellationToken cancellationToken)
     {
-        var rows = areas.Select(area => (
-            Area: AreaRow.From(area),
-            Peers: area.Peers.Select((p, i) => new { AreaCode = area.Code, PeerName = StoredText.Label(p, "area.peers", StoredText.NameLength), SortOrder = i }).ToList(),
-            Districts: area.Districts.Distinct(StringComparer.OrdinalIgnoreCase)
-                .Select(d => new { AreaCode = area.Code, District = StoredText.Label(d, "area.districts", StoredText.NameLength) }).ToList())).ToList();
+        var given = areas.ToList();
+        var rows = Distinct(given.Select(AreaRow.From).ToList(), r => r.Code, "area.code");
+        var areasJson = JsonRows.Write(rows, static (json, a) => a.WriteTo(json));
+        var codes = JsonRows.WriteValues(rows.Select(r => r.Code));
+        var peers = JsonRows.Write(
+            given.SelectMany(a => a.Peers.Select((p, i) => (a.Code, Peer: StoredText.Label(p, "area.peers", StoredText.NameLength), Order: i))),
+            static (json, p) =>
+            {
+                json.WriteStringValue(p.Code);
+                json.WriteStringValue(p.Peer);
+                json.WriteNumberValue(p.Order);
+            });
+        var districts = JsonRows.Write(
+            given.SelectMany(a => a.Districts.Distinct(StringComparer.OrdinalIgnoreCase).Select(d => (a.Code, District: StoredText.Label(d, "area.districts", StoredText.NameLength)))),
+            static (json, d) =>
+            {
+                json.WriteStringValue(d.Code);
+                json.WriteStringValue(d.District);
+            });
         var counts = await database.InTransactionAsync(
             async (connection, transaction) =>
             {
-                int created = 0, updated = 0;
-                foreach (var (area, peers, districts) in rows)
-                {
-                    if (await connection.ExecuteAsync(Command(UpdateArea, area, cancellationToken, transaction)) > 0)
-                    {
-                        updated++;
-                    }
-                    else
-                    {
-                        await connection.ExecuteAsync(Command(InsertArea, area, cancellationToken, transaction));
-                        created++;
-                    }
-
-                    await connection.ExecuteAsync(Command(DeletePeers, new { area.Code }, cancellationToken, transaction));
-                    await connection.ExecuteAsync(Command(InsertPeer, peers, cancellationToken, transaction));
-                    await connection.ExecuteAsync(Command(DeleteDistricts, new { area.Code }, cancellationToken, transaction));
-                    await connection.ExecuteAsync(Command(InsertDistrict, districts, cancellationToken, transaction));
-                }
-
-                return (created, updated);
+                var stored = (await connection.QueryAsync<string>(Command(SelectAreaCodes, null, cancellationToken, transaction))).ToHashSet(StringComparer.Ordinal);
+                await connection.ExecuteAsync(Command(database.Dialect.UpdateAreas, new { Rows = areasJson }, cancellationToken, transaction));
+                await connection.ExecuteAsync(Command(database.Dialect.InsertAreas, new { Rows = areasJson }, cancellationToken, transaction));
+                await connection.ExecuteAsync(Command(database.Dialect.ReplacePeers, new { Codes = codes, Rows = peers }, cancellationToken, transaction));
+                await connection.ExecuteAsync(Command(database.Dialect.ReplaceDistricts, new { Codes = codes, Rows = districts }, cancellationToken, transaction));
+                var updated = rows.Count(r => stored.Contains(r.Code));
+                return (rows.Count - updated, updated);
             },
             cancellationToken);
         Volatile.Write(ref _areas, null);
         return counts;
+    }
+
+    /// <summary>Each id once in a call: the rows are written together, so a second would be ambiguous.</summary>
+    private static List<T> Distinct<T>(List<T> rows, Func<T, string> id, string column)
+    {
+        var twice = rows.GroupBy(id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        return twice is null ? rows : throw new StoreRefusedException($"{column} '{StoredText.Quote(twice.Key)}' is given more than once");
     }
 
     private CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
@@ -210,6 +180,22 @@ public sealed class CatalogueRepository(Database database)
             Description = StoredText.Text(m.Description, "measure.description", StoredText.DescriptionLength),
         };
 
+        /// <summary>The row as <see cref="SqlDialect.UpdateMeasures"/> reads it.</summary>
+        public void WriteTo(System.Text.Json.Utf8JsonWriter json)
+        {
+            json.WriteStringValue(Id);
+            json.WriteStringValue(Name);
+            json.WriteStringValue(Section);
+            json.WriteStringValue(Topic);
+            json.WriteNumberValue(Unit);
+            json.WriteNumberValue(Polarity);
+            json.WriteNumberValue(ReportingRule);
+            json.WriteStringValue(BreakdownKind);
+            json.WriteNumberValue(RateBase);
+            json.WriteStringValue(PartOfMeasureId);
+            json.WriteStringValue(Description);
+        }
+
         public MeasureDefinition ToDefinition() => new(
             Id, Name, Section, Topic, (MeasureUnit)Unit, (Domain.Catalogue.Polarity)Polarity, (Domain.Catalogue.ReportingRule)ReportingRule,
             BreakdownKind, (Domain.Catalogue.RateBase)RateBase, PartOfMeasureId, Description);
@@ -235,6 +221,18 @@ public sealed class CatalogueRepository(Database database)
             Households = a.Households,
             PopulationVintage = StoredText.Text(a.PopulationVintage, "area.population_vintage", StoredText.NameLength),
         };
+
+        /// <summary>The row as <see cref="SqlDialect.UpdateAreas"/> reads it.</summary>
+        public void WriteTo(System.Text.Json.Utf8JsonWriter json)
+        {
+            json.WriteStringValue(Code);
+            json.WriteStringValue(Name);
+            json.WriteNumberValue(Kind);
+            json.WriteStringValue(ParentCode);
+            json.WriteNumberOrNull(Population);
+            json.WriteNumberOrNull(Households);
+            json.WriteStringValue(PopulationVintage);
+        }
 
         public AreaDefinition ToDefinition(IReadOnlyList<string> peers, IReadOnlyList<string> districts) => new(
             Code, Name, (AreaKind)Kind, ParentCode, Population, Households, PopulationVintage, peers, districts);
