@@ -30,7 +30,7 @@ public sealed class MetricsServerFactory : WebApplicationFactory<Program>
     {
         DatabaseFile = databaseFile;
         Clock = new FakeTimeProvider(start ?? Start);
-        Scheduler = new HistoricalScheduler(start ?? Start);
+        Scheduler = new VirtualClockScheduler(start ?? Start);
     }
 
     public string DatabaseFile { get; }
@@ -40,7 +40,7 @@ public sealed class MetricsServerFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; }
 
-    public HistoricalScheduler Scheduler { get; }
+    public VirtualClockScheduler Scheduler { get; }
 
     /// <summary>A channel whose calls carry a token with every role (tests of what a role may do pass their own).</summary>
     public GrpcChannel CreateChannel() => CreateChannel(Token(ForceRoles.All));
