@@ -7,9 +7,11 @@ using Metrics.Analytics.Summary;
 using Metrics.Domain.Calendar;
 using Metrics.Domain.Catalogue;
 using Metrics.Domain.Observations;
+using Metrics.Domain.Requests;
 using Metrics.Server.Grpc;
 using Metrics.Server.History;
 using Metrics.Server.Limits;
+using Metrics.Server.Requests;
 using Metrics.Storage.Repositories;
 using Microsoft.Extensions.Options;
 using V1 = Metrics.Contracts.V1;
@@ -29,7 +31,7 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
     public async Task<V1.GetMeasureSummaryResponse> GetMeasureSummaryAsync(V1.GetMeasureSummaryRequest request, CancellationToken cancellationToken)
     {
         var (measure, area, breakdown) = await SeriesKeyAsync(request.MeasureId, request.AreaCode, request.Breakdown, cancellationToken);
-        var month = Validate.Month(request.Month, "month");
+        var month = ContractValues.Month(request.Month, "month");
         var options = new CommentaryOptions { ChartMonths = ChartMonths(request.HasChartMonths ? request.ChartMonths : null, "chart_months") };
         var window = MonthComparison.Window(month);
         var chartStart = month.AddMonths(1 - options.ChartMonths);
@@ -39,7 +41,7 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
         var monthly = figures.Where(o => o.Period.Months == 1).ToList();
         if (!monthly.Any(o => o.Period.First == month))
         {
-            throw Problems.NoFigure($"measure '{measure.Id}' has no figure for area '{area.Code}'{BreakdownText(breakdown)} in {month}");
+            throw new NotFoundException($"measure '{measure.Id}' has no figure for area '{area.Code}'{BreakdownText(breakdown)} in {month}");
         }
 
         var comparison = MonthComparison.Compute(measure, area, month, figures);
@@ -79,12 +81,12 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
     public async Task<V1.GetControlChartResponse> GetControlChartAsync(V1.GetControlChartRequest request, CancellationToken cancellationToken)
     {
         var (measure, area, breakdown) = await SeriesKeyAsync(request.MeasureId, request.AreaCode, request.Breakdown, cancellationToken);
-        var (first, last) = Validate.Range(request.Range, "range", limits.Value) ?? (Earliest, Latest);
+        var (first, last) = ContractValues.Range(request.Range, "range", limits.Value) ?? (Earliest, Latest);
         var options = request.Options ?? new V1.ControlChartOptions();
-        var rebases = options.RebaseAt.Select((m, i) => Validate.Month(m, $"options.rebase_at[{i}]")).ToList();
+        var rebases = options.RebaseAt.Select((m, i) => ContractValues.Month(m, $"options.rebase_at[{i}]")).ToList();
         if (options.HasFixAfterMonths && options.FixAfterMonths < 2)
         {
-            throw Problems.Invalid("options.fix_after_months", $"is {options.FixAfterMonths}; limits need at least 2 months");
+            throw new InvalidFieldException("options.fix_after_months", $"is {options.FixAfterMonths}; limits need at least 2 months");
         }
 
         var points = Values(measure, await MonthlyAsync(measure, area, breakdown, first, last, cancellationToken))
@@ -94,7 +96,7 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
         const int needed = 2;
         if (points.Count < needed)
         {
-            throw Problems.Precondition(
+            throw new NotEnoughDataException(
                 $"a control chart needs at least {needed} months; measure '{measure.Id}' has {points.Count} for area '{area.Code}'{BreakdownText(breakdown)}{RangeText(request.Range, first, last)}");
         }
 
@@ -124,14 +126,14 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
         var horizon = request.HasHorizon ? request.Horizon : Projector.DefaultHorizon;
         if (horizon is < 1 or > MostHorizon)
         {
-            throw Problems.Invalid("horizon", $"is {horizon}; give 1 to {MostHorizon} months");
+            throw new InvalidFieldException("horizon", $"is {horizon}; give 1 to {MostHorizon} months");
         }
 
-        YearMonth? lastAsked = request.LastMonth is null ? null : Validate.Month(request.LastMonth, "last_month");
+        YearMonth? lastAsked = request.LastMonth is null ? null : ContractValues.Month(request.LastMonth, "last_month");
         var (history, problem) = await ProjectionHistoryAsync(measure, area, breakdown, lastAsked, cancellationToken);
         if (problem is not null)
         {
-            throw Problems.Precondition(problem);
+            throw new NotEnoughDataException(problem);
         }
 
         var last = history[^1].Month;
@@ -260,7 +262,7 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
         string forceCode, V1.YearMonth? requestedMonth, int? chartMonths, CancellationToken cancellationToken)
     {
         var code = Validate.Key(forceCode, "force_code");
-        var month = Validate.Month(requestedMonth, "month");
+        var month = ContractValues.Month(requestedMonth, "month");
         var options = new CommentaryOptions { ChartMonths = ChartMonths(chartMonths, "chart_months") };
         var force = await lookup.ForceAsync(code, cancellationToken);
         var catalogue = await lookup.MeasuresAsync(cancellationToken);
@@ -290,12 +292,12 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
     public async Task<V1.GetOutcomeRatesResponse> GetOutcomeRatesAsync(V1.GetOutcomeRatesRequest request, CancellationToken cancellationToken)
     {
         var areaCode = Validate.Key(request.AreaCode, "area_code");
-        var month = Validate.Month(request.Month, "month");
+        var month = ContractValues.Month(request.Month, "month");
         var measureId = string.IsNullOrWhiteSpace(request.MeasureId) ? DefaultOutcomeMeasureId : Validate.Key(request.MeasureId, "measure_id");
         var windows = request.HasWindows ? request.Windows : 4;
         if (windows is < 1 or > MostOutcomeWindows)
         {
-            throw Problems.Invalid("windows", $"is {windows}; give 1 to {MostOutcomeWindows}");
+            throw new InvalidFieldException("windows", $"is {windows}; give 1 to {MostOutcomeWindows}");
         }
 
         var measure = await lookup.MeasureAsync(measureId, cancellationToken);
@@ -364,8 +366,8 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
     private int ChartMonths(int? requested, string field) => requested switch
     {
         null => CommentaryOptions.Default.ChartMonths,
-        < 2 => throw Problems.Invalid(field, $"is {requested}; a chart needs at least 2 months"),
-        { } months when months > limits.Value.MaxMonthsPerRequest => throw Problems.Invalid(
+        < 2 => throw new InvalidFieldException(field, $"is {requested}; a chart needs at least 2 months"),
+        { } months when months > limits.Value.MaxMonthsPerRequest => throw new InvalidFieldException(
             field, $"is {months}; the most per request is {limits.Value.MaxMonthsPerRequest} ({limits.Value.Key(nameof(LimitOptions.MaxMonthsPerRequest))})"),
         { } months => months,
     };

@@ -1,5 +1,5 @@
-using Grpc.Core;
 using Metrics.Domain.Calendar;
+using Metrics.Domain.Requests;
 using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Analytics;
@@ -27,9 +27,9 @@ internal static class ReportEndpoint
                     cancellationToken);
                 return Results.Content(report.Html, "text/html; charset=utf-8");
             }
-            catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
+            catch (RequestException e)
             {
-                return Results.Problem(e.Status.Detail, statusCode: e.StatusCode == StatusCode.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest);
+                return Results.Problem(e.Message, statusCode: e is NotFoundException ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest);
             }
         });
 }

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Metrics.Domain.Requests;
 using Metrics.Server.Limits;
 using Metrics.Storage.Engines;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,9 @@ using Microsoft.Extensions.Options;
 namespace Metrics.Server.Grpc;
 
 /// <summary>
-/// The statuses of calls that end by no fault of their request: work stopped because the caller
+/// The one place where what went wrong becomes a status. A request the service cannot answer
+/// (the domain's <see cref="RequestException"/>s) gets NOT_FOUND, INVALID_ARGUMENT or
+/// FAILED_PRECONDITION with its message. Then the statuses of calls that end by no fault of their request: work stopped because the caller
 /// went away or its deadline passed ends CANCELLED (the token every query, import and stream
 /// takes stops it); a store that is locked, gone or failing over gives UNAVAILABLE at once, so a
 /// client retries instead of waiting. Neither is an unknown error from the handler. A failed
@@ -70,6 +73,11 @@ internal sealed class FaultStatusInterceptor(Telemetry.ServiceMetrics metrics, I
 
     private RpcException? Translate(Exception e, ServerCallContext context)
     {
+        if (e is RequestException request)
+        {
+            return new(new Status(StatusOf(request), request.Message));
+        }
+
         if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
         {
             return new(new Status(StatusCode.Cancelled, "the call was cancelled (by the caller, or its deadline passed) and its work stopped"));
@@ -101,4 +109,12 @@ internal sealed class FaultStatusInterceptor(Telemetry.ServiceMetrics metrics, I
 
         return null;
     }
+
+    public static StatusCode StatusOf(RequestException e) => e switch
+    {
+        NotFoundException => StatusCode.NotFound,
+        InvalidFieldException => StatusCode.InvalidArgument,
+        NotEnoughDataException => StatusCode.FailedPrecondition,
+        _ => StatusCode.InvalidArgument,
+    };
 }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Metrics.Domain.Requests;
 using Metrics.Live.Subscriptions;
 using Metrics.Server.History;
 using Metrics.Server.Limits;
@@ -79,7 +80,7 @@ internal sealed class LiveService(
         {
             if (feeds[i] is not (V1.LiveFeed.Calls or V1.LiveFeed.Incidents or V1.LiveFeed.Intelligence or V1.LiveFeed.Alerts))
             {
-                throw Problems.Invalid($"feeds[{i}]", "is not a feed: calls, incidents, intelligence or alerts");
+                throw new InvalidFieldException($"feeds[{i}]", "is not a feed: calls, incidents, intelligence or alerts");
             }
         }
 
@@ -88,7 +89,7 @@ internal sealed class LiveService(
         {
             if (!known.Contains(areaCodes[i]))
             {
-                throw Problems.NotFound("area", areaCodes[i]);
+                throw new NotFoundException("area", areaCodes[i]);
             }
         }
 

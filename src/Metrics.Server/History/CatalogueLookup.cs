@@ -1,4 +1,5 @@
 using Metrics.Domain.Catalogue;
+using Metrics.Domain.Requests;
 using Metrics.Server.Grpc;
 using Metrics.Storage.Repositories;
 
@@ -15,18 +16,18 @@ internal sealed class CatalogueLookup(CatalogueRepository catalogue)
 
     public async Task<MeasureDefinition> MeasureAsync(string id, CancellationToken cancellationToken) =>
         (await catalogue.GetMeasuresAsync(cancellationToken)).FirstOrDefault(m => m.Id == id)
-        ?? throw Problems.NotFound("measure", id);
+        ?? throw new NotFoundException("measure", id);
 
     public async Task<AreaDefinition> AreaAsync(string code, CancellationToken cancellationToken) =>
         (await catalogue.GetAreasAsync(cancellationToken)).FirstOrDefault(a => a.Code == code)
-        ?? throw Problems.NotFound("area", code);
+        ?? throw new NotFoundException("area", code);
 
     /// <summary>A force and its areas.</summary>
     public async Task<ForceAreas> ForceAsync(string code, CancellationToken cancellationToken)
     {
         var areas = await catalogue.GetAreasAsync(cancellationToken);
         var force = areas.FirstOrDefault(a => a.Code == code && a.Kind == AreaKind.Force)
-            ?? throw Problems.NotFound("force", code);
+            ?? throw new NotFoundException("force", code);
         return new ForceAreas(force, areas.Where(a => a.ParentCode == force.Code));
     }
 }

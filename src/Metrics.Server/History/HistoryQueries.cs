@@ -4,8 +4,11 @@ using Metrics.Domain.Calendar;
 using Metrics.Domain.Catalogue;
 using Metrics.Domain.Comparisons;
 using Metrics.Domain.Observations;
+using Metrics.Domain.Requests;
 using Metrics.Server.Grpc;
+using Metrics.Server.Grpc.Measures;
 using Metrics.Server.Limits;
+using Metrics.Server.Requests;
 using Metrics.Storage.Repositories;
 using Microsoft.Extensions.Options;
 using V1 = Metrics.Contracts.V1;
@@ -33,7 +36,7 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         var measureId = Validate.Key(request.MeasureId, "measure_id");
         var areaCode = Validate.Key(request.AreaCode, "area_code");
         var breakdown = Breakdowns.Join(Breakdowns.Split(Validate.Breakdown(request.Breakdown, "breakdown")));
-        var range = Validate.Range(request.Range, "range", limits.Value);
+        var range = ContractValues.Range(request.Range, "range", limits.Value);
         if (request.Granularity is V1.Granularity.Hour or V1.Granularity.Week)
         {
             return await GetCapturedSeriesAsync(measureId, areaCode, breakdown, range, request.Granularity == V1.Granularity.Week, cancellationToken);
@@ -129,7 +132,7 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
     public async Task<V1.GetAreaComparisonResponse> GetAreaComparisonAsync(V1.GetAreaComparisonRequest request, CancellationToken cancellationToken)
     {
         var forceCode = Validate.Key(request.ForceCode, "force_code");
-        var month = Validate.Month(request.Month, "month");
+        var month = ContractValues.Month(request.Month, "month");
         var force = await lookup.ForceAsync(forceCode, cancellationToken);
         var catalogue = await lookup.MeasuresAsync(cancellationToken);
         var total = FindMeasure(catalogue, TotalId(request.TotalMeasureId));
@@ -154,8 +157,8 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         if (request.FinancialYear is < YearMonth.MinYear + 1 or >= YearMonth.MaxYear)
         {
             throw request.FinancialYear == 0
-                ? Problems.Required("financial_year")
-                : Problems.Invalid("financial_year", $"{request.FinancialYear} is out of range; give the year it starts in, e.g. 2018 for 2018/19");
+                ? InvalidFieldException.Required("financial_year")
+                : new InvalidFieldException("financial_year", $"{request.FinancialYear} is out of range; give the year it starts in, e.g. 2018 for 2018/19");
         }
 
         var year = new FinancialYear(request.FinancialYear);
@@ -187,7 +190,7 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         string.IsNullOrWhiteSpace(requested) ? DefaultTotalMeasureId : Validate.Key(requested, "total_measure_id");
 
     private static MeasureDefinition FindMeasure(IReadOnlyList<MeasureDefinition> catalogue, string id) =>
-        catalogue.FirstOrDefault(m => m.Id == id) ?? throw Problems.NotFound("measure", id);
+        catalogue.FirstOrDefault(m => m.Id == id) ?? throw new NotFoundException("measure", id);
 
     /// <summary>The measures under a total that have no parts of their own, in catalogue order: the year-end table's rows.</summary>
     private static IEnumerable<MeasureDefinition> LeavesUnder(IReadOnlyList<MeasureDefinition> catalogue, MeasureDefinition total)

@@ -1,11 +1,9 @@
-using Google.Protobuf.WellKnownTypes;
 using Metrics.Domain.Calendar;
 using Metrics.Domain.Catalogue;
 using Metrics.Domain.Observations;
-using Metrics.Server.Grpc;
 using Metrics.Server.History;
+using Metrics.Server.Requests;
 using Metrics.Storage.Repositories;
-using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Imports;
 
@@ -19,8 +17,7 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
     public const string Kind = "observations";
     private static readonly int[] PeriodLengths = [1, 3, 12];
 
-    public async Task<V1.ImportSummary> ImportAsync(
-        V1.ObservationImportHeader header, IAsyncEnumerable<V1.ObservationRow> rows, CancellationToken cancellationToken)
+    public async Task<ImportResult> ImportAsync(ImportHeader header, IAsyncEnumerable<ImportLine<FigureRow>> lines, CancellationToken cancellationToken)
     {
         var startedAt = clock.GetUtcNow();
         var forceCode = Validate.Key(header.ForceCode, "header.force_code");
@@ -32,11 +29,11 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
         var seen = new Dictionary<(string, string, Period, string), long>();
         long read = 0;
 
-        await foreach (var row in rows.WithCancellation(cancellationToken))
+        await foreach (var (lineNumber, row, unreadable) in lines.WithCancellation(cancellationToken))
         {
             read++;
-            var line = row.LineNumber > 0 ? row.LineNumber : read;
-            var (observation, why) = Check(row, force, measures, header.AddTotals);
+            var line = lineNumber > 0 ? lineNumber : read;
+            var (observation, why) = row is null ? (null, unreadable) : Check(row, force, measures, header.AddTotals);
             if (observation is not null)
             {
                 var key = (observation.MeasureId, observation.AreaCode, observation.Period, observation.Breakdown);
@@ -66,28 +63,11 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
         var scope = ReplaceScope.Of(figures);
         var batch = await imports.StoreAsync(
             Kind, source, force.Force.Code, startedAt, read, problems.Count, scope, figures, clock, cancellationToken);
-        return Summarise(batch, figures.Select(f => f.Period.First).Distinct().Order(), problems);
-    }
-
-    internal static V1.ImportSummary Summarise(ImportBatch batch, IEnumerable<YearMonth> months, ImportProblems problems)
-    {
-        var summary = new V1.ImportSummary
-        {
-            ImportId = batch.Id,
-            Source = batch.Source,
-            StartedAt = Timestamp.FromDateTimeOffset(batch.StartedAt),
-            FinishedAt = Timestamp.FromDateTimeOffset(batch.FinishedAt ?? batch.StartedAt),
-            RowsRead = batch.RowsRead,
-            RowsRejected = batch.RowsRejected,
-            ObservationsWritten = batch.ObservationsWritten,
-        };
-        summary.Months.Add(months.Select(m => m.ToContract()));
-        summary.Problems.Add(problems.First);
-        return summary;
+        return new ImportResult(batch, [.. figures.Select(f => f.Period.First).Distinct().Order()], problems.First);
     }
 
     private static (Observation? Observation, string? Why) Check(
-        V1.ObservationRow row, ForceAreas force, Dictionary<string, MeasureDefinition> measures, bool addTotals)
+        FigureRow row, ForceAreas force, Dictionary<string, MeasureDefinition> measures, bool addTotals)
     {
         if (string.IsNullOrWhiteSpace(row.MeasureId) || !measures.TryGetValue(row.MeasureId.Trim(), out var measure))
         {
@@ -98,11 +78,6 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
         if (area is null)
         {
             return (null, $"area '{row.Area}' is not an area of {force.Force.Name}");
-        }
-
-        if (!Validate.TryMonth(row.Month, out var month, out var monthProblem))
-        {
-            return (null, $"month {monthProblem}");
         }
 
         var months = row.Months == 0 ? 1 : row.Months;
@@ -117,9 +92,7 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
             return (null, $"breakdown is {breakdown.Length} characters; the most is {Validate.MaxBreakdownLength}");
         }
 
-        double? value = row.HasValue ? row.Value : null;
-        double? numerator = row.HasNumerator ? row.Numerator : null;
-        double? denominator = row.HasDenominator ? row.Denominator : null;
+        var (value, numerator, denominator) = (row.Value, row.Numerator, row.Denominator);
         if (new[] { value, numerator, denominator }.Any(f => f is { } x && (!double.IsFinite(x) || x < 0)))
         {
             return (null, "figures must be finite and not negative");
@@ -145,26 +118,6 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
             return (null, $"add_totals sums counts, and {measure.Id} is not a count");
         }
 
-        return (new Observation(measure.Id, area.Code, new Period(month, months), breakdown, value, numerator, denominator), null);
-    }
-}
-
-/// <summary>Rows refused by an import: all are counted, the first hundred are reported by line.</summary>
-internal sealed class ImportProblems
-{
-    public const int MostReported = 100;
-    private readonly List<V1.RowProblem> first = [];
-
-    public long Count { get; private set; }
-
-    public IReadOnlyList<V1.RowProblem> First => first;
-
-    public void Add(long line, string reason)
-    {
-        Count++;
-        if (first.Count < MostReported)
-        {
-            first.Add(new V1.RowProblem { LineNumber = line, Reason = reason });
-        }
+        return (new Observation(measure.Id, area.Code, new Period(row.Month, months), breakdown, value, numerator, denominator), null);
     }
 }

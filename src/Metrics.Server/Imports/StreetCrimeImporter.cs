@@ -1,9 +1,9 @@
 using Metrics.Domain.Calendar;
+using Metrics.Domain.Requests;
 using Metrics.Domain.StreetCrime;
-using Metrics.Server.Grpc;
 using Metrics.Server.History;
+using Metrics.Server.Requests;
 using Metrics.Storage.Repositories;
-using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Imports;
 
@@ -15,8 +15,7 @@ internal sealed class StreetCrimeImporter(CatalogueLookup lookup, ImportReposito
 {
     public const string Kind = "street_crimes";
 
-    public async Task<V1.StreetCrimeImportSummary> ImportAsync(
-        V1.StreetCrimeImportHeader header, IAsyncEnumerable<V1.StreetCrimeRecord> records, CancellationToken cancellationToken)
+    public async Task<StreetCrimeImportResult> ImportAsync(ImportHeader header, IAsyncEnumerable<ImportLine<StreetCrimeRecord>> lines, CancellationToken cancellationToken)
     {
         var startedAt = clock.GetUtcNow();
         var force = await lookup.ForceAsync(Validate.Key(header.ForceCode, "header.force_code"), cancellationToken);
@@ -25,24 +24,17 @@ internal sealed class StreetCrimeImporter(CatalogueLookup lookup, ImportReposito
         var missing = StreetCrimeTally.MeasureIds.FirstOrDefault(id => !catalogue.Contains(id));
         if (missing is not null)
         {
-            throw Problems.NotFound("measure", missing);
+            throw new NotFoundException("measure", missing);
         }
 
         var tally = new StreetCrimeTally(force);
         var problems = new ImportProblems();
         long read = 0;
-        await foreach (var record in records.WithCancellation(cancellationToken))
+        await foreach (var (lineNumber, record, unreadable) in lines.WithCancellation(cancellationToken))
         {
             read++;
-            var line = record.LineNumber > 0 ? record.LineNumber : read;
-            if (!Validate.TryMonth(record.Month, out var month, out var why))
-            {
-                problems.Add(line, $"month {why}");
-                continue;
-            }
-
-            var reason = tally.Add(new StreetCrimeRecord(
-                line, record.CrimeId, month, record.FallsWithin, record.LsoaCode, record.LsoaName, record.CrimeType, record.LastOutcomeCategory));
+            var line = lineNumber > 0 ? lineNumber : read;
+            var reason = record is null ? unreadable : tally.Add(record with { LineNumber = line });
             if (reason is not null)
             {
                 problems.Add(line, reason);
@@ -56,14 +48,12 @@ internal sealed class StreetCrimeImporter(CatalogueLookup lookup, ImportReposito
             [.. tally.Months.Select(Period.Month)]);
         var batch = await imports.StoreAsync(
             Kind, source, force.Force.Code, startedAt, read, problems.Count, scope, figures, clock, cancellationToken);
-        return new V1.StreetCrimeImportSummary
-        {
-            Import = ObservationImporter.Summarise(batch, tally.Months, problems),
-            Crimes = tally.Crimes,
-            AntiSocialBehaviourIncidents = tally.AntiSocialBehaviourIncidents,
-            UnplacedNoLocation = tally.UnplacedNoLocation,
-            UnplacedOutsideAreas = tally.UnplacedOutsideAreas,
-            OtherForce = tally.OtherForce,
-        };
+        return new StreetCrimeImportResult(
+            new ImportResult(batch, [.. tally.Months], problems.First),
+            tally.Crimes,
+            tally.AntiSocialBehaviourIncidents,
+            tally.UnplacedNoLocation,
+            tally.UnplacedOutsideAreas,
+            tally.OtherForce);
     }
 }

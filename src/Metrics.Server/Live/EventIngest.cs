@@ -1,4 +1,5 @@
 using Metrics.Domain.Operations;
+using Metrics.Domain.Requests;
 using Metrics.Live.Windows;
 using Metrics.Server.Grpc;
 using Metrics.Server.History;
@@ -30,7 +31,7 @@ internal sealed class EventIngest(
         var most = limits.Value.MaxEventsPerBatch;
         if (batch.Count > most)
         {
-            throw Problems.Invalid("events", $"holds {batch.Count} events; the most per batch is {most} ({limits.Value.Key(nameof(LimitOptions.MaxEventsPerBatch))})");
+            throw new InvalidFieldException("events", $"holds {batch.Count} events; the most per batch is {most} ({limits.Value.Key(nameof(LimitOptions.MaxEventsPerBatch))})");
         }
 
         var arrived = clock.GetTimestamp();

@@ -1,15 +1,16 @@
 using System.Globalization;
 using CsvHelper;
 using Metrics.Domain.Calendar;
+using Metrics.Domain.Catalogue;
 using Metrics.Domain.Observations;
-using V1 = Metrics.Contracts.V1;
+using Metrics.Server.Imports;
 
 namespace Metrics.Server.Seeding;
 
 /// <summary>
 /// The seed data files: the measure catalogue, each force's areas, and figures from the
-/// force's published reports, as CSV. Read into protocol messages so that they are stored
-/// through the same paths as any other definition or import.
+/// force's published reports, as CSV. Read into the domain's definitions and import lines,
+/// stored through the same checks and paths as any other definition or import.
 /// </summary>
 internal static class SeedFiles
 {
@@ -17,102 +18,81 @@ internal static class SeedFiles
     public const string AreasFile = "areas.csv";
     public const string ForcesFolder = "forces";
 
-    public static IEnumerable<V1.Measure> ReadMeasures(string path)
+    public static IReadOnlyList<MeasureDefinition> ReadMeasures(string path)
     {
         using var csv = Open(path);
-        var measures = new List<V1.Measure>();
+        var measures = new List<MeasureDefinition>();
         while (csv.Read())
         {
-            measures.Add(new V1.Measure
-            {
-                Id = csv.GetString("id"),
-                Name = csv.GetString("name"),
-                Section = csv.GetString("section"),
-                Topic = csv.GetString("topic"),
-                Unit = ParseEnum<V1.Unit>("UNIT_", csv.GetString("unit")),
-                Polarity = ParseEnum<V1.Polarity>("POLARITY_", csv.GetString("polarity")),
-                ReportingRule = ParseEnum<V1.ReportingRule>("REPORTING_RULE_", csv.GetString("reporting_rule")),
-                BreakdownKind = csv.GetString("breakdown_kind"),
-                RateBase = ParseEnum<V1.RateBase>("RATE_BASE_", csv.GetString("rate_base")),
-                PartOfMeasureId = csv.GetString("part_of"),
-                Description = csv.GetString("description"),
-            });
+            measures.Add(new MeasureDefinition(
+                csv.GetString("id"),
+                csv.GetString("name"),
+                csv.GetString("section"),
+                csv.GetString("topic"),
+                ParseEnum<MeasureUnit>(csv.GetString("unit")),
+                ParseEnum<Polarity>(csv.GetString("polarity")),
+                ParseEnum<ReportingRule>(csv.GetString("reporting_rule")),
+                csv.GetString("breakdown_kind"),
+                ParseEnum<RateBase>(csv.GetString("rate_base")),
+                csv.GetString("part_of") is { Length: > 0 } partOf ? partOf : null,
+                csv.GetString("description")));
         }
 
         return measures;
     }
 
     /// <summary>The force (the row without a parent) and its areas.</summary>
-    public static V1.DefineForceRequest ReadForce(string path)
+    public static (AreaDefinition Force, IReadOnlyList<AreaDefinition> Areas) ReadForce(string path)
     {
         using var csv = Open(path);
-        var request = new V1.DefineForceRequest();
+        AreaDefinition? force = null;
+        var areas = new List<AreaDefinition>();
         while (csv.Read())
         {
-            var area = new V1.Area
+            var area = new AreaDefinition(
+                csv.GetString("code"),
+                csv.GetString("name"),
+                ParseEnum<AreaKind>(csv.GetString("kind")),
+                csv.GetString("parent_code") is { Length: > 0 } parent ? parent : null,
+                Number(csv.GetString("population")) is { } population ? (long)population : null,
+                Number(csv.GetString("households")) is { } households ? (long)households : null,
+                csv.GetString("population_vintage"),
+                [.. SplitList(csv.GetString("peers"))],
+                [.. SplitList(csv.GetString("districts"))]);
+            if (area.ParentCode is null)
             {
-                Code = csv.GetString("code"),
-                Name = csv.GetString("name"),
-                Kind = ParseEnum<V1.AreaKind>("AREA_KIND_", csv.GetString("kind")),
-                ParentCode = csv.GetString("parent_code"),
-                PopulationVintage = csv.GetString("population_vintage"),
-            };
-            if (Number(csv.GetString("population")) is { } population)
-            {
-                area.Population = (long)population;
-            }
-
-            if (Number(csv.GetString("households")) is { } households)
-            {
-                area.Households = (long)households;
-            }
-
-            area.Districts.Add(SplitList(csv.GetString("districts")));
-            area.Peers.Add(SplitList(csv.GetString("peers")));
-            if (string.IsNullOrEmpty(area.ParentCode))
-            {
-                request.Force = area;
+                force = area;
             }
             else
             {
-                request.Areas.Add(area);
+                areas.Add(area);
             }
         }
 
-        return request;
+        return (force ?? throw new InvalidDataException($"{path} has no row without a parent: the force"), areas);
     }
 
-    /// <summary>Figures as import rows, each with its line in the file.</summary>
-    public static IEnumerable<V1.ObservationRow> ReadObservations(string path)
+    /// <summary>Figures as import lines, each with its line in the file.</summary>
+    public static IEnumerable<ImportLine<FigureRow>> ReadObservations(string path)
     {
         using var csv = Open(path);
         while (csv.Read())
         {
-            var row = new V1.ObservationRow
+            if (!YearMonth.TryParse(csv.GetString("month"), out var month))
             {
-                LineNumber = csv.LineNumber,
-                MeasureId = csv.GetString("measure_id"),
-                Area = csv.GetString("area"),
-                Months = (int)(Number(csv.GetString("months")) ?? 1),
-                Month = YearMonth.TryParse(csv.GetString("month"), out var month) ? new V1.YearMonth { Year = month.Year, Month = month.Month } : null,
-            };
-            row.BreakdownPath.Add(Breakdowns.Split(csv.GetString("breakdown")));
-            if (Number(csv.GetString("value")) is { } value)
-            {
-                row.Value = value;
+                yield return new(csv.LineNumber, null, $"month '{csv.GetString("month")}' is not a month: write it 2019-03");
+                continue;
             }
 
-            if (Number(csv.GetString("numerator")) is { } numerator)
-            {
-                row.Numerator = numerator;
-            }
-
-            if (Number(csv.GetString("denominator")) is { } denominator)
-            {
-                row.Denominator = denominator;
-            }
-
-            yield return row;
+            yield return new(csv.LineNumber, new FigureRow(
+                csv.GetString("measure_id"),
+                csv.GetString("area"),
+                month,
+                (int)(Number(csv.GetString("months")) ?? 1),
+                Breakdowns.Split(csv.GetString("breakdown")),
+                Number(csv.GetString("value")),
+                Number(csv.GetString("numerator")),
+                Number(csv.GetString("denominator"))), null);
         }
     }
 
@@ -125,22 +105,13 @@ internal static class SeedFiles
     private static IEnumerable<string> SplitList(string text) =>
         text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static T ParseEnum<T>(string prefix, string text)
+    /// <summary>Seed files say "up_is_good"; the domain's names are UpIsGood.</summary>
+    private static T ParseEnum<T>(string text)
         where T : struct, Enum
     {
-        // Seed files say "up_is_good"; the protocol's names are POLARITY_UP_IS_GOOD.
-        var name = prefix + text.Trim().ToUpperInvariant();
-        foreach (var value in Enum.GetValues<T>())
-        {
-            var original = typeof(T).GetField(value.ToString())!
-                .GetCustomAttributes(typeof(Google.Protobuf.Reflection.OriginalNameAttribute), false)
-                .Cast<Google.Protobuf.Reflection.OriginalNameAttribute>().Single().Name;
-            if (original == name)
-            {
-                return value;
-            }
-        }
-
-        throw new FormatException($"'{text}' is not a {typeof(T).Name}");
+        var name = string.Concat(text.Trim().Split('_').Select(word => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..]));
+        return Enum.TryParse<T>(name, ignoreCase: false, out var value) && Enum.IsDefined(value)
+            ? value
+            : throw new FormatException($"'{text}' is not a {typeof(T).Name}");
     }
 }

@@ -2,7 +2,6 @@ using Metrics.Server.History;
 using Metrics.Server.Imports;
 using Metrics.Storage.Repositories;
 using Microsoft.Extensions.Options;
-using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Seeding;
 
@@ -43,13 +42,13 @@ internal sealed partial class SeedLoader(
         var folder = string.IsNullOrEmpty(options.Value.Directory)
             ? Path.Combine(AppContext.BaseDirectory, "Seed")
             : options.Value.Directory;
-        await definitions.DefineMeasuresAsync([.. SeedFiles.ReadMeasures(Path.Combine(folder, SeedFiles.MeasuresFile))], cancellationToken);
+        await definitions.DefineMeasuresAsync(SeedFiles.ReadMeasures(Path.Combine(folder, SeedFiles.MeasuresFile)), cancellationToken);
 
         var imported = (await imports.ListAsync(int.MaxValue, cancellationToken)).Select(b => b.Source).ToHashSet(StringComparer.Ordinal);
         foreach (var forceFolder in System.IO.Directory.GetDirectories(Path.Combine(folder, SeedFiles.ForcesFolder)).Order(StringComparer.Ordinal))
         {
-            var force = SeedFiles.ReadForce(Path.Combine(forceFolder, SeedFiles.AreasFile));
-            await definitions.DefineForceAsync(force, cancellationToken);
+            var (force, areas) = SeedFiles.ReadForce(Path.Combine(forceFolder, SeedFiles.AreasFile));
+            await definitions.DefineForceAsync(force, areas, cancellationToken);
             foreach (var file in System.IO.Directory.GetFiles(forceFolder, "*.csv").Where(f => Path.GetFileName(f) != SeedFiles.AreasFile).Order(StringComparer.Ordinal))
             {
                 var source = SourcePrefix + Path.GetRelativePath(folder, file).Replace('\\', '/');
@@ -58,15 +57,14 @@ internal sealed partial class SeedLoader(
                     continue;
                 }
 
-                var header = new V1.ObservationImportHeader { ForceCode = force.Force.Code, Source = source };
-                var summary = await importer.ImportAsync(header, SeedFiles.ReadObservations(file).ToAsyncEnumerable(), cancellationToken);
-                if (summary.RowsRejected > 0)
+                var result = await importer.ImportAsync(new ImportHeader(force.Code, source), SeedFiles.ReadObservations(file).ToAsyncEnumerable(), cancellationToken);
+                if (result.Batch.RowsRejected > 0)
                 {
                     throw new InvalidDataException(
-                        $"Seed file {source} has {summary.RowsRejected} bad rows, first: line {summary.Problems[0].LineNumber}: {summary.Problems[0].Reason}");
+                        $"Seed file {source} has {result.Batch.RowsRejected} bad rows, first: line {result.Problems[0].LineNumber}: {result.Problems[0].Reason}");
                 }
 
-                LogSeeded(source, summary.ObservationsWritten);
+                LogSeeded(source, result.Batch.ObservationsWritten);
             }
         }
     }

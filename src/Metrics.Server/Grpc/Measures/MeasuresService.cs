@@ -1,14 +1,19 @@
 using Grpc.Core;
+using Metrics.Domain.Requests;
 using Metrics.Server.History;
 using Metrics.Server.Imports;
+using Metrics.Server.Requests;
 using Metrics.Server.Security;
 using Metrics.Storage.Repositories;
 using Microsoft.AspNetCore.Authorization;
 using V1 = Metrics.Contracts.V1;
 
-namespace Metrics.Server.Grpc;
+namespace Metrics.Server.Grpc.Measures;
 
-/// <summary>metrics.v1.MeasuresService: thin; each call validates, delegates and maps.</summary>
+/// <summary>
+/// metrics.v1.MeasuresService: each call checks its request, calls a query or command in the
+/// domain's terms, and maps the result (<see cref="MeasuresMapping"/>, <see cref="CommonMapping"/>).
+/// </summary>
 internal sealed class MeasuresService(
     CatalogueLookup lookup,
     CatalogueDefinitions definitions,
@@ -61,14 +66,17 @@ internal sealed class MeasuresService(
     [Authorize(Policy = ForceRoles.Policies.Administer)]
     public override async Task<V1.DefineForceResponse> DefineForce(V1.DefineForceRequest request, ServerCallContext context)
     {
-        var (created, updated) = await definitions.DefineForceAsync(request, context.CancellationToken);
+        var force = (request.Force ?? throw InvalidFieldException.Required("force")).ToDomain("force");
+        var areas = request.Areas.Select((a, i) => a.ToDomain($"areas[{i}]")).ToList();
+        var (created, updated) = await definitions.DefineForceAsync(force, areas, context.CancellationToken);
         return new V1.DefineForceResponse { Created = created, Updated = updated };
     }
 
     [Authorize(Policy = ForceRoles.Policies.Administer)]
     public override async Task<V1.DefineMeasuresResponse> DefineMeasures(V1.DefineMeasuresRequest request, ServerCallContext context)
     {
-        var (created, updated) = await definitions.DefineMeasuresAsync(request.Measures, context.CancellationToken);
+        var measures = request.Measures.Select((m, i) => m.ToDomain($"measures[{i}]")).ToList();
+        var (created, updated) = await definitions.DefineMeasuresAsync(measures, context.CancellationToken);
         return new V1.DefineMeasuresResponse { Created = created, Updated = updated };
     }
 
@@ -80,7 +88,8 @@ internal sealed class MeasuresService(
             requestStream, r => r.ContentCase == V1.ImportObservationsRequest.ContentOneofCase.Header ? r.Header : null, context.CancellationToken);
         var rows = ImportStreams.ReadItemsAsync(
             requestStream, r => r.ContentCase == V1.ImportObservationsRequest.ContentOneofCase.Row ? r.Row : null, "row", context.CancellationToken);
-        return new V1.ImportObservationsResponse { Summary = await observationImporter.ImportAsync(header, rows, context.CancellationToken) };
+        var result = await observationImporter.ImportAsync(header.ToDomain(), rows.Select(r => r.ToDomain()), context.CancellationToken);
+        return new V1.ImportObservationsResponse { Summary = result.ToContract() };
     }
 
     [Authorize(Policy = ForceRoles.Policies.Administer)]
@@ -91,7 +100,8 @@ internal sealed class MeasuresService(
             requestStream, r => r.ContentCase == V1.ImportStreetCrimesRequest.ContentOneofCase.Header ? r.Header : null, context.CancellationToken);
         var records = ImportStreams.ReadItemsAsync(
             requestStream, r => r.ContentCase == V1.ImportStreetCrimesRequest.ContentOneofCase.Record ? r.Record : null, "record", context.CancellationToken);
-        return new V1.ImportStreetCrimesResponse { Summary = await streetCrimeImporter.ImportAsync(header, records, context.CancellationToken) };
+        var result = await streetCrimeImporter.ImportAsync(header.ToDomain(), records.Select(r => r.ToDomain()), context.CancellationToken);
+        return new V1.ImportStreetCrimesResponse { Summary = result.ToContract() };
     }
 
     [Authorize(Policy = ForceRoles.Policies.Read)]
@@ -99,7 +109,7 @@ internal sealed class MeasuresService(
     {
         if (request.Limit is < 0 or > MostImportsListed)
         {
-            throw Problems.Invalid("limit", $"{request.Limit} is out of range (0 to {MostImportsListed})");
+            throw new InvalidFieldException("limit", $"{request.Limit} is out of range (0 to {MostImportsListed})");
         }
 
         var batches = await imports.ListAsync(request.Limit == 0 ? DefaultImportListLimit : request.Limit, context.CancellationToken);

@@ -5,7 +5,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Routing;
 using V1 = Metrics.Contracts.V1;
 
-namespace Metrics.Server.Grpc;
+namespace Metrics.Server.Grpc.Measures;
 
 /// <summary>
 /// Responses the server hands to many calls (a cached series) are serialized once, when they

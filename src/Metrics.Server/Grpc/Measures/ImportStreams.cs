@@ -1,7 +1,7 @@
 using Grpc.Core;
-using Metrics.Server.Grpc;
+using Metrics.Domain.Requests;
 
-namespace Metrics.Server.Imports;
+namespace Metrics.Server.Grpc.Measures;
 
 /// <summary>An import stream is a header message, then items; anything else is INVALID_ARGUMENT.</summary>
 internal static class ImportStreams
@@ -12,10 +12,10 @@ internal static class ImportStreams
     {
         if (!await stream.MoveNext(cancellationToken))
         {
-            throw Problems.Invalid("header", "the stream is empty; send the header first");
+            throw new InvalidFieldException("header", "the stream is empty; send the header first");
         }
 
-        return header(stream.Current) ?? throw Problems.Invalid("header", "the first message must be the header");
+        return header(stream.Current) ?? throw new InvalidFieldException("header", "the first message must be the header");
     }
 
     public static async IAsyncEnumerable<TItem> ReadItemsAsync<TRequest, TItem>(
@@ -28,7 +28,7 @@ internal static class ImportStreams
         {
             index++;
             yield return item(stream.Current)
-                ?? throw Problems.Invalid(itemName, $"message {index} is not a {itemName}; only the first message is the header");
+                ?? throw new InvalidFieldException(itemName, $"message {index} is not a {itemName}; only the first message is the header");
         }
     }
 }
