@@ -1,6 +1,6 @@
 using Metrics.Domain.Calendar;
 using Metrics.Domain.Requests;
-using V1 = Metrics.Contracts.V1;
+using Metrics.Server.Requests;
 
 namespace Metrics.Server.Analytics;
 
@@ -22,9 +22,7 @@ internal static class ReportEndpoint
 
             try
             {
-                var report = await queries.GetReportAsync(
-                    new V1.GetReportRequest { ForceCode = force, Month = new V1.YearMonth { Year = parsed.Year, Month = parsed.Month } },
-                    cancellationToken);
+                var report = await queries.GetReportAsync(Validate.Key(force, "force"), parsed, null, cancellationToken);
                 return Results.Content(report.Html, "text/html; charset=utf-8");
             }
             catch (RequestException e)

@@ -6,6 +6,7 @@ using Metrics.Live.Subscriptions;
 using Metrics.Live.Windows;
 using Metrics.Server.Analytics;
 using Metrics.Server.Grpc;
+using Metrics.Server.Grpc.Analytics;
 using Metrics.Server.Grpc.Measures;
 using Metrics.Server.History;
 using Metrics.Server.Imports;

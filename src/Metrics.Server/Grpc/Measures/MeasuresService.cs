@@ -1,11 +1,16 @@
+using System.Runtime.CompilerServices;
 using Grpc.Core;
+using Metrics.Domain.Calendar;
+using Metrics.Domain.Observations;
 using Metrics.Domain.Requests;
 using Metrics.Server.History;
 using Metrics.Server.Imports;
+using Metrics.Server.Limits;
 using Metrics.Server.Requests;
 using Metrics.Server.Security;
 using Metrics.Storage.Repositories;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Grpc.Measures;
@@ -20,9 +25,13 @@ internal sealed class MeasuresService(
     HistoryQueries history,
     ObservationImporter observationImporter,
     StreetCrimeImporter streetCrimeImporter,
-    ImportRepository imports) : V1.MeasuresService.MeasuresServiceBase
+    ImportRepository imports,
+    IOptions<LimitOptions> limits) : V1.MeasuresService.MeasuresServiceBase
 {
     private const int DefaultImportListLimit = 50;
+
+    /// <summary>A response per series object: GetSeries's warm path was building the same message again and again.</summary>
+    private static readonly ConditionalWeakTable<Series, V1.GetSeriesResponse> SeriesResponses = [];
     private const int MostImportsListed = 1000;
 
     [Authorize(Policy = ForceRoles.Policies.Read)]
@@ -52,16 +61,51 @@ internal sealed class MeasuresService(
     }
 
     [Authorize(Policy = ForceRoles.Policies.Read)]
-    public override Task<V1.GetSeriesResponse> GetSeries(V1.GetSeriesRequest request, ServerCallContext context) =>
-        history.GetSeriesAsync(request, context.CancellationToken);
+    public override async Task<V1.GetSeriesResponse> GetSeries(V1.GetSeriesRequest request, ServerCallContext context)
+    {
+        var measureId = Validate.Key(request.MeasureId, "measure_id");
+        var areaCode = Validate.Key(request.AreaCode, "area_code");
+        var breakdown = Breakdowns.Join(Breakdowns.Split(Validate.Breakdown(request.Breakdown, "breakdown")));
+        var range = ContractValues.Range(request.Range, "range", limits.Value);
+        if (request.Granularity is V1.Granularity.Hour or V1.Granularity.Week)
+        {
+            var captured = await history.GetCapturedSeriesAsync(
+                measureId, areaCode, breakdown, range, request.Granularity == V1.Granularity.Week, context.CancellationToken);
+            return captured.ToContract();
+        }
+
+        var series = await history.GetSeriesAsync(measureId, areaCode, breakdown, request.Granularity.ToDomain("granularity"), range, context.CancellationToken);
+
+        // The same series (until an import or its cache time) answers with the same response,
+        // serialized once: gRPC only reads a response to send it.
+        return SeriesResponses.GetValue(series, s => SharedResponses.Share(s.ToContract()));
+    }
 
     [Authorize(Policy = ForceRoles.Policies.Read)]
-    public override Task<V1.GetAreaComparisonResponse> GetAreaComparison(V1.GetAreaComparisonRequest request, ServerCallContext context) =>
-        history.GetAreaComparisonAsync(request, context.CancellationToken);
+    public override async Task<V1.GetAreaComparisonResponse> GetAreaComparison(V1.GetAreaComparisonRequest request, ServerCallContext context)
+    {
+        var forceCode = Validate.Key(request.ForceCode, "force_code");
+        var month = ContractValues.Month(request.Month, "month");
+        var comparison = await history.GetAreaComparisonAsync(
+            forceCode, month, TotalMeasureId(request.TotalMeasureId), MeasureIds(request.MeasureIds), context.CancellationToken);
+        return comparison.ToContract();
+    }
 
     [Authorize(Policy = ForceRoles.Policies.Read)]
-    public override Task<V1.GetYearEndComparisonResponse> GetYearEndComparison(V1.GetYearEndComparisonRequest request, ServerCallContext context) =>
-        history.GetYearEndComparisonAsync(request, context.CancellationToken);
+    public override async Task<V1.GetYearEndComparisonResponse> GetYearEndComparison(V1.GetYearEndComparisonRequest request, ServerCallContext context)
+    {
+        var areaCode = Validate.Key(request.AreaCode, "area_code");
+        if (request.FinancialYear is < YearMonth.MinYear + 1 or >= YearMonth.MaxYear)
+        {
+            throw request.FinancialYear == 0
+                ? InvalidFieldException.Required("financial_year")
+                : new InvalidFieldException("financial_year", $"{request.FinancialYear} is out of range; give the year it starts in, e.g. 2018 for 2018/19");
+        }
+
+        var table = await history.GetYearEndComparisonAsync(
+            areaCode, new FinancialYear(request.FinancialYear), TotalMeasureId(request.TotalMeasureId), MeasureIds(request.MeasureIds), context.CancellationToken);
+        return table.ToContract();
+    }
 
     [Authorize(Policy = ForceRoles.Policies.Administer)]
     public override async Task<V1.DefineForceResponse> DefineForce(V1.DefineForceRequest request, ServerCallContext context)
@@ -117,4 +161,10 @@ internal sealed class MeasuresService(
         response.Imports.Add(batches.Select(b => b.ToContract()));
         return response;
     }
+
+    private static string? TotalMeasureId(string requested) =>
+        string.IsNullOrWhiteSpace(requested) ? null : Validate.Key(requested, "total_measure_id");
+
+    private static List<string> MeasureIds(IReadOnlyList<string> requested) =>
+        [.. requested.Select((id, i) => Validate.Key(id, $"measure_ids[{i}]"))];
 }
