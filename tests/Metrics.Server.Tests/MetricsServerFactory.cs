@@ -81,7 +81,7 @@ public sealed class MetricsServerFactory : WebApplicationFactory<Program>
             services.AddSingleton<IScheduler>(Scheduler);
             // The demo feed reaches this host's own TestServer; not through the factory's Server
             // property, which would build a second host while this one is starting.
-            services.AddSingleton(sp => new Live.DemoFeedChannel(() => GrpcChannel.ForAddress(
+            services.AddSingleton(sp => new Grpc.Ingest.DemoFeedChannel(() => GrpcChannel.ForAddress(
                 "http://localhost",
                 new GrpcChannelOptions { HttpHandler = ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler() })));
         });

@@ -2,6 +2,7 @@ using System.Reactive.Subjects;
 using Metrics.Domain.Operations;
 using Metrics.Live.Subscriptions;
 using Metrics.Live.Windows;
+using Metrics.Server.Grpc.Live;
 using Metrics.Server.Live;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,12 +1,10 @@
 using Metrics.Domain.Operations;
 using Metrics.Domain.Requests;
 using Metrics.Live.Windows;
-using Metrics.Server.Grpc;
 using Metrics.Server.History;
 using Metrics.Server.Limits;
 using Metrics.Storage.Repositories;
 using Microsoft.Extensions.Options;
-using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Live;
 
@@ -16,7 +14,7 @@ namespace Metrics.Server.Live;
 /// a time, so that arrival order, stored order and applied order are the same.
 /// </summary>
 internal sealed class EventIngest(
-    EventContracts contracts,
+    EventChecks checks,
     EventRepository events,
     LivePipeline feed,
     CatalogueLookup lookup,
@@ -26,7 +24,7 @@ internal sealed class EventIngest(
 {
     private readonly SemaphoreSlim _oneBatchAtATime = new(1, 1);
 
-    public async Task<V1.BatchAcknowledgement> IngestAsync(IReadOnlyList<V1.OperationalEvent> batch, CancellationToken cancellationToken)
+    public async Task<BatchReceipt> IngestAsync(IReadOnlyList<EventReading> batch, CancellationToken cancellationToken)
     {
         var most = limits.Value.MaxEventsPerBatch;
         if (batch.Count > most)
@@ -35,30 +33,32 @@ internal sealed class EventIngest(
         }
 
         var arrived = clock.GetTimestamp();
-        var acknowledgement = new V1.BatchAcknowledgement();
+        var rejected = new List<RejectedEvent>();
         var areaCodes = (await lookup.AreasAsync(cancellationToken)).Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
         var valid = new List<OperationalEvent>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
-            if (contracts.TryRead(batch[i], areaCodes, out var e, out var reason))
+            var reading = batch[i];
+            if ((reading.Problem ?? checks.Problem(reading.Event!, areaCodes)) is { } problem)
             {
-                valid.Add(e!);
+                rejected.Add(new RejectedEvent(i, reading.EventId, problem));
             }
             else
             {
-                acknowledgement.Rejected.Add(new V1.RejectedEvent { Index = i, EventId = batch[i].EventId, Reason = reason });
+                valid.Add(reading.Event!);
             }
         }
 
         if (valid.Count == 0)
         {
-            metrics.Ingested(0, 0, 0, acknowledgement.Rejected.Count, clock.GetElapsedTime(arrived));
-            return acknowledgement;
+            metrics.Ingested(0, 0, 0, rejected.Count, clock.GetElapsedTime(arrived));
+            return new BatchReceipt(0, 0, [], rejected);
         }
 
         using var span = Telemetry.ServiceTraces.Source.StartActivity("ingest batch");
         span?.SetTag("metrics.events", batch.Count);
-        span?.SetTag("metrics.rejected", acknowledgement.Rejected.Count);
+        span?.SetTag("metrics.rejected", rejected.Count);
+        BatchReceipt receipt;
         await _oneBatchAtATime.WaitAsync(cancellationToken);
         try
         {
@@ -72,17 +72,14 @@ internal sealed class EventIngest(
             feed.Apply(stored.Stored);
             span?.SetTag("metrics.accepted", stored.Stored.Count);
             span?.SetTag("metrics.duplicates", stored.Duplicates);
-            acknowledgement.Accepted = stored.Stored.Count;
-            acknowledgement.Duplicates = stored.Duplicates;
-            acknowledgement.LateEventIds.Add(stored.Stored.Where(e => e.Late).Select(e => e.Event.EventId));
-            acknowledgement.Late = acknowledgement.LateEventIds.Count;
+            receipt = new BatchReceipt(stored.Stored.Count, stored.Duplicates, [.. stored.Stored.Where(e => e.Late).Select(e => e.Event.EventId)], rejected);
         }
         finally
         {
             _oneBatchAtATime.Release();
         }
 
-        metrics.Ingested(acknowledgement.Accepted, acknowledgement.Duplicates, acknowledgement.Late, acknowledgement.Rejected.Count, clock.GetElapsedTime(arrived));
-        return acknowledgement;
+        metrics.Ingested(receipt.Accepted, receipt.Duplicates, receipt.LateEventIds.Count, rejected.Count, clock.GetElapsedTime(arrived));
+        return receipt;
     }
 }

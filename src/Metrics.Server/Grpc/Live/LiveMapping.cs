@@ -3,12 +3,13 @@ using Metrics.Domain.Operations;
 using Metrics.Live.Alerts;
 using Metrics.Live.Subscriptions;
 using Metrics.Live.Windows;
+using Metrics.Server.Grpc.Ingest;
 using V1 = Metrics.Contracts.V1;
 
-namespace Metrics.Server.Live;
+namespace Metrics.Server.Grpc.Live;
 
-/// <summary>Between the live figures and the protocol's messages.</summary>
-internal static class LiveContracts
+/// <summary>Between the live figures and metrics.v1.LiveService's messages (live.proto).</summary>
+internal static class LiveMapping
 {
     public static V1.SubscribeResponse ToContract(this LiveMessage message)
     {
@@ -42,7 +43,7 @@ internal static class LiveContracts
         switch (figure.Value)
         {
             case CallsWaiting waiting:
-                message.CallsWaiting = new V1.CallsWaitingFigure { Line = EventContracts.ToContract(waiting.Line), Count = waiting.Count };
+                message.CallsWaiting = new V1.CallsWaitingFigure { Line = waiting.Line.ToContract(), Count = waiting.Count };
                 break;
             case CallLineWindow window:
                 message.CallWindow = ToContract(window);
@@ -101,7 +102,7 @@ internal static class LiveContracts
         var (window, counts) = (figure.Window, figure.Window.Counts);
         var message = new V1.CallWindowFigure
         {
-            Line = EventContracts.ToContract(figure.Line),
+            Line = figure.Line.ToContract(),
             Window = window.Kind switch
             {
                 WindowKind.CurrentInterval => V1.CallWindowKind.CurrentInterval,

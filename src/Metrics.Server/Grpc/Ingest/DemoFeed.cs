@@ -8,7 +8,7 @@ using Metrics.Server.Security;
 using Microsoft.Extensions.Options;
 using V1 = Metrics.Contracts.V1;
 
-namespace Metrics.Server.Live;
+namespace Metrics.Server.Grpc.Ingest;
 
 /// <summary>The demo feed (configuration section "Demo"): on in Development, off by default.</summary>
 public sealed class DemoFeedOptions
@@ -85,7 +85,7 @@ internal sealed partial class DemoFeedPublisher(
             var due = new List<V1.OperationalEvent>();
             while (pending.TryPeek(out var next, out _) && next.OccurredAt <= now)
             {
-                due.Add(EventContracts.ToContract(pending.Dequeue()));
+                due.Add(pending.Dequeue().ToContract());
             }
 
             try

@@ -5,16 +5,20 @@ using Metrics.Server.Security;
 using Microsoft.AspNetCore.Authorization;
 using V1 = Metrics.Contracts.V1;
 
-namespace Metrics.Server.Grpc;
+namespace Metrics.Server.Grpc.Ingest;
 
-/// <summary>metrics.v1.IngestService: each batch acknowledged after it is stored, in the order sent.</summary>
+/// <summary>
+/// metrics.v1.IngestService: each batch read into events (<see cref="IngestMapping"/>), stored and
+/// acknowledged after it is stored, in the order sent.
+/// </summary>
 [Authorize(Policy = ForceRoles.Policies.Publish)]
 internal sealed class IngestService(EventIngest ingest, CallerLimits limits) : V1.IngestService.IngestServiceBase
 {
     public override async Task<V1.PublishBatchResponse> PublishBatch(V1.PublishBatchRequest request, ServerCallContext context)
     {
         limits.TakeEvents(Caller.Of(context), request.Events.Count);
-        return new() { Acknowledgement = await ingest.IngestAsync(request.Events, context.CancellationToken) };
+        var receipt = await ingest.IngestAsync([.. request.Events.Select(e => e.ToDomain())], context.CancellationToken);
+        return new() { Acknowledgement = receipt.ToContract() };
     }
 
     public override async Task Publish(IAsyncStreamReader<V1.PublishRequest> requestStream, IServerStreamWriter<V1.PublishResponse> responseStream, ServerCallContext context)
@@ -24,8 +28,8 @@ internal sealed class IngestService(EventIngest ingest, CallerLimits limits) : V
         await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
         {
             limits.TakeEvents(caller, request.Events.Count);
-            var acknowledgement = await ingest.IngestAsync(request.Events, context.CancellationToken);
-            await responseStream.WriteAsync(new V1.PublishResponse { Acknowledgement = acknowledgement }, context.CancellationToken);
+            var receipt = await ingest.IngestAsync([.. request.Events.Select(e => e.ToDomain())], context.CancellationToken);
+            await responseStream.WriteAsync(new V1.PublishResponse { Acknowledgement = receipt.ToContract() }, context.CancellationToken);
         }
     }
 }

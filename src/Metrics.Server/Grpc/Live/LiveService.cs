@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using V1 = Metrics.Contracts.V1;
 
-namespace Metrics.Server.Grpc;
+namespace Metrics.Server.Grpc.Live;
 
 /// <summary>
 /// metrics.v1.LiveService. A subscription's messages go through its own queue and this one

@@ -1,0 +1,59 @@
+using Grpc.AspNetCore.Server;
+using Grpc.Net.Client;
+using Metrics.Server.Grpc.Analytics;
+using Metrics.Server.Grpc.Ingest;
+using Metrics.Server.Grpc.Live;
+using Metrics.Server.Grpc.Measures;
+using Metrics.Server.Hosting;
+using Metrics.Server.Limits;
+using Metrics.Server.Security;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using V1 = Metrics.Contracts.V1;
+
+namespace Metrics.Server.Grpc;
+
+/// <summary>The protocol edge: the four services, their interceptor and limits, health, reflection, and the demo feed (a client of the ingest RPC).</summary>
+internal static class ProtocolRegistration
+{
+    public static IServiceCollection AddProtocol(this IServiceCollection services, bool detailedErrors)
+    {
+        services.AddGrpc(options =>
+        {
+            options.EnableDetailedErrors = detailedErrors;
+            options.Interceptors.Add<FaultStatusInterceptor>();
+        });
+        services.AddOptions<GrpcServiceOptions>().Configure<IOptions<LimitOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxMessageBytes);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<global::Grpc.AspNetCore.Server.Model.IServiceMethodProvider<MeasuresService>, SharedResponseMethods>());
+        services.AddSingleton<SharedUpdates>();
+        services.AddGrpcReflection();
+
+        // The default service ("") is readiness: the process and its store. "liveness" is the
+        // process alone, for an orchestrator that should not restart servers when the store is
+        // away (they answer UNAVAILABLE and recover), and an empty call for the load ceiling.
+        services.AddGrpcHealthChecks(health => health.Services.Map(V1.Protocol.LivenessHealthService, check => check.Tags.Contains(V1.Protocol.LivenessHealthService)))
+            .AddCheck("process", () => HealthCheckResult.Healthy("answering"), tags: [V1.Protocol.LivenessHealthService])
+            .AddCheck<DatabaseHealthCheck>("database");
+
+        services.AddOptions<DemoFeedOptions>().BindConfiguration(DemoFeedOptions.SectionName);
+        services.TryAddSingleton(sp => new DemoFeedChannel(() => GrpcChannel.ForAddress(sp.GetRequiredService<IOptions<DemoFeedOptions>>().Value.Server)));
+        services.AddHostedService<DemoFeedPublisher>();
+        return services;
+    }
+
+    public static WebApplication MapProtocol(this WebApplication app)
+    {
+        app.MapGrpcService<MeasuresService>().Add(SharedResponseMethods.OrderFirst);
+        app.MapGrpcService<AnalyticsService>();
+        app.MapGrpcService<IngestService>();
+        app.MapGrpcService<LiveService>();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        if (app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.Reflection)
+        {
+            app.MapGrpcReflectionService().AllowAnonymous();
+        }
+
+        return app;
+    }
+}
