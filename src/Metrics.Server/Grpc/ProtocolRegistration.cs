@@ -36,7 +36,8 @@ internal static class ProtocolRegistration
             .AddCheck("process", () => HealthCheckResult.Healthy("answering"), tags: [V1.Protocol.LivenessHealthService])
             .AddCheck<DatabaseHealthCheck>("database");
 
-        services.AddOptions<DemoFeedOptions>().BindConfiguration(DemoFeedOptions.SectionName);
+        services.AddOptions<DemoFeedOptions>().BindConfiguration(DemoFeedOptions.SectionName)
+            .PostConfigure<IConfiguration>((demo, configuration) => demo.Server = demo.Server.Length > 0 ? demo.Server : DemoFeedOptions.ServerAt(configuration["Kestrel:Endpoints:Grpc:Url"]));
         services.TryAddSingleton(sp => new DemoFeedChannel(() => GrpcChannel.ForAddress(sp.GetRequiredService<IOptions<DemoFeedOptions>>().Value.Server)));
         services.AddHostedService<DemoFeedPublisher>();
         return services;

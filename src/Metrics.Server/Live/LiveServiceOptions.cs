@@ -1,9 +1,18 @@
+using Metrics.Domain.Operations;
+using Metrics.Live.Alerts;
+using Metrics.Live.Windows;
+
 namespace Metrics.Server.Live;
 
-/// <summary>How subscriptions behave (configuration section "Live").</summary>
+/// <summary>
+/// How subscriptions behave and the live windows are drawn (configuration section "Live"). The
+/// windows' defaults are the pipeline's own (<see cref="LiveOptions"/>), stated there once.
+/// </summary>
 public sealed class LiveServiceOptions
 {
     public const string SectionName = "Live";
+
+    private static readonly LiveOptions Windows = new();
 
     /// <summary>How often the pipeline computes the figures and sends what changed.</summary>
     public TimeSpan PublishEvery { get; set; } = TimeSpan.FromSeconds(1);
@@ -21,38 +30,38 @@ public sealed class LiveServiceOptions
     public int ReplayCapacity { get; set; } = 1024;
 
     /// <summary>Events may be this late (behind the latest event or the clock) and still change their windows.</summary>
-    public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan AllowedLateness { get; set; } = Windows.AllowedLateness;
 
     /// <summary>Callers who hang up quicker than this count as neither offered nor abandoned.</summary>
-    public TimeSpan ShortAbandon { get; set; } = TimeSpan.Zero;
+    public TimeSpan ShortAbandon { get; set; } = Windows.ShortAbandon;
 
     /// <summary>999: answer within this (standard: <see cref="Standard999Percent"/> of calls).</summary>
-    public TimeSpan Answer999Within { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Answer999Within { get; set; } = Windows.StandardFor(CallLine.Emergency999).AnswerWithin;
 
-    public double Standard999Percent { get; set; } = 90;
+    public double Standard999Percent { get; set; } = Windows.StandardFor(CallLine.Emergency999).StandardPercent;
 
     /// <summary>101: answer within this (standard: <see cref="Standard101Percent"/> of calls).</summary>
-    public TimeSpan Answer101Within { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan Answer101Within { get; set; } = Windows.StandardFor(CallLine.NonEmergency101).AnswerWithin;
 
-    public double Standard101Percent { get; set; } = 80;
+    public double Standard101Percent { get; set; } = Windows.StandardFor(CallLine.NonEmergency101).StandardPercent;
 
     /// <summary>The clock-aligned interval a wall shows beside the rolling hour.</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan Interval { get; set; } = Windows.Interval;
 
     /// <summary>Emergency incidents should be attended within this.</summary>
-    public TimeSpan EmergencyAttendance { get; set; } = TimeSpan.FromMinutes(20);
+    public TimeSpan EmergencyAttendance { get; set; } = Windows.EmergencyAttendance;
 
     /// <summary>The live options the pipeline takes.</summary>
-    public Metrics.Live.Windows.LiveOptions ToLiveOptions() => new()
+    public LiveOptions ToLiveOptions() => new()
     {
         AllowedLateness = AllowedLateness,
         ShortAbandon = ShortAbandon,
         Interval = Interval,
         EmergencyAttendance = EmergencyAttendance,
-        Standards = new Dictionary<Metrics.Domain.Operations.CallLine, Metrics.Live.Windows.CallStandard>
+        Standards = new Dictionary<CallLine, CallStandard>
         {
-            [Metrics.Domain.Operations.CallLine.Emergency999] = new(Answer999Within, Standard999Percent),
-            [Metrics.Domain.Operations.CallLine.NonEmergency101] = new(Answer101Within, Standard101Percent),
+            [CallLine.Emergency999] = new(Answer999Within, Standard999Percent),
+            [CallLine.NonEmergency101] = new(Answer101Within, Standard101Percent),
         },
     };
 
@@ -60,32 +69,34 @@ public sealed class LiveServiceOptions
     public string ForceCode { get; set; } = "";
 }
 
-/// <summary>The alert rules (configuration section "Alerts").</summary>
+/// <summary>The alert rules (configuration section "Alerts"); defaults are the rules' own (<see cref="AlertRules"/>).</summary>
 public sealed class AlertOptions
 {
     public const string SectionName = "Alerts";
 
-    public double AbandonRateLimit999 { get; set; } = 5;
+    private static readonly AlertRules Rules = new();
 
-    public double AbandonRateLimit101 { get; set; } = 25;
+    public double AbandonRateLimit999 { get; set; } = Rules.AbandonRateLimit[CallLine.Emergency999];
 
-    public int DefaultUnresourcedTolerance { get; set; } = 30;
+    public double AbandonRateLimit101 { get; set; } = Rules.AbandonRateLimit[CallLine.NonEmergency101];
+
+    public int DefaultUnresourcedTolerance { get; set; } = Rules.DefaultUnresourcedTolerance;
 
     /// <summary>Tolerances by area code, for areas that differ from the default.</summary>
     public Dictionary<string, int> UnresourcedTolerance { get; set; } = [];
 
-    public int OutstandingIntelligenceLimit { get; set; } = 300;
+    public int OutstandingIntelligenceLimit { get; set; } = Rules.OutstandingIntelligenceLimit;
 
-    public int MinimumAnsweredForStandard { get; set; } = 10;
+    public int MinimumAnsweredForStandard { get; set; } = Rules.MinimumAnsweredForStandard;
 
-    public TimeSpan ClearAfter { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan ClearAfter { get; set; } = Rules.ClearAfter;
 
-    public Metrics.Live.Alerts.AlertRules ToRules() => new()
+    public AlertRules ToRules() => new()
     {
-        AbandonRateLimit = new Dictionary<Metrics.Domain.Operations.CallLine, double>
+        AbandonRateLimit = new Dictionary<CallLine, double>
         {
-            [Metrics.Domain.Operations.CallLine.Emergency999] = AbandonRateLimit999,
-            [Metrics.Domain.Operations.CallLine.NonEmergency101] = AbandonRateLimit101,
+            [CallLine.Emergency999] = AbandonRateLimit999,
+            [CallLine.NonEmergency101] = AbandonRateLimit101,
         },
         DefaultUnresourcedTolerance = DefaultUnresourcedTolerance,
         UnresourcedTolerance = UnresourcedTolerance,

@@ -16,10 +16,13 @@ public sealed class SecurityOptions
 
     public string Audience { get; set; } = "metrics";
 
-    /// <summary>The local HMAC-SHA256 key, created (owner-only) if missing.</summary>
-    public string SigningKeyFile { get; set; } = Path.Combine("data", "signing-key");
+    /// <summary>The local HMAC-SHA256 key, created (owner-only) if missing. A relative path is under Storage:DataDirectory.</summary>
+    public string SigningKeyFile { get; set; } = "signing-key";
 
-    /// <summary>Where the development tokens are written at start (one file per role); empty writes none.</summary>
+    /// <summary>
+    /// Where the development tokens are written at start (one file per role); empty writes none.
+    /// A relative path is under Storage:DataDirectory (Development: "tokens").
+    /// </summary>
     public string TokenDirectory { get; set; } = string.Empty;
 
     /// <summary>How long a development token lasts: a shift.</summary>

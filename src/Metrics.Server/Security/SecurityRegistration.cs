@@ -11,7 +11,15 @@ public static class SecurityRegistration
     public static IServiceCollection AddForceSecurity(this IServiceCollection services, IConfiguration configuration, bool development)
     {
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName)
-            .Configure(o => o.Reflection = configuration.GetValue<bool?>($"{SecurityOptions.SectionName}:{nameof(SecurityOptions.Reflection)}") ?? development);
+            .Configure(o => o.Reflection = configuration.GetValue<bool?>($"{SecurityOptions.SectionName}:{nameof(SecurityOptions.Reflection)}") ?? development)
+            .PostConfigure<IOptions<Storage.StorageOptions>>((o, storage) =>
+            {
+                // The key and the tokens live with the data unless a path of their own is given.
+                o.SigningKeyFile = Path.Combine(storage.Value.DataDirectory, o.SigningKeyFile.Length > 0 ? o.SigningKeyFile : "signing-key");
+                o.TokenDirectory = o.TokenDirectory.Length == 0 ? o.TokenDirectory : Path.Combine(storage.Value.DataDirectory, o.TokenDirectory);
+            })
+            .Validate(o => o.SigningKeyFile.Length > 0 && o.TokenLifetime > TimeSpan.Zero && o.ClockSkew >= TimeSpan.Zero, "Security:SigningKeyFile must be set, Security:TokenLifetime longer than zero and Security:ClockSkew not negative")
+            .ValidateOnStart();
 
         // The local key and its issuer exist even beside an authority: the demo feed signs its own publisher token.
         services.AddSingleton(sp => SigningKey.LoadOrCreate(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.SigningKeyFile));

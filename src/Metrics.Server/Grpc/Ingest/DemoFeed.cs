@@ -23,8 +23,29 @@ public sealed class DemoFeedOptions
     /// <summary>The force whose local policing areas the incidents and reports fall in, weighted by population.</summary>
     public string ForceCode { get; set; } = "west-mercia";
 
-    /// <summary>The gRPC address the feed publishes to: the server's own, through IngestService like any force system.</summary>
-    public string Server { get; set; } = "http://localhost:5080";
+    /// <summary>
+    /// The gRPC address the feed publishes to, through IngestService like any force system:
+    /// empty for the server's own gRPC endpoint (Kestrel:Endpoints:Grpc:Url).
+    /// </summary>
+    public string Server { get; set; } = string.Empty;
+
+    /// <summary>Where a client on this machine reaches an endpoint bound to any address (0.0.0.0, [::], *, +).</summary>
+    public static string ServerAt(string? endpointUrl)
+    {
+        if (string.IsNullOrEmpty(endpointUrl))
+        {
+            return "http://localhost:5080";
+        }
+
+        var url = endpointUrl.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal);
+        var uri = new UriBuilder(url);
+        if (uri.Host is "0.0.0.0" or "[::]" or "::")
+        {
+            uri.Host = "localhost";
+        }
+
+        return uri.Uri.GetLeftPart(UriPartial.Authority);
+    }
 
     /// <summary>Hours of past events sent at start, so the wall shows a working day at once (they arrive late: open incidents count, closed windows do not).</summary>
     public int WarmHours { get; set; } = 72;
