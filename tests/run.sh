@@ -31,7 +31,8 @@ dotnet test Metrics.sln -c Release --no-build --nologo \
   --logger "trx" --results-directory "$results" || status=$?
 
 # The closing line CI reads, counted from the TRX files: one from every test project in tests/
-# (a project dropped from the solution, or whose test host crashed before reporting, fails the run).
+# (a project dropped from the solution, or whose test host crashed before reporting, fails the
+# run); only the SQL Server suite may skip (without METRICS_TEST_SQLSERVER, saying so).
 projects=$(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' | wc -l)
-python3 tests/summarise-results.py "$results" --expect "$projects" || status=1
+python3 tests/summarise-results.py "$results" --expect "$projects" --allow-skips '^Metrics\.Storage\.Tests\.SqlServer' || status=1
 exit $status

@@ -46,12 +46,12 @@ public sealed class StorageOptions
     /// <summary>Folder for the embedded SQLite file, created if missing.</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Seconds a statement may run before it is cancelled (SQL Server).</summary>
-    public int CommandTimeoutSeconds { get; set; } = 30;
+    /// <summary>How long a statement may run before it is cancelled (SQL Server; drivers count whole seconds).</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Seconds a SQLite statement waits for another connection's lock before it fails, so that a
+    /// How long a SQLite statement waits for another connection's lock before it fails, so that a
     /// locked store answers UNAVAILABLE soon instead of holding the call (SQLite's only timeout).
     /// </summary>
-    public int BusyTimeoutSeconds { get; set; } = 10;
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

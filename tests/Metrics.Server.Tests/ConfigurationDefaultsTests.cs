@@ -69,4 +69,20 @@ public sealed class ConfigurationDefaultsTests
             }
         }
     }
+
+    [Theory]
+    [InlineData("Storage:BusyTimeout", "00:00:00", "Storage:CommandTimeout and Storage:BusyTimeout longer than zero")]
+    [InlineData("Storage:StartupWait", "-00:00:01", "Storage:StartupWait not negative")]
+    [InlineData("Limits:MaxEventsPerBatch", "0", "every Limits setting must be more than zero")]
+    [InlineData("Alerts:ClearAfter", "-00:01:00", "Alerts settings must not be negative")]
+    [InlineData("Security:TokenLifetime", "00:00:00", "Security:TokenLifetime longer than zero")]
+    [InlineData("Seed:Directory", "/no/such/seed/folder", "Seed:Directory must be a folder that exists")]
+    public void ASettingOutOfRangeStopsTheServerStartingAndSaysWhichSetting(string key, string value, string expected)
+    {
+        using var server = new MetricsServerFactory { Settings = { [key] = value } };
+
+        var error = Assert.ThrowsAny<Exception>(() => server.Services);
+
+        Assert.Contains(expected, error.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -15,7 +15,7 @@ namespace Metrics.Server.Tests;
 /// </summary>
 public sealed class DatabaseFaultTests : IDisposable
 {
-    private readonly MetricsServerFactory _server = new() { Settings = { ["Storage:BusyTimeoutSeconds"] = "1" } };
+    private readonly MetricsServerFactory _server = new() { Settings = { ["Storage:BusyTimeout"] = "00:00:01" } };
 
     public void Dispose() => _server.Dispose();
 

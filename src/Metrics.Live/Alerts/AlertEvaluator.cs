@@ -73,7 +73,7 @@ public sealed class AlertEvaluator(AlertRules rules)
             }
         }
 
-        foreach (var area in snapshot.Unresourced.Where(u => u.AreaCode.Length > 0).GroupBy(u => u.AreaCode))
+        foreach (var area in snapshot.Unresourced.Where(u => u.AreaCode != ForceWide.AreaCode).GroupBy(u => u.AreaCode))
         {
             var count = area.Sum(u => u.Count);
             var tolerance = rules.ToleranceFor(area.Key);

@@ -92,9 +92,9 @@ public sealed class LiveSubscription : IDisposable
     /// within <paramref name="heartbeat"/>, a heartbeat.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // one wait per message per subscriber: no box each time
-    public async ValueTask<LiveMessage> NextAsync(TimeSpan heartbeat, TimeProvider time, CancellationToken cancellationToken)
+    public async ValueTask<LiveMessage> NextAsync(TimeSpan heartbeat, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var since = time.GetTimestamp();
+        var since = clock.GetTimestamp();
         while (true)
         {
             lock (_gate)
@@ -118,7 +118,7 @@ public sealed class LiveSubscription : IDisposable
                 }
             }
 
-            var quiet = time.GetElapsedTime(since);
+            var quiet = clock.GetElapsedTime(since);
             if (quiet >= heartbeat)
             {
                 var latest = _broadcast.Latest();
@@ -126,7 +126,7 @@ public sealed class LiveSubscription : IDisposable
             }
 
             // The timer only wakes this loop; a wake from an earlier arming just checks again.
-            _heartbeat ??= time.CreateTimer(static state => ((LiveSubscription)state!)._signal.Writer.TryWrite(true), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _heartbeat ??= clock.CreateTimer(static state => ((LiveSubscription)state!)._signal.Writer.TryWrite(true), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _heartbeat.Change(heartbeat - quiet, Timeout.InfiniteTimeSpan);
             await _signal.Reader.WaitToReadAsync(cancellationToken);
             _signal.Reader.TryRead(out _);

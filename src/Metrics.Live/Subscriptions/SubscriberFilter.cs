@@ -1,3 +1,5 @@
+using Metrics.Live.Windows;
+
 namespace Metrics.Live.Subscriptions;
 
 /// <summary>
@@ -10,7 +12,7 @@ public sealed record SubscriberFilter(IReadOnlySet<LiveFeedKind> Feeds, IReadOnl
 
     public bool Wants(LiveFigure figure) =>
         (Feeds.Count == 0 || Feeds.Contains(figure.Feed)) &&
-        (AreaCodes.Count == 0 || figure.AreaCode.Length == 0 || AreaCodes.Contains(figure.AreaCode));
+        (AreaCodes.Count == 0 || figure.AreaCode == ForceWide.AreaCode || AreaCodes.Contains(figure.AreaCode));
 
     public bool Equals(SubscriberFilter? other) =>
         other is not null && Feeds.SetEquals(other.Feeds) && AreaCodes.SetEquals(other.AreaCodes);

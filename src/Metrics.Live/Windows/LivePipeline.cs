@@ -129,7 +129,7 @@ public sealed class LivePipeline : IDisposable
         var forceTolerance = areas.Sum(_rules.ToleranceFor);
         return snapshot with
         {
-            Unresourced = [.. snapshot.Unresourced.Select(u => u with { Tolerance = u.AreaCode.Length == 0 ? forceTolerance : _rules.ToleranceFor(u.AreaCode) })],
+            Unresourced = [.. snapshot.Unresourced.Select(u => u with { Tolerance = u.AreaCode == ForceWide.AreaCode ? forceTolerance : _rules.ToleranceFor(u.AreaCode) })],
             Intelligence = snapshot.Intelligence with { Limit = _rules.OutstandingIntelligenceLimit },
         };
     }

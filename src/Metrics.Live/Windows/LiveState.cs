@@ -165,7 +165,7 @@ public sealed class LiveState(LiveOptions options)
         var open = _incidents.Values.Where(i => i.IsUnresourced).ToList();
         var unresourced = _unresourcedSeen
             .Select(k => (k.Area, k.Grade, Incidents: open.Where(i => i.AreaCode == k.Area && i.Grade == k.Grade).ToList()))
-            .Concat(_unresourcedSeen.Select(k => k.Grade).Distinct().Select(g => (Area: "", Grade: g, Incidents: open.Where(i => i.Grade == g).ToList())))
+            .Concat(_unresourcedSeen.Select(k => k.Grade).Distinct().Select(g => (Area: ForceWide.AreaCode, Grade: g, Incidents: open.Where(i => i.Grade == g).ToList())))
             .OrderBy(u => u.Area, StringComparer.Ordinal).ThenBy(u => u.Grade)
             .Select(u => new UnresourcedFigures(u.Area, u.Grade, u.Incidents.Count, u.Incidents.Count == 0 ? null : UnresourcedFigures.WholeMinutes(asOf - u.Incidents.Min(i => i.OpenedAt!.Value))))
             .ToList();

@@ -17,11 +17,11 @@ using Microsoft.Extensions.Options;
 namespace Metrics.Server.Analytics;
 
 /// <summary>Loads what an analyst's question needs and computes it with Metrics.Analytics.</summary>
-internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationRepository observations, IOptions<LimitOptions> limits, TimeProvider timeProvider)
+internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationRepository observations, IOptions<LimitOptions> limits, TimeProvider clock)
 {
     public const string DefaultOutcomeMeasureId = "crime_outcome_rate";
-    private const int MostHorizon = 24;
-    private const int MostOutcomeWindows = 24;
+    private const int MaxHorizon = 24;
+    private const int MaxOutcomeWindows = 24;
     private static readonly YearMonth Earliest = new(YearMonth.MinYear, 1);
     private static readonly YearMonth Latest = new(YearMonth.MaxYear, 12);
 
@@ -83,9 +83,9 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
     {
         var (measure, area, breakdown) = await SeriesKeyAsync(selection, cancellationToken);
         var steps = horizon ?? Projector.DefaultHorizon;
-        if (steps is < 1 or > MostHorizon)
+        if (steps is < 1 or > MaxHorizon)
         {
-            throw new InvalidFieldException("horizon", $"is {steps}; give 1 to {MostHorizon} months");
+            throw new InvalidFieldException("horizon", $"is {steps}; give 1 to {MaxHorizon} months");
         }
 
         var (history, problem) = await ProjectionHistoryAsync(measure, area, breakdown, lastAsked, cancellationToken);
@@ -144,7 +144,7 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
             reportSections.Add(new ReportSection(name, topics));
         }
 
-        var document = new ReportDocument(force.Name, month, timeProvider.GetUtcNow(), reportSections);
+        var document = new ReportDocument(force.Name, month, clock.GetUtcNow(), reportSections);
         return new ReportFile(HtmlReport.Render(document), $"performance-summary-{force.Code}-{month.ToIsoString()}.html");
     }
 
@@ -195,9 +195,9 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
     public async Task<OutcomeRatesResult> GetOutcomeRatesAsync(string areaCode, YearMonth month, string? measureId, int? windows, CancellationToken cancellationToken)
     {
         var count = windows ?? 4;
-        if (count is < 1 or > MostOutcomeWindows)
+        if (count is < 1 or > MaxOutcomeWindows)
         {
-            throw new InvalidFieldException("windows", $"is {count}; give 1 to {MostOutcomeWindows}");
+            throw new InvalidFieldException("windows", $"is {count}; give 1 to {MaxOutcomeWindows}");
         }
 
         var measure = await lookup.MeasureAsync(measureId ?? DefaultOutcomeMeasureId, cancellationToken);

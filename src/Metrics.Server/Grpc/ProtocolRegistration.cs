@@ -37,7 +37,9 @@ internal static class ProtocolRegistration
             .AddCheck<DatabaseHealthCheck>("database");
 
         services.AddOptions<DemoFeedOptions>().BindConfiguration(DemoFeedOptions.SectionName)
-            .PostConfigure<IConfiguration>((demo, configuration) => demo.Server = demo.Server.Length > 0 ? demo.Server : DemoFeedOptions.ServerAt(configuration["Kestrel:Endpoints:Grpc:Url"]));
+            .PostConfigure<IConfiguration>((demo, configuration) => demo.Server = demo.Server.Length > 0 ? demo.Server : DemoFeedOptions.ServerAt(configuration["Kestrel:Endpoints:Grpc:Url"]))
+            .Validate(o => !o.Enabled || (o.ForceCode.Length > 0 && o.WarmHours >= 0 && Uri.IsWellFormedUriString(o.Server, UriKind.Absolute)), "Demo: ForceCode must be set, WarmHours not negative and Server an absolute address")
+            .ValidateOnStart();
         services.TryAddSingleton(sp => new DemoFeedChannel(() => GrpcChannel.ForAddress(sp.GetRequiredService<IOptions<DemoFeedOptions>>().Value.Server)));
         services.AddHostedService<DemoFeedPublisher>();
         return services;

@@ -15,9 +15,13 @@ internal static class HistoricalStoreRegistration
     public static IServiceCollection AddHistoricalStore(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName)
-            .Validate(o => o.StartupWait >= TimeSpan.Zero, "Storage:StartupWait must not be negative")
+            .Validate(
+                o => Enum.IsDefined(o.Engine) && o.StartupWait >= TimeSpan.Zero && o.CommandTimeout > TimeSpan.Zero && o.BusyTimeout > TimeSpan.Zero,
+                "Storage:Engine must be Sqlite or SqlServer, Storage:StartupWait not negative, Storage:CommandTimeout and Storage:BusyTimeout longer than zero")
             .ValidateOnStart();
-        services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName);
+        services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName)
+            .Validate(o => o.Directory.Length == 0 || System.IO.Directory.Exists(o.Directory), "Seed:Directory must be a folder that exists, or empty for the seed beside the server")
+            .ValidateOnStart();
         services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<CatalogueRepository>();
         services.AddSingleton<ObservationRepository>();

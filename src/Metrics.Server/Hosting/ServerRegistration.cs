@@ -25,7 +25,11 @@ public static class ServerRegistration
         services.AddHistoricalStore();
         services.AddLiveOperations();
         services.AddTelemetry(builder.Configuration);
-        services.AddOptions<LimitOptions>().BindConfiguration(LimitOptions.SectionName);
+        services.AddOptions<LimitOptions>().BindConfiguration(LimitOptions.SectionName)
+            .Validate(
+                o => o.MaxMessageBytes > 0 && o.MaxEventsPerBatch > 0 && o.MaxMonthsPerRequest > 0 && o.MaxSubscriptionsPerCaller > 0 && o.IngestEventsPerSecond > 0 && o.IngestBurst > 0,
+                "every Limits setting must be more than zero")
+            .ValidateOnStart();
         services.AddSingleton<CallerLimits>();
         services.AddProtocol(detailedErrors: builder.Environment.IsDevelopment());
         services.AddForceSecurity(builder.Configuration, builder.Environment.IsDevelopment());

@@ -37,7 +37,7 @@ internal sealed record StreetCrimeImportResult(
 /// <summary>Rows refused by an import: all are counted, the first hundred are reported by line.</summary>
 internal sealed class ImportProblems
 {
-    public const int MostReported = 100;
+    public const int MaxReported = 100;
     private readonly List<RowProblem> first = [];
 
     public long Count { get; private set; }
@@ -47,7 +47,7 @@ internal sealed class ImportProblems
     public void Add(long line, string reason)
     {
         Count++;
-        if (first.Count < MostReported)
+        if (first.Count < MaxReported)
         {
             first.Add(new RowProblem(line, reason));
         }

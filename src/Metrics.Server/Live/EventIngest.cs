@@ -10,13 +10,13 @@ namespace Metrics.Server.Live;
 
 /// <summary>
 /// A batch from validation to acknowledgement: read and check each event, decide which are
-/// late, store the new ones in one transaction, then give them to the live feed. One batch at
+/// late, store the new ones in one transaction, then give them to the live pipeline. One batch at
 /// a time, so that arrival order, stored order and applied order are the same.
 /// </summary>
 internal sealed class EventIngest(
     EventChecks checks,
     EventRepository events,
-    LivePipeline feed,
+    LivePipeline pipeline,
     CatalogueLookup lookup,
     IOptions<LimitOptions> limits,
     TimeProvider clock,
@@ -62,14 +62,14 @@ internal sealed class EventIngest(
         await _oneBatchAtATime.WaitAsync(cancellationToken);
         try
         {
-            var late = feed.ClassifyLate(valid);
+            var late = pipeline.ClassifyLate(valid);
             StoredBatch stored;
             using (Telemetry.ServiceTraces.Source.StartActivity("store events"))
             {
                 stored = await events.StoreAsync([.. valid.Select((e, i) => (e, late[i]))], clock.GetUtcNow(), cancellationToken);
             }
 
-            feed.Apply(stored.Stored);
+            pipeline.Apply(stored.Stored);
             span?.SetTag("metrics.accepted", stored.Stored.Count);
             span?.SetTag("metrics.duplicates", stored.Duplicates);
             receipt = new BatchReceipt(stored.Stored.Count, stored.Duplicates, [.. stored.Stored.Where(e => e.Late).Select(e => e.Event.EventId)], rejected);

@@ -22,7 +22,7 @@ internal sealed partial class LiveHistoryCapture(
     ImportRepository imports,
     CatalogueLookup lookup,
     Microsoft.Extensions.Options.IOptions<LiveServiceOptions> options,
-    TimeProvider time,
+    TimeProvider clock,
     ILogger<LiveHistoryCapture> logger) : BackgroundService
 {
     public const string Unresourced = "unresourced_incidents";
@@ -132,10 +132,10 @@ internal sealed partial class LiveHistoryCapture(
             return;
         }
 
-        var now = time.GetUtcNow();
+        var now = clock.GetUtcNow();
         await imports.StoreAsync(
             "live_rollup", $"live feed {totals.Month.ToIsoString()} to {now:yyyy-MM-dd HH:mm}Z", force.Code, now, figures.Count, 0,
-            ReplaceScope.Of(figures), figures, time, cancellationToken);
+            ReplaceScope.Of(figures), figures, clock, cancellationToken);
     }
 
     /// <summary>

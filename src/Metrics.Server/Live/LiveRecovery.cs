@@ -8,7 +8,7 @@ namespace Metrics.Server.Live;
 /// so that a restart changes nothing a display shows. Events are replayed in the order they
 /// arrived, with the late flag they were stored with.
 /// </summary>
-internal sealed class LiveRecovery(EventRepository events, LivePipeline feed, IServiceProvider services, ILogger<LiveRecovery> logger) : IHostedService
+internal sealed class LiveRecovery(EventRepository events, LivePipeline pipeline, IServiceProvider services, ILogger<LiveRecovery> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -19,13 +19,13 @@ internal sealed class LiveRecovery(EventRepository events, LivePipeline feed, IS
             page.Add(e);
             if (page.Count == page.Capacity)
             {
-                feed.Apply(page);
+                pipeline.Apply(page);
                 replayed += page.Count;
                 page.Clear();
             }
         }
 
-        feed.Apply(page);
+        pipeline.Apply(page);
         replayed += page.Count;
         LiveLog.Recovered(logger, replayed);
 

@@ -14,7 +14,12 @@ internal static class LiveRegistration
         services.AddOptions<LiveServiceOptions>().BindConfiguration(LiveServiceOptions.SectionName)
             .Validate(o => o.PublishEvery > TimeSpan.Zero && o.Heartbeat > TimeSpan.Zero && o.StallTimeout > TimeSpan.Zero, "Live:PublishEvery, Live:Heartbeat and Live:StallTimeout must be longer than zero")
             .ValidateOnStart();
-        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName);
+        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName)
+            .Validate(
+                o => o.AbandonRateLimit999 >= 0 && o.AbandonRateLimit101 >= 0 && o.DefaultUnresourcedTolerance >= 0 && o.OutstandingIntelligenceLimit >= 0
+                    && o.MinimumAnsweredForStandard >= 0 && o.ClearAfter >= TimeSpan.Zero && o.UnresourcedTolerance.Values.All(t => t >= 0),
+                "Alerts settings must not be negative")
+            .ValidateOnStart();
 
         // Rx takes its time from a scheduler (tests give a virtual one).
         services.TryAddSingleton<IScheduler>(DefaultScheduler.Instance);

@@ -13,16 +13,16 @@ internal sealed class StalledWrites : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly HashSet<WatchedStream> _streams = [];
-    private readonly TimeProvider _time;
+    private readonly TimeProvider _clock;
     private readonly TimeSpan _timeout;
     private readonly ITimer _timer;
 
-    public StalledWrites(TimeProvider time, IOptions<LiveServiceOptions> options)
+    public StalledWrites(TimeProvider clock, IOptions<LiveServiceOptions> options)
     {
-        _time = time;
+        _clock = clock;
         _timeout = options.Value.StallTimeout;
         var every = _timeout / 10;
-        _timer = time.CreateTimer(_ => CancelStalled(), null, every, every);
+        _timer = clock.CreateTimer(_ => CancelStalled(), null, every, every);
     }
 
     /// <summary>A stream to watch until it is disposed; its token is cancelled when a write stalls.</summary>
@@ -41,7 +41,7 @@ internal sealed class StalledWrites : IDisposable
 
     private void CancelStalled()
     {
-        var now = _time.GetTimestamp();
+        var now = _clock.GetTimestamp();
         List<WatchedStream> stalled;
         lock (_gate)
         {
@@ -64,9 +64,9 @@ internal sealed class StalledWrites : IDisposable
 
         /// <summary>How long the write in flight has taken by <paramref name="now"/>; zero with none.</summary>
         public TimeSpan WriteInFlightFor(long now) =>
-            Volatile.Read(ref _writeStartedAt) is var started && started != NotWriting ? watch._time.GetElapsedTime(started, now) : TimeSpan.Zero;
+            Volatile.Read(ref _writeStartedAt) is var started && started != NotWriting ? watch._clock.GetElapsedTime(started, now) : TimeSpan.Zero;
 
-        public void WriteStarting() => Volatile.Write(ref _writeStartedAt, watch._time.GetTimestamp());
+        public void WriteStarting() => Volatile.Write(ref _writeStartedAt, watch._clock.GetTimestamp());
 
         public void WriteEnded() => Volatile.Write(ref _writeStartedAt, NotWriting);
 

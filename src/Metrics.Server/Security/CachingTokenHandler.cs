@@ -8,12 +8,12 @@ namespace Metrics.Server.Security;
 /// Validates each token once a minute, not on every call: a wall display or a load balancer's
 /// client sends the same token thousands of times. A result is kept only while valid, for at
 /// most <see cref="KeepFor"/> and never beyond the token's expiry; failures are never kept.
-/// Bounded: the cache starts again when it holds <see cref="MostTokens"/>.
+/// Bounded: the cache starts again when it holds <see cref="MaxTokens"/>.
 /// </summary>
 public sealed class CachingTokenHandler(TimeProvider clock) : JsonWebTokenHandler
 {
     public static readonly TimeSpan KeepFor = TimeSpan.FromMinutes(1);
-    public const int MostTokens = 10_000;
+    public const int MaxTokens = 10_000;
 
     private readonly ConcurrentDictionary<string, (TokenValidationResult Result, DateTimeOffset Until)> _valid = new(StringComparer.Ordinal);
 
@@ -28,7 +28,7 @@ public sealed class CachingTokenHandler(TimeProvider clock) : JsonWebTokenHandle
         var result = await base.ValidateTokenAsync(token, validationParameters);
         if (result.IsValid && result.SecurityToken is { } validated)
         {
-            if (_valid.Count >= MostTokens)
+            if (_valid.Count >= MaxTokens)
             {
                 _valid.Clear();
             }

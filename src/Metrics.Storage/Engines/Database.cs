@@ -8,7 +8,7 @@ namespace Metrics.Storage.Engines;
 public sealed class Database
 {
     /// <summary>How many times a transaction chosen as a deadlock victim is run again before the error is the caller's.</summary>
-    public const int MostDeadlockAttempts = 3;
+    public const int MaxDeadlockAttempts = 3;
 
     static Database()
     {
@@ -20,7 +20,7 @@ public sealed class Database
     {
         Engine = options.Engine;
         Dialect = SqlDialect.For(options.Engine);
-        CommandTimeoutSeconds = options.Engine == DatabaseEngine.Sqlite ? options.BusyTimeoutSeconds : options.CommandTimeoutSeconds;
+        CommandTimeoutSeconds = WholeSeconds(options.Engine == DatabaseEngine.Sqlite ? options.BusyTimeout : options.CommandTimeout);
         (ConnectionString, Description) = options.Engine == DatabaseEngine.SqlServer ? SqlServer(options) : Sqlite(options);
     }
 
@@ -33,6 +33,7 @@ public sealed class Database
     /// <summary>Where the store is, for messages and logs: the server and database, or the file; never a password.</summary>
     public string Description { get; }
 
+    /// <summary>A statement's timeout as the drivers take it: whole seconds.</summary>
     public int CommandTimeoutSeconds { get; }
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
@@ -62,7 +63,7 @@ public sealed class Database
 
     /// <summary>
     /// Runs work in one transaction and commits it. A transaction that SQL Server chose as a
-    /// deadlock victim was rolled back whole, so it is run again (up to <see cref="MostDeadlockAttempts"/>
+    /// deadlock victim was rolled back whole, so it is run again (up to <see cref="MaxDeadlockAttempts"/>
     /// times) rather than failing a call that did nothing wrong.
     /// </summary>
     public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
@@ -77,12 +78,15 @@ public sealed class Database
                 await transaction.CommitAsync(cancellationToken);
                 return result;
             }
-            catch (DbException e) when (attempt < MostDeadlockAttempts && StoreFaults.IsDeadlock(e))
+            catch (DbException e) when (attempt < MaxDeadlockAttempts && StoreFaults.IsDeadlock(e))
             {
                 // Run again at once: the other transaction holds no locks of ours now.
             }
         }
     }
+
+    /// <summary>The drivers count timeouts in whole seconds (0 would mean none): at least one.</summary>
+    private static int WholeSeconds(TimeSpan timeout) => Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
 
     private static (string ConnectionString, string Description) SqlServer(StorageOptions options)
     {
@@ -111,7 +115,7 @@ public sealed class Database
             ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(options.DataDirectory, "metrics.db") }
             : new SqliteConnectionStringBuilder(options.ConnectionString);
         builder.ForeignKeys = true;
-        builder.DefaultTimeout = options.BusyTimeoutSeconds;
+        builder.DefaultTimeout = WholeSeconds(options.BusyTimeout);
         if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource))
         {
             var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));

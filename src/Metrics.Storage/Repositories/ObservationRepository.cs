@@ -26,7 +26,7 @@ public sealed record ReplaceScope(IReadOnlyCollection<ObservationCell> Cells)
 public sealed class ObservationRepository(Database database)
 {
     /// <summary>Past this many measure-and-area pairs the series cache starts again rather than grow.</summary>
-    private const int MostCachedSeries = 10_000;
+    private const int MaxCachedSeries = 10_000;
 
     private readonly ConcurrentDictionary<(string MeasureId, string AreaCode), (long ReadAt, IReadOnlyList<string> Values)> _breakdowns = new();
     private readonly ConcurrentDictionary<(string MeasureId, string AreaCode), ConcurrentDictionary<(string Breakdown, int First, int Last), (long ReadAt, IReadOnlyList<Observation> Figures)>> _series = new();
@@ -81,7 +81,7 @@ public sealed class ObservationRepository(Database database)
         var rows = await connection.QueryAsync<ObservationRow>(Command(
             SelectSeries, new { MeasureId = measureId, AreaCode = areaCode, Breakdown = breakdown, First = first.Key, Last = last.Key }, cancellationToken));
         IReadOnlyList<Observation> figures = [.. rows.Select(r => r.ToObservation())];
-        if (_series.Count > MostCachedSeries)
+        if (_series.Count > MaxCachedSeries)
         {
             _series.Clear();
         }

@@ -66,7 +66,7 @@ internal sealed partial class DemoFeedPublisher(
     DemoFeedChannel channel,
     TokenIssuer tokens,
     CatalogueLookup lookup,
-    TimeProvider time,
+    TimeProvider clock,
     IHostApplicationLifetime lifetime,
     ILogger<DemoFeedPublisher> logger) : BackgroundService
 {
@@ -89,12 +89,12 @@ internal sealed partial class DemoFeedPublisher(
             return metadata;
         }));
         var pending = new PriorityQueue<OperationalEvent, (DateTimeOffset, string)>();
-        var now = time.GetUtcNow();
+        var now = clock.GetUtcNow();
         var nextHour = Hour(now).AddHours(-settings.WarmHours);
         Publishing(logger, settings.ForceCode, settings.WarmHours);
         while (!stoppingToken.IsCancellationRequested)
         {
-            now = time.GetUtcNow();
+            now = clock.GetUtcNow();
             for (; nextHour <= now; nextHour = nextHour.AddHours(1))
             {
                 foreach (var e in scenario.ArrivalsInHour(nextHour))
@@ -121,7 +121,7 @@ internal sealed partial class DemoFeedPublisher(
                 PublishFailed(logger, e.Status.Detail);
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+            await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
         }
     }
 

@@ -22,7 +22,7 @@ internal sealed class LiveService(
     CatalogueLookup lookup,
     CallerLimits limits,
     IOptions<LiveServiceOptions> options,
-    TimeProvider time,
+    TimeProvider clock,
     StalledWrites stalledWrites,
     SharedUpdates sharedUpdates,
     Telemetry.ServiceMetrics metrics)
@@ -39,7 +39,7 @@ internal sealed class LiveService(
         using var either = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, watched.Stalled);
         while (!context.CancellationToken.IsCancellationRequested)
         {
-            var message = await subscription.NextAsync(settings.Heartbeat, time, context.CancellationToken);
+            var message = await subscription.NextAsync(settings.Heartbeat, clock, context.CancellationToken);
             try
             {
                 watched.WriteStarting();
@@ -47,7 +47,7 @@ internal sealed class LiveService(
                 watched.WriteEnded();
                 if (message.PublishedAt != 0)
                 {
-                    metrics.UpdateDelivered(time.GetElapsedTime(message.PublishedAt));
+                    metrics.UpdateDelivered(clock.GetElapsedTime(message.PublishedAt));
                 }
             }
             catch (OperationCanceledException) when (watched.Stalled.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)

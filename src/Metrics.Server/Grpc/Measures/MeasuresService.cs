@@ -32,7 +32,7 @@ internal sealed class MeasuresService(
 
     /// <summary>A response per series object: GetSeries's warm path was building the same message again and again.</summary>
     private static readonly ConditionalWeakTable<Series, V1.GetSeriesResponse> SeriesResponses = [];
-    private const int MostImportsListed = 1000;
+    private const int MaxImportsListed = 1000;
 
     [Authorize(Policy = ForceRoles.Policies.Read)]
     public override async Task<V1.ListMeasuresResponse> ListMeasures(V1.ListMeasuresRequest request, ServerCallContext context)
@@ -151,9 +151,9 @@ internal sealed class MeasuresService(
     [Authorize(Policy = ForceRoles.Policies.Read)]
     public override async Task<V1.ListImportsResponse> ListImports(V1.ListImportsRequest request, ServerCallContext context)
     {
-        if (request.Limit is < 0 or > MostImportsListed)
+        if (request.Limit is < 0 or > MaxImportsListed)
         {
-            throw new InvalidFieldException("limit", $"{request.Limit} is out of range (0 to {MostImportsListed})");
+            throw new InvalidFieldException("limit", $"{request.Limit} is out of range (0 to {MaxImportsListed})");
         }
 
         var batches = await imports.ListAsync(request.Limit == 0 ? DefaultImportListLimit : request.Limit, context.CancellationToken);
