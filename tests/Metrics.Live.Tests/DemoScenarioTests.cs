@@ -4,7 +4,7 @@ using Metrics.Live.Windows;
 
 namespace Metrics.Live.Tests;
 
-/// <summary>The demo feed is deterministic and looks like the force the report describes.</summary>
+/// <summary>The demo publisher is deterministic and looks like the force the report describes.</summary>
 public sealed class DemoScenarioTests
 {
     private static readonly (string, double)[] Areas =

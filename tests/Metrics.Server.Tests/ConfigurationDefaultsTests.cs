@@ -36,11 +36,11 @@ public sealed class ConfigurationDefaultsTests
     [InlineData("http://*:6124", "http://localhost:6124")]
     [InlineData("http://[::]:6125", "http://localhost:6125")]
     [InlineData("http://127.0.0.1:6126", "http://127.0.0.1:6126")]
-    public void TheDemoFeedPublishesToTheServersOwnGrpcEndpoint(string endpoint, string expected)
+    public void TheDemoPublishesToTheServersOwnGrpcEndpoint(string endpoint, string expected)
     {
         using var server = new MetricsServerFactory { Settings = { ["Kestrel:Endpoints:Grpc:Url"] = endpoint } };
 
-        Assert.Equal(expected, server.Services.GetRequiredService<IOptions<DemoFeedOptions>>().Value.Server);
+        Assert.Equal(expected, server.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Server);
     }
 
     [Fact]

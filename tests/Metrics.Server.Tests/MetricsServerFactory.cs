@@ -79,9 +79,9 @@ public sealed class MetricsServerFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IScheduler>(Scheduler);
-            // The demo feed reaches this host's own TestServer; not through the factory's Server
+            // The demo publisher reaches this host's own TestServer; not through the factory's Server
             // property, which would build a second host while this one is starting.
-            services.AddSingleton(sp => new Grpc.Ingest.DemoFeedChannel(() => GrpcChannel.ForAddress(
+            services.AddSingleton(sp => new Grpc.Ingest.DemoChannel(() => GrpcChannel.ForAddress(
                 "http://localhost",
                 new GrpcChannelOptions { HttpHandler = ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler() })));
         });

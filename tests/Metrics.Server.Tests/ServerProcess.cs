@@ -11,7 +11,7 @@ namespace Metrics.Server.Tests;
 /// <summary>
 /// The built server as a real process on free ports with its own SQLite file, for tests that
 /// need a real HTTP server (a browser, another language's client). Production settings: no
-/// demo feed. Killing it is what a crash or an operator does.
+/// demo publisher. Killing it is what a crash or an operator does.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {

@@ -1,7 +1,7 @@
 namespace Metrics.Live.Simulation;
 
 /// <summary>
-/// The demo feed's rates, calibrated to the March 2019 report: about 11,700 999 calls and
+/// The demo publisher's rates, calibrated to the March 2019 report: about 11,700 999 calls and
 /// 39,400 101 calls a month, abandon rates near 1.2% and 17%, about 4,100 emergency
 /// incidents a month, hundreds of intelligence submissions a week, and unresourced incidents
 /// in the tens per area.

@@ -14,7 +14,7 @@ using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Grpc;
 
-/// <summary>The protocol edge: the four services, their interceptor and limits, health, reflection, and the demo feed (a client of the ingest RPC).</summary>
+/// <summary>The protocol edge: the four services, their interceptor and limits, health, reflection, and the demo publisher (a client of the ingest RPC).</summary>
 internal static class ProtocolRegistration
 {
     public static IServiceCollection AddProtocol(this IServiceCollection services, bool detailedErrors)
@@ -36,12 +36,12 @@ internal static class ProtocolRegistration
             .AddCheck("process", () => HealthCheckResult.Healthy("answering"), tags: [V1.Protocol.LivenessHealthService])
             .AddCheck<DatabaseHealthCheck>("database");
 
-        services.AddOptions<DemoFeedOptions>().BindConfiguration(DemoFeedOptions.SectionName)
-            .PostConfigure<IConfiguration>((demo, configuration) => demo.Server = demo.Server.Length > 0 ? demo.Server : DemoFeedOptions.ServerAt(configuration["Kestrel:Endpoints:Grpc:Url"]))
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName)
+            .PostConfigure<IConfiguration>((demo, configuration) => demo.Server = demo.Server.Length > 0 ? demo.Server : DemoOptions.ServerAt(configuration["Kestrel:Endpoints:Grpc:Url"]))
             .Validate(o => !o.Enabled || (o.ForceCode.Length > 0 && o.WarmHours >= 0 && Uri.IsWellFormedUriString(o.Server, UriKind.Absolute)), "Demo: ForceCode must be set, WarmHours not negative and Server an absolute address")
             .ValidateOnStart();
-        services.TryAddSingleton(sp => new DemoFeedChannel(() => GrpcChannel.ForAddress(sp.GetRequiredService<IOptions<DemoFeedOptions>>().Value.Server)));
-        services.AddHostedService<DemoFeedPublisher>();
+        services.TryAddSingleton(sp => new DemoChannel(() => GrpcChannel.ForAddress(sp.GetRequiredService<IOptions<DemoOptions>>().Value.Server)));
+        services.AddHostedService<DemoPublisher>();
         return services;
     }
 

@@ -21,7 +21,7 @@ public static class SecurityRegistration
             .Validate(o => o.SigningKeyFile.Length > 0 && o.TokenLifetime > TimeSpan.Zero && o.ClockSkew >= TimeSpan.Zero, "Security:SigningKeyFile must be set, Security:TokenLifetime longer than zero and Security:ClockSkew not negative")
             .ValidateOnStart();
 
-        // The local key and its issuer exist even beside an authority: the demo feed signs its own publisher token.
+        // The local key and its issuer exist even beside an authority: the demo publisher signs its own publisher token.
         services.AddSingleton(sp => SigningKey.LoadOrCreate(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.SigningKeyFile));
         services.AddSingleton(sp =>
         {

@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Metrics.Server.Security;
 
 /// <summary>
-/// Issues tokens signed with the local key: the development tokens, the demo feed's own
+/// Issues tokens signed with the local key: the development tokens, the demo publisher's own
 /// publisher token, and tests'. Real time, not the operations clock: a token's life is a
 /// security fact, and tests move the operations clock by days.
 /// </summary>

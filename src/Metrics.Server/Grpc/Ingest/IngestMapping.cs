@@ -64,7 +64,7 @@ internal static class IngestMapping
         return acknowledgement;
     }
 
-    /// <summary>The message a force system would send for an event (the demo feed publishes these).</summary>
+    /// <summary>The message a force system would send for an event (the demo publisher publishes these).</summary>
     public static V1.OperationalEvent ToContract(this OperationalEvent e)
     {
         var message = new V1.OperationalEvent { EventId = e.EventId, OccurredAt = Timestamp.FromDateTimeOffset(e.OccurredAt) };

@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Metrics.Server.Tests;
 
-/// <summary>The demo feed publishes through IngestService and the wall's figures move.</summary>
-public sealed class DemoFeedTests : IDisposable
+/// <summary>The demo publisher publishes through IngestService and the wall's figures move.</summary>
+public sealed class DemoPublisherTests : IDisposable
 {
     private readonly MetricsServerFactory _server = new() { Settings = { ["Demo:Enabled"] = "true", ["Demo:WarmHours"] = "6" } };
 

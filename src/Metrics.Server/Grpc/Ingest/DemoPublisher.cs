@@ -10,8 +10,8 @@ using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Grpc.Ingest;
 
-/// <summary>The demo feed (configuration section "Demo"): on in Development, off by default.</summary>
-public sealed class DemoFeedOptions
+/// <summary>The demo publisher (configuration section "Demo"): on in Development, off by default.</summary>
+public sealed class DemoOptions
 {
     public const string SectionName = "Demo";
 
@@ -51,8 +51,8 @@ public sealed class DemoFeedOptions
     public int WarmHours { get; set; } = 72;
 }
 
-/// <summary>How the demo feed reaches the server; tests give it the in-memory server.</summary>
-public sealed class DemoFeedChannel(Func<GrpcChannel> create)
+/// <summary>How the demo publisher reaches the server; tests give it the in-memory server.</summary>
+public sealed class DemoChannel(Func<GrpcChannel> create)
 {
     public GrpcChannel Create() => create();
 }
@@ -61,14 +61,14 @@ public sealed class DemoFeedChannel(Func<GrpcChannel> create)
 /// Publishes the demo scenario through the ingest RPC as the clock reaches each event's time,
 /// once a second. Never a side door: the events take the path a force system's would.
 /// </summary>
-internal sealed partial class DemoFeedPublisher(
-    IOptions<DemoFeedOptions> options,
-    DemoFeedChannel channel,
+internal sealed partial class DemoPublisher(
+    IOptions<DemoOptions> options,
+    DemoChannel channel,
     TokenIssuer tokens,
     CatalogueLookup lookup,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
-    ILogger<DemoFeedPublisher> logger) : BackgroundService
+    ILogger<DemoPublisher> logger) : BackgroundService
 {
     private const int BatchSize = 2000;
 
