@@ -4,7 +4,6 @@ using Metrics.Domain.Calendar;
 using Metrics.Domain.Catalogue;
 using Metrics.Domain.Comparisons;
 using Metrics.Domain.Observations;
-using Metrics.Domain.Requests;
 using Metrics.Storage.Repositories;
 
 namespace Metrics.Server.History;
@@ -116,9 +115,9 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
     {
         var force = await lookup.ForceAsync(forceCode, cancellationToken);
         var catalogue = await lookup.MeasuresAsync(cancellationToken);
-        var total = FindMeasure(catalogue, totalMeasureId ?? DefaultTotalMeasureId);
+        var total = await lookup.MeasureAsync(totalMeasureId ?? DefaultTotalMeasureId, cancellationToken);
         var rows = measureIds.Count > 0
-            ? [.. measureIds.Select(id => FindMeasure(catalogue, id))]
+            ? await MeasuresAsync(measureIds, cancellationToken)
             : catalogue.Where(m => m.PartOfMeasureId == total.Id).ToList();
         var areas = force.LocalPolicingAreas.Prepend(force.Force).ToList();
 
@@ -133,9 +132,9 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
     {
         var area = await lookup.AreaAsync(areaCode, cancellationToken);
         var catalogue = await lookup.MeasuresAsync(cancellationToken);
-        var total = FindMeasure(catalogue, totalMeasureId ?? DefaultTotalMeasureId);
+        var total = await lookup.MeasureAsync(totalMeasureId ?? DefaultTotalMeasureId, cancellationToken);
         var measures = measureIds.Count > 0
-            ? [.. measureIds.Select(id => FindMeasure(catalogue, id))]
+            ? await MeasuresAsync(measureIds, cancellationToken)
             : catalogue.LeavesUnder(total).Prepend(total).ToList();
 
         var rows = new List<YearEndRow>();
@@ -148,6 +147,14 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         return new YearEndResult(area, year, rows);
     }
 
-    private static MeasureDefinition FindMeasure(IReadOnlyList<MeasureDefinition> catalogue, string id) =>
-        catalogue.FirstOrDefault(m => m.Id == id) ?? throw new NotFoundException("measure", id);
+    private async Task<List<MeasureDefinition>> MeasuresAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var measures = new List<MeasureDefinition>(ids.Count);
+        foreach (var id in ids)
+        {
+            measures.Add(await lookup.MeasureAsync(id, cancellationToken));
+        }
+
+        return measures;
+    }
 }
