@@ -1,4 +1,5 @@
 using Metrics.Domain.Operations;
+using Metrics.Server.Requests;
 using Metrics.Storage;
 
 namespace Metrics.Server.Live;
@@ -60,11 +61,7 @@ internal sealed class EventChecks(TimeProvider clock)
         : wait > MaxWait ? $"{field}: {wait.TotalHours:0.#} hours is longer than {MaxWait.TotalHours:0} hours"
         : null;
 
-    private static string? Id(string value, string field) =>
-        string.IsNullOrWhiteSpace(value) ? $"{field}: is required"
-        : value.Length > MaxIdLength ? $"{field}: is {value.Length} characters; the most is {MaxIdLength}"
-        : char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]) ? $"{field}: '{StoredText.Quote(value)}' begins or ends with white space; ids are compared exactly"
-        : null;
+    private static string? Id(string value, string field) => Validate.KeyProblem(value) is { } why ? $"{field}: {why}" : null;
 
     private static string? Area(string code, string field, IReadOnlySet<string> areaCodes, bool required) =>
         string.IsNullOrEmpty(code) ? (required ? $"{field}: is required" : null)

@@ -14,22 +14,15 @@ internal static class Validate
     public const int MaxBreakdownLength = StoredText.NameLength;
 
     /// <summary>An id or code, as the store compares it: present, not too long, nothing blank at either end.</summary>
-    public static string Key(string? value, string field)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw InvalidFieldException.Required(field);
-        }
+    public static string Key(string? value, string field) =>
+        KeyProblem(value) is { } why ? throw new InvalidFieldException(field, why) : value!;
 
-        if (value.Length > MaxKeyLength)
-        {
-            throw new InvalidFieldException(field, $"is {value.Length} characters; the most is {MaxKeyLength}");
-        }
-
-        return char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])
-            ? throw new InvalidFieldException(field, $"'{StoredText.Quote(value)}' begins or ends with white space; ids are compared exactly")
-            : value;
-    }
+    /// <summary>What is wrong with an id or code (without its field's name), or null: the one rule for ids, however they arrive.</summary>
+    public static string? KeyProblem(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? "is required"
+        : value.Length > MaxKeyLength ? $"is {value.Length} characters; the most is {MaxKeyLength}"
+        : char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]) ? $"'{StoredText.Quote(value)}' begins or ends with white space; ids are compared exactly"
+        : null;
 
     /// <summary>Text that is shown, not compared: no longer than its column, trimmed.</summary>
     public static string Text(string? value, string field, int most) =>

@@ -40,11 +40,12 @@ public sealed class ImportRepository(Database database, ObservationRepository ob
             ForceCode = StoredText.Key(forceCode, "import_batch.force_code"),
             StartedAtMs = startedAt.ToUnixTimeMilliseconds(),
         };
+        var prepared = ObservationRepository.Prepare(scope, figures);
         var (id, written, finishedAt) = await database.InTransactionAsync(
             async (connection, transaction) =>
             {
                 var id = await connection.ExecuteScalarAsync<long>(Command(database.Dialect.InsertImportBatch, batch, cancellationToken, transaction));
-                var written = await observations.ReplaceAsync(connection, transaction, id, scope, figures, cancellationToken);
+                var written = await observations.ReplaceAsync(connection, transaction, id, prepared, cancellationToken);
                 var finishedAt = clock.GetUtcNow();
                 await connection.ExecuteAsync(Command(
                     CompleteBatch,

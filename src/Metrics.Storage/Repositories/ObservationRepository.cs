@@ -22,6 +22,9 @@ public sealed record ReplaceScope(IReadOnlyCollection<ObservationCell> Cells)
         new([.. from m in measureIds from a in areaCodes from p in periods select new ObservationCell(m, a, p)]);
 }
 
+/// <summary>A replacement's cells and figures, as JSON the engine reads, and how many figures.</summary>
+public sealed record PreparedFigures(string CellsJson, string FiguresJson, int Count);
+
 /// <summary>Stored figures: reads for series and comparisons, and whole-cell replacement for imports.</summary>
 public sealed class ObservationRepository(Database database)
 {
@@ -145,14 +148,13 @@ public sealed class ObservationRepository(Database database)
     private static bool IsFresh(long readAt) => Environment.TickCount64 - readAt < CatalogueRepository.CacheFor.TotalMilliseconds;
 
     /// <summary>
-    /// Replaces, inside the caller's transaction, every figure in the scope with the given ones,
-    /// so that importing the same months again replaces them and never doubles them. The cells
-    /// and the figures each go to the engine as one JSON array: two statements, whatever the size.
+    /// The cells and figures of a replacement as the two statements read them, written and
+    /// checked before any transaction opens, so the store's write lock is never held while a
+    /// large import is serialized (and a refused value costs no round trip).
     /// </summary>
-    public async Task<int> ReplaceAsync(
-        DbConnection connection, DbTransaction transaction, long importId, ReplaceScope scope, IEnumerable<Observation> observations, CancellationToken cancellationToken)
+    public static PreparedFigures Prepare(ReplaceScope scope, IEnumerable<Observation> figures)
     {
-        var rows = observations.ToList();
+        var rows = figures.ToList();
         var cells = JsonRows.Write(scope.Cells, static (json, c) =>
         {
             json.WriteStringValue(StoredText.Key(c.MeasureId, "observation.measure_id"));
@@ -160,22 +162,37 @@ public sealed class ObservationRepository(Database database)
             json.WriteNumberValue(c.Period.First.Key);
             json.WriteNumberValue(c.Period.Months);
         });
-        var figures = JsonRows.Write(rows, static (json, o) =>
-        {
-            json.WriteStringValue(StoredText.Key(o.MeasureId, "observation.measure_id"));
-            json.WriteStringValue(StoredText.Key(o.AreaCode, "observation.area_code"));
-            json.WriteStringValue(StoredText.Label(o.Breakdown, "observation.breakdown", StoredText.NameLength));
-            json.WriteNumberValue(o.Period.First.Key);
-            json.WriteNumberValue(o.Period.Months);
-            json.WriteNumberOrNull(o.Value);
-            json.WriteNumberOrNull(o.Numerator);
-            json.WriteNumberOrNull(o.Denominator);
-        });
-
-        await connection.ExecuteAsync(Command(database.Dialect.DeleteObservationCells, new { Cells = cells }, cancellationToken, transaction));
-        await connection.ExecuteAsync(Command(database.Dialect.InsertObservations, new { Rows = figures, ImportId = importId }, cancellationToken, transaction));
-        return rows.Count;
+        return new PreparedFigures(cells, FiguresAsJson(rows), rows.Count);
     }
+
+    /// <summary>
+    /// Replaces, inside the caller's transaction, every figure in the prepared scope with the
+    /// prepared figures, so that importing the same months again replaces them and never doubles
+    /// them: two statements, whatever the size.
+    /// </summary>
+    public async Task<int> ReplaceAsync(DbConnection connection, DbTransaction transaction, long importId, PreparedFigures prepared, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(Command(database.Dialect.DeleteObservationCells, new { Cells = prepared.CellsJson }, cancellationToken, transaction));
+        await connection.ExecuteAsync(Command(database.Dialect.InsertObservations, new { Rows = prepared.FiguresJson, ImportId = importId }, cancellationToken, transaction));
+        return prepared.Count;
+    }
+
+    /// <summary>
+    /// The figures as <see cref="SqlDialect.InsertObservations"/> reads them: a JSON array of
+    /// [measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator],
+    /// each id and breakdown checked as the store keeps it.
+    /// </summary>
+    public static string FiguresAsJson(IEnumerable<Observation> figures) => JsonRows.Write(figures, static (json, o) =>
+    {
+        json.WriteStringValue(StoredText.Key(o.MeasureId, "observation.measure_id"));
+        json.WriteStringValue(StoredText.Key(o.AreaCode, "observation.area_code"));
+        json.WriteStringValue(StoredText.Label(o.Breakdown, "observation.breakdown", StoredText.NameLength));
+        json.WriteNumberValue(o.Period.First.Key);
+        json.WriteNumberValue(o.Period.Months);
+        json.WriteNumberOrNull(o.Value);
+        json.WriteNumberOrNull(o.Numerator);
+        json.WriteNumberOrNull(o.Denominator);
+    });
 
     private CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
         new(sql, parameters, transaction, database.CommandTimeoutSeconds, cancellationToken: cancellationToken);
