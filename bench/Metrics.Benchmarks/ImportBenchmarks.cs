@@ -65,7 +65,7 @@ public class ImportBenchmarks
             default).GetAwaiter().GetResult();
         catalogue.UpsertMeasuresAsync([Crime], default).GetAwaiter().GetResult();
         new ImportRepository(database, new ObservationRepository(database))
-            .StoreAsync("bench", "first", "force", DateTimeOffset.UnixEpoch, _figures.Count, 0, _scope, _figures, TimeProvider.System, default)
+            .StoreAsync(new BatchDescription("bench", "first", "force", "", DateTimeOffset.UnixEpoch, _figures.Count, 0), _scope, _figures, versioned: true, dryRun: false, TimeProvider.System, default)
             .GetAwaiter().GetResult();
     }
 
@@ -84,8 +84,8 @@ public class ImportBenchmarks
     {
         var database = Database();
         var batch = await new ImportRepository(database, new ObservationRepository(database))
-            .StoreAsync("bench", "again", "force", DateTimeOffset.UnixEpoch, _figures.Count, 0, _scope, _figures, TimeProvider.System, default);
-        return batch.ObservationsWritten;
+            .StoreAsync(new BatchDescription("bench", "again", "force", "", DateTimeOffset.UnixEpoch, _figures.Count, 0), _scope, _figures, versioned: true, dryRun: false, TimeProvider.System, default);
+        return batch.Batch!.ObservationsWritten;
     }
 
     [Benchmark(Baseline = true, Description = "Row by row: a round trip per cell deleted and per figure inserted")]

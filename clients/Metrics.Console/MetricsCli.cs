@@ -39,10 +39,25 @@ public static class MetricsCli
             {
                 import.SetDescription("Import data files into the historical store");
                 import.AddCommand<ImportStreetCrimesCommand>("street-crimes").WithDescription("police.uk street-level CSV files")
-                    .WithExample("import", "street-crimes", "2022-01-west-mercia-street.csv", "--force", "west-mercia");
+                    .WithExample("import", "street-crimes", "2022-01-west-mercia-street.csv", "--dry-run");
                 import.AddCommand<ImportTableCommand>("table").WithDescription("A wide monthly table: one column per month")
-                    .WithExample("import", "table", "MPS_Borough_Level_Crime_Historic.csv", "--force", "metropolitan-police",
+                    .WithExample("import", "table", "MPS_Borough_Level_Crime_Historic.csv", "--force", "metropolitan-police", "--measure", "total_recorded_crime",
                         "--area-column", "Borough", "--breakdown-column", "Major Category", "--breakdown-column", "Minor Category");
+            });
+            config.AddBranch("imports", imports =>
+            {
+                imports.SetDescription("The batches that changed the figures: list, show, undo");
+                imports.SetDefaultCommand<ImportsListCommand>();
+                imports.AddCommand<ImportShowCommand>("show").WithDescription("A batch's scope and its changes, figure by figure")
+                    .WithExample("imports", "show", "12");
+                imports.AddCommand<ImportUndoCommand>("undo").WithDescription("Restore the figures a batch replaced (itself a batch)")
+                    .WithExample("imports", "undo", "12", "--dry-run");
+            });
+            config.AddBranch("figures", figures =>
+            {
+                figures.SetDescription("Change stored figures");
+                figures.AddCommand<FiguresDeleteCommand>("delete").WithDescription("Delete a measure's figures for areas and months (undoable)")
+                    .WithExample("figures", "delete", "--force", "west-mercia", "--measure", "total_recorded_crime", "--area", "shropshire", "--from", "2019-01", "--to", "2019-03");
             });
         });
 
@@ -60,7 +75,9 @@ public static class MetricsCli
         }
         catch (RpcException e)
         {
-            return Fail($"{e.StatusCode}: {e.Status.Detail}");
+            // A refused import says which rows, and why, in its details.
+            var rows = e.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations ?? [];
+            return Fail($"{e.StatusCode}: {e.Status.Detail}{string.Concat(rows.Select(v => $"{Environment.NewLine}  {v.Field}: {v.Description}"))}");
         }
         catch (Exception e) when (e is CommandAppException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or InvalidDataException or HttpRequestException)
         {

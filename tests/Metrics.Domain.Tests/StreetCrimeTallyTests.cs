@@ -40,9 +40,9 @@ public sealed class StreetCrimeTallyTests
     {
         var tally = new StreetCrimeTally(WestMercia);
 
-        Assert.Equal("Crime ID is empty for a crime of type 'Burglary'", tally.Add(Record("", "E01", "Telford and Wrekin 012A", "Burglary")));
+        Assert.Equal(new RecordProblem("crime_id", "Crime ID is empty for a crime of type 'Burglary'"), tally.Add(Record("", "E01", "Telford and Wrekin 012A", "Burglary")));
         var other = Record("x", "E01", "Telford and Wrekin 012A", "Burglary") with { FallsWithin = "Staffordshire Police" };
-        Assert.Equal("Falls within 'Staffordshire Police', not West Mercia", tally.Add(other));
+        Assert.Equal(new RecordProblem("falls_within", "Falls within 'Staffordshire Police', not West Mercia"), tally.Add(other));
         Assert.Equal(0, tally.Crimes);
         Assert.Empty(tally.Observations());
     }

@@ -33,8 +33,8 @@ public sealed class ImportTests(MetricsServerFactory server) : IClassFixture<Met
         for (var attempt = 0; attempt < 2; attempt++)
         {
             summary = await ImportSender.SendStreetCrimesAsync(
-                client, new StreetCrimeImportHeader { ForceCode = "west-mercia", Source = "police.uk 2022-01 to 2022-06" },
-                files.SelectMany(StreetCrimeCsv.Read), null, null, default);
+                client, StreetCrimeHeader("west-mercia", "police.uk 2022-01 to 2022-06", files),
+                files.SelectMany(f => StreetCrimeCsv.Read(f, StreetCrimeFiles.MonthOf(f))), null, null, default);
         }
 
         Assert.Equal(expected.Crimes.Where(c => c.Key.Area == "west-mercia").Sum(c => c.Value), summary.Crimes);
@@ -81,7 +81,7 @@ public sealed class ImportTests(MetricsServerFactory server) : IClassFixture<Met
     }
 
     [Fact]
-    public async Task BadRowsAreReportedByLineAndTheRestAreStored()
+    public async Task ARefusedRowRefusesTheImportWithEveryRowInTheErrorDetailsAndSkipInvalidStoresTheRest()
     {
         var client = server.Measures();
         var good = new ObservationRow { LineNumber = 2, MeasureId = "hate_crime", Area = "Telford & Wrekin", Month = new YearMonth { Year = 2019, Month = 1 }, Value = 21 };
@@ -93,16 +93,32 @@ public sealed class ImportTests(MetricsServerFactory server) : IClassFixture<Met
             new ObservationRow { LineNumber = 5, MeasureId = "hate_crime", Area = "shropshire", Month = new YearMonth { Year = 2019, Month = 1 }, Value = -4 },
             new ObservationRow { LineNumber = 6, MeasureId = "hate_crime", Area = "telford-and-wrekin", Month = new YearMonth { Year = 2019, Month = 1 }, Value = 99 },
         };
+        var before = await client.GetSeriesAsync(new GetSeriesRequest { MeasureId = "hate_crime", AreaCode = "telford-and-wrekin" });
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => ImportSender.SendObservationsAsync(
+            client, new ObservationImportHeader { ForceCode = "west-mercia", Source = "test" }, rows, null, null, default));
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.StartsWith("4 of 5 rows refused, so nothing was stored", refused.Status.Detail, StringComparison.Ordinal);
+        var details = refused.GetRpcStatus()!;
+        Assert.Equal("IMPORT_ROWS_REFUSED", details.GetDetail<Google.Rpc.ErrorInfo>()!.Reason);
+        Assert.Equal(
+            ["lines[3].measure_id: measure_id 'no_such_measure' is not in the catalogue", "lines[4].month: month month 13 is not a month of the year (1 to 12)",
+             "lines[5].value: value is -4; figures must be finite and not negative", "lines[6]: repeats the figure of line 2"],
+            details.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Select(v => $"{v.Field}: {v.Description}"));
+        Assert.Equal(before.Points, (await client.GetSeriesAsync(new GetSeriesRequest { MeasureId = "hate_crime", AreaCode = "telford-and-wrekin" })).Points);
 
         var summary = await ImportSender.SendObservationsAsync(
-            client, new ObservationImportHeader { ForceCode = "west-mercia", Source = "test" }, rows, null, null, default);
+            client, new ObservationImportHeader { ForceCode = "west-mercia", Source = "test", SkipInvalid = true }, rows, null, null, default);
 
         Assert.Equal((5, 4, 1), (summary.RowsRead, summary.RowsRejected, summary.ObservationsWritten));
-        Assert.Equal(
-            ["3: measure_id 'no_such_measure' is not in the catalogue", "4: month month 13 is not a month of the year (1 to 12)",
-             "5: figures must be finite and not negative", "6: repeats the figure of line 2"],
-            summary.Problems.Select(p => $"{p.LineNumber}: {p.Reason}"));
-        var stored = await client.GetSeriesAsync(new GetSeriesRequest { MeasureId = "hate_crime", AreaCode = "telford-and-wrekin" });
+        Assert.Equal(["3 measure_id", "4 month", "5 value", "6 "], summary.Problems.Select(p => $"{p.LineNumber} {p.Field}"));
+        var stored = await client.GetSeriesAsync(new GetSeriesRequest
+        {
+            MeasureId = "hate_crime",
+            AreaCode = "telford-and-wrekin",
+            Range = new MonthRange { First = new YearMonth { Year = 2019, Month = 1 }, Last = new YearMonth { Year = 2019, Month = 1 } },
+        });
         Assert.Equal(21, Assert.Single(stored.Points).Value);
     }
 
@@ -114,6 +130,14 @@ public sealed class ImportTests(MetricsServerFactory server) : IClassFixture<Met
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Equal("force 'atlantis' does not exist", error.Status.Detail);
+    }
+
+    /// <summary>A street-level import of police.uk files: the months their names give.</summary>
+    internal static StreetCrimeImportHeader StreetCrimeHeader(string force, string source, IEnumerable<string> files)
+    {
+        var header = new StreetCrimeImportHeader { ForceCode = force, Source = source };
+        header.Months.Add(files.Select(f => StreetCrimeFiles.MonthOf(f)!).Distinct());
+        return header;
     }
 
     private static async Task<List<double>> Monthly(MeasuresService.MeasuresServiceClient client, string measure, string area)

@@ -67,15 +67,15 @@ public abstract class RepositoryContract : IDisposable
         var march = March;
         var scope = ReplaceScope.Product(["crime"], ["lpa"], [march]);
 
-        await imports.StoreAsync("test", "first", "force", DateTimeOffset.UnixEpoch, 2, 0, scope,
-            [Figure(march, "", 10), Figure(march, "Burglary", 4)], TimeProvider.System, default);
-        var second = await imports.StoreAsync("test", "second", "force", DateTimeOffset.UnixEpoch, 1, 0, scope,
-            [Figure(march, "", 12)], TimeProvider.System, default);
+        await imports.StoreAsync(new BatchDescription("test", "first", "force", "", DateTimeOffset.UnixEpoch, 2, 0), scope,
+            [Figure(march, "", 10), Figure(march, "Burglary", 4)], versioned: true, dryRun: false, TimeProvider.System, default);
+        var second = await imports.StoreAsync(new BatchDescription("test", "second", "force", "", DateTimeOffset.UnixEpoch, 1, 0), scope,
+            [Figure(march, "", 12)], versioned: true, dryRun: false, TimeProvider.System, default);
 
         var stored = await observations.GetSeriesAsync("crime", "lpa", "", march.First, march.First, default);
         Assert.Equal(12, Assert.Single(stored).Value);
         Assert.Empty(await observations.GetBreakdownsAsync("crime", "lpa", default));
-        Assert.Equal(1, second.ObservationsWritten);
+        Assert.Equal(1, second.Batch!.ObservationsWritten);
         Assert.Equal(["second", "first"], (await imports.ListAsync(10, default)).Select(b => b.Source));
     }
 
@@ -86,10 +86,10 @@ public abstract class RepositoryContract : IDisposable
         var (observations, imports) = await Seeded(database);
         var march = March;
         var scope = ReplaceScope.Product(["crime"], ["lpa"], [march]);
-        await imports.StoreAsync("test", "first", "force", DateTimeOffset.UnixEpoch, 1, 0, scope, [Figure(march, "", 10)], TimeProvider.System, default);
+        await imports.StoreAsync(new BatchDescription("test", "first", "force", "", DateTimeOffset.UnixEpoch, 1, 0), scope, [Figure(march, "", 10)], versioned: true, dryRun: false, TimeProvider.System, default);
         Assert.Equal(10, Assert.Single(await observations.GetSeriesAsync("crime", "lpa", "", march.First, march.First, default)).Value);
 
-        await imports.StoreAsync("test", "again", "force", DateTimeOffset.UnixEpoch, 1, 0, scope, [Figure(march, "", 12)], TimeProvider.System, default);
+        await imports.StoreAsync(new BatchDescription("test", "again", "force", "", DateTimeOffset.UnixEpoch, 1, 0), scope, [Figure(march, "", 12)], versioned: true, dryRun: false, TimeProvider.System, default);
 
         Assert.Equal(12, Assert.Single(await observations.GetSeriesAsync("crime", "lpa", "", march.First, march.First, default)).Value);
     }
@@ -101,12 +101,12 @@ public abstract class RepositoryContract : IDisposable
         var (observations, imports) = await Seeded(database);
         var march = March;
         var april = Period.Month(new YearMonth(2019, 4));
-        await imports.StoreAsync("test", "march", "force", DateTimeOffset.UnixEpoch, 1, 0, ReplaceScope.Of([Figure(march, "Burglary", 4)]),
-            [Figure(march, "Burglary", 4)], TimeProvider.System, default);
+        await imports.StoreAsync(new BatchDescription("test", "march", "force", "", DateTimeOffset.UnixEpoch, 1, 0), ReplaceScope.Of([Figure(march, "Burglary", 4)]),
+            [Figure(march, "Burglary", 4)], versioned: true, dryRun: false, TimeProvider.System, default);
         Assert.Equal(["Burglary"], await observations.GetBreakdownsAsync("crime", "lpa", default));
 
-        await imports.StoreAsync("test", "april", "force", DateTimeOffset.UnixEpoch, 1, 0, ReplaceScope.Of([Figure(april, "Robbery", 2)]),
-            [Figure(april, "Robbery", 2)], TimeProvider.System, default);
+        await imports.StoreAsync(new BatchDescription("test", "april", "force", "", DateTimeOffset.UnixEpoch, 1, 0), ReplaceScope.Of([Figure(april, "Robbery", 2)]),
+            [Figure(april, "Robbery", 2)], versioned: true, dryRun: false, TimeProvider.System, default);
 
         Assert.Equal(["Burglary", "Robbery"], await observations.GetBreakdownsAsync("crime", "lpa", default));
     }
@@ -118,12 +118,12 @@ public abstract class RepositoryContract : IDisposable
         var (observations, imports) = await Seeded(database);
         var march = March;
         var scope = ReplaceScope.Product(["crime"], ["lpa"], [march]);
-        await imports.StoreAsync("test", "good", "force", DateTimeOffset.UnixEpoch, 1, 0, scope, [Figure(march, "", 10)], TimeProvider.System, default);
+        await imports.StoreAsync(new BatchDescription("test", "good", "force", "", DateTimeOffset.UnixEpoch, 1, 0), scope, [Figure(march, "", 10)], versioned: true, dryRun: false, TimeProvider.System, default);
 
         // The second figure names an area that does not exist: the whole import must roll back.
         var bad = new[] { Figure(march, "", 99), Figure(march, "", 1) with { AreaCode = "nowhere" } };
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() =>
-            imports.StoreAsync("test", "bad", "force", DateTimeOffset.UnixEpoch, 2, 0, scope, bad, TimeProvider.System, default));
+            imports.StoreAsync(new BatchDescription("test", "bad", "force", "", DateTimeOffset.UnixEpoch, 2, 0), scope, bad, versioned: true, dryRun: false, TimeProvider.System, default));
 
         Assert.Equal(10, Assert.Single(await observations.GetSeriesAsync("crime", "lpa", "", march.First, march.First, default)).Value);
         Assert.Equal(["good"], (await imports.ListAsync(10, default)).Select(b => b.Source));
@@ -136,8 +136,8 @@ public abstract class RepositoryContract : IDisposable
         var (observations, imports) = await Seeded(database);
         var months = new[] { new YearMonth(2019, 1), new YearMonth(2019, 2), new YearMonth(2019, 3) };
         var periods = months.Select(Period.Month).ToList();
-        await imports.StoreAsync("test", "q1", "force", DateTimeOffset.UnixEpoch, 3, 0, ReplaceScope.Product(["crime"], ["lpa"], periods),
-            periods.Select((p, i) => Figure(p, "", i + 1)).ToList(), TimeProvider.System, default);
+        await imports.StoreAsync(new BatchDescription("test", "q1", "force", "", DateTimeOffset.UnixEpoch, 3, 0), ReplaceScope.Product(["crime"], ["lpa"], periods),
+            periods.Select((p, i) => Figure(p, "", i + 1)).ToList(), versioned: true, dryRun: false, TimeProvider.System, default);
 
         var totals = await observations.GetMonthlyTotalsAsync(["crime"], ["lpa", "force"], new Period(months[1], 2), default);
 
@@ -151,12 +151,12 @@ public abstract class RepositoryContract : IDisposable
         var (observations, imports) = await Seeded(database);
         var february = Period.Month(new YearMonth(2019, 2));
         var march = March;
-        await imports.StoreAsync("test", "march", "force", DateTimeOffset.UnixEpoch, 1, 0, ReplaceScope.Of([Figure(march, "", 7767)]),
-            [Figure(march, "", 7767)], TimeProvider.System, default);
+        await imports.StoreAsync(new BatchDescription("test", "march", "force", "", DateTimeOffset.UnixEpoch, 1, 0), ReplaceScope.Of([Figure(march, "", 7767)]),
+            [Figure(march, "", 7767)], versioned: true, dryRun: false, TimeProvider.System, default);
 
         // February for the LPA and March for the force: March for the LPA is not touched.
         var other = new[] { Figure(february, "", 6377), Figure(march, "", 1) with { AreaCode = "force" } };
-        await imports.StoreAsync("test", "february", "force", DateTimeOffset.UnixEpoch, 2, 0, ReplaceScope.Of(other), other, TimeProvider.System, default);
+        await imports.StoreAsync(new BatchDescription("test", "february", "force", "", DateTimeOffset.UnixEpoch, 2, 0), ReplaceScope.Of(other), other, versioned: true, dryRun: false, TimeProvider.System, default);
 
         var stored = await observations.GetSeriesAsync("crime", "lpa", "", february.First, march.First, default);
         Assert.Equal([6377.0, 7767.0], stored.Select(o => o.Value!.Value));
@@ -170,7 +170,7 @@ public abstract class RepositoryContract : IDisposable
         var windows = new[] { new Period(new YearMonth(2018, 12), 3), new Period(new YearMonth(2019, 1), 3) };
         var month = Period.Month(new YearMonth(2019, 1));
         var figures = windows.SelectMany(w => new[] { Figure(w, "", 100), Figure(w, "Action Taken", 7) }).Append(Figure(month, "", 40)).ToList();
-        await imports.StoreAsync("test", "windows", "force", DateTimeOffset.UnixEpoch, figures.Count, 0, ReplaceScope.Of(figures), figures, TimeProvider.System, default);
+        await imports.StoreAsync(new BatchDescription("test", "windows", "force", "", DateTimeOffset.UnixEpoch, figures.Count, 0), ReplaceScope.Of(figures), figures, versioned: true, dryRun: false, TimeProvider.System, default);
 
         var stored = await observations.GetPeriodsAsync("crime", "lpa", 3, windows[1].First, windows[1].First, default);
 
@@ -293,8 +293,8 @@ public abstract class RepositoryContract : IDisposable
         await events.StoreAsync([(new CallOffered("E1", at, "c3", CallLine.Emergency999), false)], at, default);
         var laterBatch = await events.StoreAsync([(new CallOffered("e1", at, "c4", CallLine.Emergency999), false)], at, default);
         var definedAgain = await catalogue.UpsertMeasuresAsync([Crime with { Id = "Crime", Name = "Crime, capitalised" }], default);
-        await imports.StoreAsync("test", "march", "force", DateTimeOffset.UnixEpoch, 2, 0, ReplaceScope.Product(["crime"], ["lpa"], [march]),
-            [Figure(march, "Burglary", 4), Figure(march, "burglary", 9)], TimeProvider.System, default);
+        await imports.StoreAsync(new BatchDescription("test", "march", "force", "", DateTimeOffset.UnixEpoch, 2, 0), ReplaceScope.Product(["crime"], ["lpa"], [march]),
+            [Figure(march, "Burglary", 4), Figure(march, "burglary", 9)], versioned: true, dryRun: false, TimeProvider.System, default);
 
         Assert.Equal((2, 0), (oneBatch.Stored.Count, oneBatch.Duplicates));
         Assert.Equal((1, 0), (laterBatch.Stored.Count, laterBatch.Duplicates));
@@ -313,8 +313,8 @@ public abstract class RepositoryContract : IDisposable
         var march = March;
         string[] breakdowns = ["b", "Á", "a", "B", "A", "Z", "ä"];
 
-        await imports.StoreAsync("test", "march", "force", DateTimeOffset.UnixEpoch, breakdowns.Length, 0, ReplaceScope.Product(["crime"], ["lpa"], [march]),
-            [.. breakdowns.Select((b, i) => Figure(march, b, i))], TimeProvider.System, default);
+        await imports.StoreAsync(new BatchDescription("test", "march", "force", "", DateTimeOffset.UnixEpoch, breakdowns.Length, 0), ReplaceScope.Product(["crime"], ["lpa"], [march]),
+            [.. breakdowns.Select((b, i) => Figure(march, b, i))], versioned: true, dryRun: false, TimeProvider.System, default);
 
         Assert.Equal(breakdowns.Order(StringComparer.Ordinal), await observations.GetBreakdownsAsync("crime", "lpa", default));
         Assert.Equal(["A", "B", "Z", "a", "b", "Á", "ä"], await observations.GetBreakdownsAsync("crime", "lpa", default));
@@ -330,14 +330,14 @@ public abstract class RepositoryContract : IDisposable
         var at = TenOClock;
         var march = March;
         var scope = ReplaceScope.Product(["crime"], ["lpa"], [march]);
-        await imports.StoreAsync("test", "good", "force", DateTimeOffset.UnixEpoch, 1, 0, scope, [Figure(march, "Burglary", 4)], TimeProvider.System, default);
+        await imports.StoreAsync(new BatchDescription("test", "good", "force", "", DateTimeOffset.UnixEpoch, 1, 0), scope, [Figure(march, "Burglary", 4)], versioned: true, dryRun: false, TimeProvider.System, default);
 
         var eventRefused = await Assert.ThrowsAsync<StoreRefusedException>(() =>
             events.StoreAsync([(new CallOffered("E2", at, "c1", CallLine.Emergency999), false), (new CallOffered("E1 ", at, "c2", CallLine.Emergency999), false)], at, default));
         var measureRefused = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertMeasuresAsync([Crime with { Id = "robbery" }, Crime with { Id = " burglary" }], default));
         var areaRefused = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertAreasAsync([Lpa with { Districts = ["Telford "] }], default));
         var breakdownRefused = await Assert.ThrowsAsync<StoreRefusedException>(() =>
-            imports.StoreAsync("test", "bad", "force", DateTimeOffset.UnixEpoch, 1, 0, scope, [Figure(march, "Burglary ", 40)], TimeProvider.System, default));
+            imports.StoreAsync(new BatchDescription("test", "bad", "force", "", DateTimeOffset.UnixEpoch, 1, 0), scope, [Figure(march, "Burglary ", 40)], versioned: true, dryRun: false, TimeProvider.System, default));
 
         Assert.Equal("event_id 'E1 ' begins or ends with white space; ids and labels are compared exactly, so it is refused rather than trimmed", eventRefused.Message);
         Assert.StartsWith("measure.id ' burglary' begins or ends with white space", measureRefused.Message, StringComparison.Ordinal);
@@ -362,7 +362,9 @@ public abstract class RepositoryContract : IDisposable
         var description = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertMeasuresAsync([Crime with { Description = new string('d', 1001) }], default));
         var vintage = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertAreasAsync([Lpa with { PopulationVintage = new string('v', 201) }], default));
         var source = await Assert.ThrowsAsync<StoreRefusedException>(() =>
-            imports.StoreAsync("test", new string('f', 1001), "force", DateTimeOffset.UnixEpoch, 1, 0, ReplaceScope.Product(["crime"], ["lpa"], [march]), [Figure(march, "", 1)], TimeProvider.System, default));
+            imports.StoreAsync(
+                new BatchDescription("test", new string('f', 1001), "force", "", DateTimeOffset.UnixEpoch, 1, 0), ReplaceScope.Product(["crime"], ["lpa"], [march]), [Figure(march, "", 1)],
+                versioned: true, dryRun: false, TimeProvider.System, default));
         var id = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertMeasuresAsync([Crime with { Id = new string('i', 101) }], default));
 
         Assert.Equal("measure.section is 201 characters; the most is 200", section.Message);

@@ -6,18 +6,34 @@ using Spectre.Console.Cli;
 
 namespace Metrics.Console.Commands;
 
+/// <summary>What every import takes: whether to keep the valid rows of a file with refused ones, and whether to store at all.</summary>
+public class ImportSettings : ServerSettings
+{
+    [CommandOption("--dry-run")]
+    [Description("Store nothing: show what the import would change, figure by figure")]
+    public bool DryRun { get; init; }
+
+    [CommandOption("--skip-invalid")]
+    [Description("Store the valid rows even when some are refused (by default one refused row refuses the file)")]
+    public bool SkipInvalid { get; init; }
+}
+
 /// <summary>metrics import street-crimes: police.uk street-level files into monthly counts.</summary>
 public sealed class ImportStreetCrimesCommand : AsyncCommand<ImportStreetCrimesCommand.Settings>
 {
-    public sealed class Settings : ServerSettings
+    public sealed class Settings : ImportSettings
     {
         [CommandArgument(0, "<FILES>")]
-        [Description("police.uk street-level CSV files, e.g. 2022-01-west-mercia-street.csv")]
+        [Description("police.uk street-level CSV files, e.g. 2022-01-west-mercia-street.csv (each is the month its name says)")]
         public string[] Files { get; init; } = [];
 
         [CommandOption("--force <CODE>")]
-        [Description("The force the files belong to. Default: west-mercia")]
-        public string Force { get; init; } = "west-mercia";
+        [Description("The force the files belong to. Default: the one force whose name the files' \"Falls within\" gives")]
+        public string? Force { get; init; }
+
+        [CommandOption("--month <YYYY-MM>")]
+        [Description("The month of a file whose name does not say it (one file only)")]
+        public string? Month { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -28,11 +44,21 @@ public sealed class ImportStreetCrimesCommand : AsyncCommand<ImportStreetCrimesC
             throw new FileNotFoundException($"no file {missing}");
         }
 
-        var header = new StreetCrimeImportHeader { ForceCode = settings.Force, Source = string.Join(", ", settings.Files.Select(Path.GetFileName)) };
-        var records = settings.Files.SelectMany(StreetCrimeCsv.Read);
+        var files = settings.Files.Select(f => (Path: f, Month: FileMonth(f, settings))).ToList();
+        var client = settings.Measures();
+        var force = settings.Force ?? await ForceOfAsync(client, settings.Files, settings.Deadline(30), cancellationToken);
+        var header = new StreetCrimeImportHeader
+        {
+            ForceCode = force,
+            Source = string.Join(", ", settings.Files.Select(Path.GetFileName)),
+            SkipInvalid = settings.SkipInvalid,
+            DryRun = settings.DryRun,
+        };
+        header.Months.Add(files.Select(f => f.Month).DistinctBy(m => (m.Year, m.Month)).OrderBy(m => (m.Year, m.Month)));
+        var records = files.SelectMany(f => StreetCrimeCsv.Read(f.Path, f.Month));
         var summary = await ImportProgress.RunAsync(
             settings.Json, "Sending records", progress => ImportSender.SendStreetCrimesAsync(
-                settings.Measures(), header, records, progress, settings.Deadline(600), cancellationToken));
+                client, header, records, progress, settings.Deadline(600), cancellationToken));
         return Output.Print(summary, settings.Json, () =>
         {
             ImportProgress.Render(summary.Import);
@@ -42,12 +68,48 @@ public sealed class ImportStreetCrimesCommand : AsyncCommand<ImportStreetCrimesC
                 + $"{summary.UnplacedOutsideAreas:N0} outside the force's areas");
         });
     }
+
+    private static YearMonth FileMonth(string path, Settings settings)
+    {
+        if (settings.Month is { } given)
+        {
+            return settings.Files.Length == 1 && MonthText.TryParse(given, out var month)
+                ? month
+                : throw new InvalidDataException(settings.Files.Length == 1 ? $"--month {given} is not a month: write it 2022-01" : "--month names the month of one file; give the files one at a time");
+        }
+
+        return StreetCrimeFiles.MonthOf(path)
+            ?? throw new InvalidDataException($"{Path.GetFileName(path)}: its name does not say its month (police.uk names files 2022-01-west-mercia-street.csv); give --month");
+    }
+
+    /// <summary>The force whose name begins the files' "Falls within", as the server matches it; refused when none or several match.</summary>
+    private static async Task<string> ForceOfAsync(MeasuresService.MeasuresServiceClient client, IEnumerable<string> files, DateTime deadline, CancellationToken cancellationToken)
+    {
+        var named = files.Select(StreetCrimeFiles.FallsWithin).Where(f => f.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (named.Count != 1)
+        {
+            throw new InvalidDataException(named.Count == 0
+                ? "the files name no force (\"Falls within\" is empty); give --force"
+                : $"the files fall within {named.Count} forces ({string.Join(", ", named)}); import each force's files with its --force");
+        }
+
+        var areas = await client.ListAreasAsync(new ListAreasRequest(), deadline: deadline, cancellationToken: cancellationToken);
+        var forces = areas.Areas
+            .Where(a => a.Kind == AreaKind.Force && named[0].StartsWith(a.Name, StringComparison.OrdinalIgnoreCase))
+            .Select(a => a.Code)
+            .ToList();
+        return forces.Count == 1
+            ? forces[0]
+            : throw new InvalidDataException(forces.Count == 0
+                ? $"no force defined on the server is named like \"{named[0]}\" (the files' \"Falls within\"); define it first, or give --force"
+                : $"\"{named[0]}\" could be any of {string.Join(", ", forces)}; give --force");
+    }
 }
 
 /// <summary>metrics import table: a wide monthly table (one column per month) into a measure.</summary>
 public sealed class ImportTableCommand : AsyncCommand<ImportTableCommand.Settings>
 {
-    public sealed class Settings : ServerSettings
+    public sealed class Settings : ImportSettings
     {
         [CommandArgument(0, "<FILE>")]
         [Description("CSV with an area column, breakdown columns and one column per month (200801 or 2008-01)")]
@@ -58,8 +120,8 @@ public sealed class ImportTableCommand : AsyncCommand<ImportTableCommand.Setting
         public string Force { get; init; } = "";
 
         [CommandOption("--measure <ID>")]
-        [Description("The measure the figures are. Default: total_recorded_crime")]
-        public string Measure { get; init; } = "total_recorded_crime";
+        [Description("The measure the figures are (metrics measures lists them)")]
+        public string Measure { get; init; } = "";
 
         [CommandOption("--area-column <NAME>")]
         [Description("The column naming the area")]
@@ -75,6 +137,7 @@ public sealed class ImportTableCommand : AsyncCommand<ImportTableCommand.Setting
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Force) ? ValidationResult.Error("--force is required")
+            : string.IsNullOrWhiteSpace(Measure) ? ValidationResult.Error("--measure is required: the measure the table's figures are (metrics measures lists them)")
             : string.IsNullOrWhiteSpace(AreaColumn) ? ValidationResult.Error("--area-column is required")
             : ValidationResult.Success();
     }
@@ -86,43 +149,18 @@ public sealed class ImportTableCommand : AsyncCommand<ImportTableCommand.Setting
             throw new FileNotFoundException($"no file {settings.File}");
         }
 
-        var header = new ObservationImportHeader { ForceCode = settings.Force, Source = Path.GetFileName(settings.File), AddTotals = !settings.NoTotals };
+        var header = new ObservationImportHeader
+        {
+            ForceCode = settings.Force,
+            Source = Path.GetFileName(settings.File),
+            AddTotals = !settings.NoTotals,
+            SkipInvalid = settings.SkipInvalid,
+            DryRun = settings.DryRun,
+        };
         var rows = MonthlyTableCsv.Read(settings.File, new MonthlyTableLayout(settings.Measure, settings.AreaColumn, settings.BreakdownColumns));
         var summary = await ImportProgress.RunAsync(
             settings.Json, "Sending figures", progress => ImportSender.SendObservationsAsync(
                 settings.Measures(), header, rows, progress, settings.Deadline(600), cancellationToken));
         return Output.Print(summary, settings.Json, () => ImportProgress.Render(summary));
-    }
-}
-
-/// <summary>A progress line while rows stream, and the import summary after.</summary>
-internal static class ImportProgress
-{
-    public static async Task<T> RunAsync<T>(bool quiet, string what, Func<IProgress<long>?, Task<T>> send)
-    {
-        if (quiet || System.Console.IsOutputRedirected)
-        {
-            return await send(null);
-        }
-
-        return await AnsiConsole.Progress().AutoClear(true).StartAsync(async context =>
-        {
-            var task = context.AddTask(what, maxValue: double.MaxValue);
-            task.IsIndeterminate = true;
-            var progress = new Progress<long>(sent => task.Description = $"{what}: {sent:N0}");
-            return await send(progress);
-        });
-    }
-
-    public static void Render(ImportSummary summary)
-    {
-        AnsiConsole.MarkupLine(
-            $"Import {summary.ImportId} of [bold]{Markup.Escape(summary.Source)}[/]: {summary.RowsRead:N0} rows read, "
-            + $"{summary.RowsRejected:N0} rejected, {summary.ObservationsWritten:N0} figures written for "
-            + $"{summary.Months.Count} month(s){(summary.Months.Count > 0 ? $" ({summary.Months[0].Year}-{summary.Months[0].Month:D2} to {summary.Months[^1].Year}-{summary.Months[^1].Month:D2})" : string.Empty)}");
-        foreach (var problem in summary.Problems)
-        {
-            AnsiConsole.MarkupLine($"  line {problem.LineNumber}: {Markup.Escape(problem.Reason)}");
-        }
     }
 }

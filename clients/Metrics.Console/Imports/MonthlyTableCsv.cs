@@ -16,8 +16,8 @@ public static class MonthlyTableCsv
 {
     public static IEnumerable<ObservationRow> Read(string path, MonthlyTableLayout layout)
     {
-        using var csv = CsvReader.FromFile(path, new CsvReaderOptions { TrackLineNumbers = true });
-        csv.ReadHeader();
+        using var csv = CsvFiles.Open(path);
+        CsvFiles.ReadHeader(csv, path);
         var areaIndex = IndexOf(csv, layout.AreaColumn);
         var breakdownIndexes = layout.BreakdownColumns.Select(c => IndexOf(csv, c)).ToList();
         var monthColumns = csv.Headers
@@ -29,7 +29,7 @@ public static class MonthlyTableCsv
             throw new InvalidDataException($"{Path.GetFileName(path)} has no month columns (headers like 201903 or 2019-03)");
         }
 
-        while (csv.Read())
+        while (CsvFiles.Next(csv, path))
         {
             var area = csv.GetString(areaIndex);
             var breakdown = breakdownIndexes.Select(i => csv.GetString(i)).ToList();

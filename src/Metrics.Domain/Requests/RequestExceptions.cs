@@ -35,3 +35,9 @@ public sealed class InvalidFieldException(string field, string reason) : Request
 
 /// <summary>The request is valid but the stored data cannot answer it yet (a series too short).</summary>
 public sealed class NotEnoughDataException(string message) : RequestException(message);
+
+/// <summary>
+/// The request is valid, but the stored data is no longer in the state it needs (an undo after a
+/// later change to the same figures); the message says what to do first.
+/// </summary>
+public sealed class ConflictException(string message) : RequestException(message);

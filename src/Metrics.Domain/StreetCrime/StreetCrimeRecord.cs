@@ -15,6 +15,9 @@ public sealed record StreetCrimeRecord(
 {
     public const string AntiSocialBehaviour = "Anti-social behaviour";
 
+    /// <summary>The month of the file the record came from, as its name says; null when not known.</summary>
+    public YearMonth? FileMonth { get; init; }
+
     /// <summary>ASB rows are incidents, not crimes: they have no Crime ID and are never recorded crime.</summary>
     public bool IsAntiSocialBehaviour => string.Equals(CrimeType, AntiSocialBehaviour, StringComparison.OrdinalIgnoreCase);
 

@@ -4,6 +4,9 @@ using Metrics.Domain.Observations;
 
 namespace Metrics.Domain.StreetCrime;
 
+/// <summary>A record that cannot be counted: the field at fault (as the import protocol names it), and why.</summary>
+public sealed record RecordProblem(string Field, string Reason);
+
 /// <summary>
 /// Counts police.uk street-level records into monthly figures per police.uk crime type, per
 /// area and for the force. Anti-social behaviour is its own measure. A record with no
@@ -35,24 +38,24 @@ public sealed class StreetCrimeTally(ForceAreas force)
 
     public IReadOnlyCollection<YearMonth> Months => months;
 
-    /// <summary>Counts a record, or says why it cannot be counted.</summary>
-    public string? Add(StreetCrimeRecord record)
+    /// <summary>Counts a record, or says which field keeps it from being counted, and why.</summary>
+    public RecordProblem? Add(StreetCrimeRecord record)
     {
         if (string.IsNullOrWhiteSpace(record.CrimeType))
         {
-            return "Crime type is empty";
+            return new("crime_type", "Crime type is empty");
         }
 
         if (!record.IsAntiSocialBehaviour && string.IsNullOrWhiteSpace(record.CrimeId))
         {
-            return $"Crime ID is empty for a crime of type '{record.CrimeType}'";
+            return new("crime_id", $"Crime ID is empty for a crime of type '{record.CrimeType}'");
         }
 
         if (!string.IsNullOrWhiteSpace(record.FallsWithin)
             && !record.FallsWithin.Trim().StartsWith(force.Force.Name, StringComparison.OrdinalIgnoreCase))
         {
             OtherForce++;
-            return $"Falls within '{record.FallsWithin}', not {force.Force.Name}";
+            return new("falls_within", $"Falls within '{record.FallsWithin}', not {force.Force.Name}");
         }
 
         var area = Place(record);

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Metrics.Domain.Requests;
@@ -78,6 +79,11 @@ internal sealed class FaultStatusInterceptor(Telemetry.ServiceMetrics metrics, I
             return new(new Status(StatusOf(request), request.Message));
         }
 
+        if (e is Imports.ImportRefusedException refusedRows)
+        {
+            return RefusedRows(refusedRows);
+        }
+
         if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
         {
             return new(new Status(StatusCode.Cancelled, "the call was cancelled (by the caller, or its deadline passed) and its work stopped"));
@@ -110,11 +116,37 @@ internal sealed class FaultStatusInterceptor(Telemetry.ServiceMetrics metrics, I
         return null;
     }
 
+    /// <summary>
+    /// An import that stored nothing because rows were refused: INVALID_ARGUMENT, with every
+    /// reported row as a google.rpc.BadRequest field violation ("lines[4].month") and an ErrorInfo
+    /// whose metadata counts the rows, so that a client can list them without parsing the message.
+    /// </summary>
+    private static RpcException RefusedRows(Imports.ImportRefusedException refused)
+    {
+        var badRequest = new Google.Rpc.BadRequest();
+        badRequest.FieldViolations.Add(refused.Problems.Select(p => new Google.Rpc.BadRequest.Types.FieldViolation
+        {
+            Field = p.Field.Length > 0 ? $"lines[{p.LineNumber}].{p.Field}" : $"lines[{p.LineNumber}]",
+            Description = p.Reason,
+        }));
+        var info = new Google.Rpc.ErrorInfo { Reason = "IMPORT_ROWS_REFUSED", Domain = "metrics.v1" };
+        info.Metadata.Add("rows_read", refused.RowsRead.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        info.Metadata.Add("rows_refused", refused.RowsRefused.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)StatusCode.InvalidArgument,
+            Message = refused.Message,
+            Details = { Any.Pack(info), Any.Pack(badRequest) },
+        };
+        return status.ToRpcException();
+    }
+
     public static StatusCode StatusOf(RequestException e) => e switch
     {
         NotFoundException => StatusCode.NotFound,
         InvalidFieldException => StatusCode.InvalidArgument,
         NotEnoughDataException => StatusCode.FailedPrecondition,
+        ConflictException => StatusCode.FailedPrecondition,
         _ => StatusCode.InvalidArgument,
     };
 }

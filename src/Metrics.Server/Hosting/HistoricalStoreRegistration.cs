@@ -37,6 +37,7 @@ internal static class HistoricalStoreRegistration
         services.AddSingleton<AnalyticsQueries>();
         services.AddSingleton<ObservationImporter>();
         services.AddSingleton<StreetCrimeImporter>();
+        services.AddSingleton<FigureCorrections>();
         return services;
     }
 }

@@ -1,16 +1,34 @@
 using Metrics.Domain.Calendar;
+using Metrics.Domain.Observations;
 using Metrics.Storage.Repositories;
 
 namespace Metrics.Server.Imports;
 
-/// <summary>What an import is: whose figures, from where, and whether to add the totals of every breakdown level.</summary>
-internal sealed record ImportHeader(string ForceCode, string Source, bool AddTotals = false);
+/// <summary>
+/// What an import is: whose figures, from where, who sends them, whether to add the totals of
+/// every breakdown level, whether to store the valid rows of a file with refused ones, and
+/// whether to store anything at all (a dry run). <see cref="Months"/> is the declared scope of an
+/// import that owns whole months (a police.uk file is one month of one force).
+/// </summary>
+internal sealed record ImportHeader(string ForceCode, string Source, bool AddTotals = false)
+{
+    public string Subject { get; init; } = "";
+
+    public bool SkipInvalid { get; init; }
+
+    public bool DryRun { get; init; }
+
+    public IReadOnlyList<YearMonth> Months { get; init; } = [];
+
+    public BatchDescription Describe(string kind, DateTimeOffset startedAt, long read, long rejected, string forceCode, string source) =>
+        new(kind, source, forceCode, Subject, startedAt, read, rejected);
+}
 
 /// <summary>
 /// One line of an import as it arrived: the row, or why it could not be read as one (a month that
 /// is no month). <see cref="LineNumber"/> is the line in the sender's file, or 0 to count lines as they come.
 /// </summary>
-internal readonly record struct ImportLine<T>(long LineNumber, T? Row, string? Problem)
+internal readonly record struct ImportLine<T>(long LineNumber, T? Row, RowProblem? Problem)
     where T : class;
 
 /// <summary>A monthly figure as sent: the measure and area as named, the breakdown as a path of levels.</summary>
@@ -24,11 +42,16 @@ internal sealed record FigureRow(
     double? Numerator,
     double? Denominator);
 
-/// <summary>A line the import left out, and why.</summary>
-internal sealed record RowProblem(long LineNumber, string Reason);
+/// <summary>A line the import left out: the field at fault (empty for the row as a whole), and why.</summary>
+internal sealed record RowProblem(long LineNumber, string Field, string Reason);
 
-/// <summary>What an import stored: its batch, the months it holds, and the first lines it refused.</summary>
-internal sealed record ImportResult(ImportBatch Batch, IReadOnlyList<YearMonth> Months, IReadOnlyList<RowProblem> Problems);
+/// <summary>
+/// What an import stored (or, on a dry run, would store: <see cref="Batch"/> is null): the
+/// months it holds, how the figures of its scope change, and the first lines it refused.
+/// </summary>
+internal sealed record ImportResult(
+    ImportBatch? Batch, string Source, DateTimeOffset StartedAt, long RowsRead, long RowsRejected, long FiguresWritten,
+    IReadOnlyList<YearMonth> Months, FigureChanges Changes, IReadOnlyList<RowProblem> Problems);
 
 /// <summary>A street-level import's result, with the counts a police.uk analyst checks against the files.</summary>
 internal sealed record StreetCrimeImportResult(
@@ -44,12 +67,43 @@ internal sealed class ImportProblems
 
     public IReadOnlyList<RowProblem> First => first;
 
-    public void Add(long line, string reason)
+    public void Add(long line, string field, string reason) => Add(new RowProblem(line, field, reason));
+
+    public void Add(RowProblem problem)
     {
         Count++;
         if (first.Count < MaxReported)
         {
-            first.Add(new RowProblem(line, reason));
+            first.Add(problem);
         }
+    }
+
+    /// <summary>All or nothing: unless the header says to skip them, a refused row refuses the import.</summary>
+    public void RefuseUnlessSkipped(ImportHeader header, long read)
+    {
+        if (Count > 0 && !header.SkipInvalid)
+        {
+            throw new ImportRefusedException(read, Count, first);
+        }
+    }
+}
+
+/// <summary>
+/// An import with refused rows, which stores nothing: every refused row (the first hundred) by
+/// line, field and reason. Sent as INVALID_ARGUMENT with the rows as field violations.
+/// </summary>
+internal sealed class ImportRefusedException(long read, long refused, IReadOnlyList<RowProblem> problems)
+    : Exception(Describe(read, refused, problems))
+{
+    public long RowsRead { get; } = read;
+
+    public long RowsRefused { get; } = refused;
+
+    public IReadOnlyList<RowProblem> Problems { get; } = problems;
+
+    private static string Describe(long read, long refused, IReadOnlyList<RowProblem> problems)
+    {
+        var first = problems.Count > 0 ? $"; first, line {problems[0].LineNumber}: {problems[0].Reason}" : "";
+        return $"{refused:N0} of {read:N0} rows refused, so nothing was stored (skip_invalid stores the valid rows){first}";
     }
 }

@@ -1,6 +1,7 @@
 using Metrics.Domain.Calendar;
 using Metrics.Domain.Catalogue;
 using Metrics.Domain.Observations;
+using Metrics.Domain.Requests;
 using Metrics.Server.History;
 using Metrics.Server.Requests;
 using Metrics.Storage.Repositories;
@@ -8,9 +9,10 @@ using Metrics.Storage.Repositories;
 namespace Metrics.Server.Imports;
 
 /// <summary>
-/// Stores monthly figures sent as rows: every row is checked, rows that cannot be stored are
-/// reported by line and left out, and the rest replace what is stored for the same measure,
-/// area and period, in one transaction. The seed data goes through here too.
+/// Stores monthly figures sent as rows: every row is checked, and a row that cannot be stored
+/// refuses the whole import (or, when the header says so, is reported by line and left out).
+/// The figures replace what is stored for the same measure, area and period, every breakdown,
+/// and nothing else, as one undoable batch. The seed data goes through here too.
 /// </summary>
 internal sealed class ObservationImporter(CatalogueLookup lookup, ImportRepository imports, TimeProvider clock)
 {
@@ -33,13 +35,13 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
         {
             read++;
             var line = lineNumber > 0 ? lineNumber : read;
-            var (observation, why) = row is null ? (null, unreadable) : Check(row, force, measures, header.AddTotals);
+            var (observation, problem) = row is null ? (null, unreadable! with { LineNumber = line }) : Check(line, row, force, measures, header.AddTotals);
             if (observation is not null)
             {
                 var key = (observation.MeasureId, observation.AreaCode, observation.Period, observation.Breakdown);
                 if (seen.TryGetValue(key, out var firstLine))
                 {
-                    why = $"repeats the figure of line {firstLine}";
+                    problem = new RowProblem(line, "", $"repeats the figure of line {firstLine}");
                     observation = null;
                 }
                 else
@@ -50,72 +52,85 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
 
             if (observation is null)
             {
-                problems.Add(line, why!);
+                problems.Add(problem!);
                 continue;
             }
 
             accepted.Add(observation);
         }
 
+        problems.RefuseUnlessSkipped(header, read);
+        if (accepted.Count == 0)
+        {
+            throw new InvalidFieldException("rows", read == 0 ? "the import has no rows" : "no row of the import can be stored");
+        }
+
         var figures = header.AddTotals
             ? ObservationTotals.AddTotals(accepted, code => code == force.Force.Code ? null : force.Find(code)?.ParentCode)
             : accepted;
-        var scope = ReplaceScope.Of(figures);
-        var batch = await imports.StoreAsync(
-            Kind, source, force.Force.Code, startedAt, read, problems.Count, scope, figures, clock, cancellationToken);
-        return new ImportResult(batch, [.. figures.Select(f => f.Period.First).Distinct().Order()], problems.First);
+        var stored = await imports.StoreAsync(
+            header.Describe(Kind, startedAt, read, problems.Count, force.Force.Code, source), ReplaceScope.Of(figures), figures,
+            versioned: true, header.DryRun, clock, cancellationToken);
+        return new ImportResult(
+            stored.Batch, source, startedAt, read, problems.Count, figures.Count,
+            [.. figures.Select(f => f.Period.First).Distinct().Order()], stored.Changes, problems.First);
     }
 
-    private static (Observation? Observation, string? Why) Check(
-        FigureRow row, ForceAreas force, Dictionary<string, MeasureDefinition> measures, bool addTotals)
+    private static (Observation? Observation, RowProblem? Problem) Check(
+        long line, FigureRow row, ForceAreas force, Dictionary<string, MeasureDefinition> measures, bool addTotals)
     {
+        RowProblem Refused(string field, string reason) => new(line, field, reason);
+
         if (string.IsNullOrWhiteSpace(row.MeasureId) || !measures.TryGetValue(row.MeasureId.Trim(), out var measure))
         {
-            return (null, $"measure_id '{row.MeasureId}' is not in the catalogue");
+            return (null, Refused("measure_id", $"measure_id '{row.MeasureId}' is not in the catalogue"));
         }
 
         var area = string.IsNullOrWhiteSpace(row.Area) ? null : force.Find(row.Area);
         if (area is null)
         {
-            return (null, $"area '{row.Area}' is not an area of {force.Force.Name}");
+            return (null, Refused("area", $"area '{row.Area}' is not an area of {force.Force.Name}"));
         }
 
         var months = row.Months == 0 ? 1 : row.Months;
         if (!PeriodLengths.Contains(months))
         {
-            return (null, $"months is {row.Months}; a period is 1, 3 or 12 months");
+            return (null, Refused("months", $"months is {row.Months}; a period is 1, 3 or 12 months"));
         }
 
         var breakdown = Breakdowns.Join(row.BreakdownPath);
         if (breakdown.Length > Validate.MaxBreakdownLength)
         {
-            return (null, $"breakdown is {breakdown.Length} characters; the most is {Validate.MaxBreakdownLength}");
+            return (null, Refused("breakdown_path", $"breakdown is {breakdown.Length} characters; the most is {Validate.MaxBreakdownLength}"));
         }
 
         var (value, numerator, denominator) = (row.Value, row.Numerator, row.Denominator);
-        if (new[] { value, numerator, denominator }.Any(f => f is { } x && (!double.IsFinite(x) || x < 0)))
+        foreach (var (field, figure) in new[] { ("value", value), ("numerator", numerator), ("denominator", denominator) })
         {
-            return (null, "figures must be finite and not negative");
+            if (figure is { } x && (!double.IsFinite(x) || x < 0))
+            {
+                return (null, Refused(field, $"{field} is {x}; figures must be finite and not negative"));
+            }
         }
 
         if (numerator.HasValue != denominator.HasValue)
         {
-            return (null, "numerator and denominator go together");
+            return (null, Refused(numerator.HasValue ? "denominator" : "numerator", "numerator and denominator go together"));
         }
 
         if (value is null && numerator is null)
         {
-            return (null, "has no figure: give value, or numerator and denominator");
+            return (null, Refused("value", "has no figure: give value, or numerator and denominator"));
         }
 
         if (measure.Unit == MeasureUnit.Count && value is null)
         {
-            return (null, $"{measure.Id} is a count: give value");
+            return (null, Refused("value", $"{measure.Id} is a count: give value"));
         }
 
         if (addTotals && measure.Unit != MeasureUnit.Count)
         {
-            return (null, $"add_totals sums counts, and {measure.Id} is not a count");
+            return (null, Refused("measure_id", $"add_totals sums counts, and {measure.Id} is not a count"));
         }
 
         return (new Observation(measure.Id, area.Code, new Period(row.Month, months), breakdown, value, numerator, denominator), null);

@@ -8,8 +8,10 @@ using Metrics.Storage.Repositories;
 namespace Metrics.Server.Imports;
 
 /// <summary>
-/// Counts police.uk street-level records into monthly measures and stores them in one
-/// transaction, replacing the months they cover for the force and every area.
+/// Counts police.uk street-level records into monthly measures and stores them as one undoable
+/// batch. The scope is what the header declares (its months, for the force and every area),
+/// never what stray records say: a record of another month, or of a month its file is not for,
+/// is a refused record, and a refused record refuses the import unless the header skips them.
 /// </summary>
 internal sealed class StreetCrimeImporter(CatalogueLookup lookup, ImportRepository imports, TimeProvider clock)
 {
@@ -20,6 +22,12 @@ internal sealed class StreetCrimeImporter(CatalogueLookup lookup, ImportReposito
         var startedAt = clock.GetUtcNow();
         var force = await lookup.ForceAsync(Validate.Key(header.ForceCode, "header.force_code"), cancellationToken);
         var source = Validate.Text(header.Source, "header.source", Storage.StoredText.SourceLength);
+        if (header.Months.Count == 0)
+        {
+            throw new InvalidFieldException("header.months", "declare the months the import is for (a police.uk file is one month: 2022-02-west-mercia-street.csv is 2022-02)");
+        }
+
+        var months = header.Months.ToHashSet();
         var catalogue = (await lookup.MeasuresAsync(cancellationToken)).Select(m => m.Id).ToHashSet();
         var missing = StreetCrimeTally.MeasureIds.FirstOrDefault(id => !catalogue.Contains(id));
         if (missing is not null)
@@ -34,26 +42,50 @@ internal sealed class StreetCrimeImporter(CatalogueLookup lookup, ImportReposito
         {
             read++;
             var line = lineNumber > 0 ? lineNumber : read;
-            var reason = record is null ? unreadable : tally.Add(record with { LineNumber = line });
-            if (reason is not null)
+            var problem = record is null ? unreadable! with { LineNumber = line } : Count(tally, record with { LineNumber = line }, months);
+            if (problem is not null)
             {
-                problems.Add(line, reason);
+                problems.Add(problem);
             }
+        }
+
+        problems.RefuseUnlessSkipped(header, read);
+        var empty = months.Where(m => !tally.Months.Contains(m)).Order().Select(m => m.ToIsoString()).ToList();
+        if (empty.Count > 0)
+        {
+            // Replacing a declared month with nothing would wipe it: a month is loaded from its records or not at all.
+            throw new InvalidFieldException("header.months", $"no record of the import is for {string.Join(", ", empty)}, so nothing was stored");
         }
 
         var figures = tally.Observations().ToList();
         var scope = ReplaceScope.Product(
             StreetCrimeTally.MeasureIds,
             tally.AreaCodes,
-            [.. tally.Months.Select(Period.Month)]);
-        var batch = await imports.StoreAsync(
-            Kind, source, force.Force.Code, startedAt, read, problems.Count, scope, figures, clock, cancellationToken);
+            [.. months.Order().Select(Period.Month)]);
+        var stored = await imports.StoreAsync(
+            header.Describe(Kind, startedAt, read, problems.Count, force.Force.Code, source), scope, figures,
+            versioned: true, header.DryRun, clock, cancellationToken);
         return new StreetCrimeImportResult(
-            new ImportResult(batch, [.. tally.Months], problems.First),
+            new ImportResult(stored.Batch, source, startedAt, read, problems.Count, figures.Count, [.. months.Order()], stored.Changes, problems.First),
             tally.Crimes,
             tally.AntiSocialBehaviourIncidents,
             tally.UnplacedNoLocation,
             tally.UnplacedOutsideAreas,
             tally.OtherForce);
+    }
+
+    private static RowProblem? Count(StreetCrimeTally tally, StreetCrimeRecord record, HashSet<YearMonth> months)
+    {
+        if (record.FileMonth is { } fileMonth && fileMonth != record.Month)
+        {
+            return new(record.LineNumber, "month", $"Month is {record.Month.ToIsoString()}, but its file is for {fileMonth.ToIsoString()}");
+        }
+
+        if (!months.Contains(record.Month))
+        {
+            return new(record.LineNumber, "month", $"Month is {record.Month.ToIsoString()}, outside the months of this import ({string.Join(", ", months.Order().Select(m => m.ToIsoString()))})");
+        }
+
+        return tally.Add(record) is { } refused ? new(record.LineNumber, refused.Field, refused.Reason) : null;
     }
 }

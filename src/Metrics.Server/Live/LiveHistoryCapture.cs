@@ -133,9 +133,11 @@ internal sealed partial class LiveHistoryCapture(
         }
 
         var now = clock.GetUtcNow();
+        // Recomputed from the stored events every hour: not versioned (nothing to undo, and an
+        // hourly copy of the month's figures would only grow the store).
         await imports.StoreAsync(
-            "live_rollup", $"live feed {totals.Month.ToIsoString()} to {now:yyyy-MM-dd HH:mm}Z", force.Code, now, figures.Count, 0,
-            ReplaceScope.Of(figures), figures, clock, cancellationToken);
+            new BatchDescription("live_rollup", $"live feed {totals.Month.ToIsoString()} to {now:yyyy-MM-dd HH:mm}Z", force.Code, "", now, figures.Count),
+            ReplaceScope.Of(figures), figures, versioned: false, dryRun: false, clock, cancellationToken);
     }
 
     /// <summary>

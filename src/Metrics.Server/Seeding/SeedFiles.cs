@@ -80,7 +80,7 @@ internal static class SeedFiles
         {
             if (!YearMonth.TryParse(csv.GetString("month"), out var month))
             {
-                yield return new(csv.LineNumber, null, $"month '{csv.GetString("month")}' is not a month: write it 2019-03");
+                yield return new(csv.LineNumber, null, new RowProblem(csv.LineNumber, "month", $"month '{csv.GetString("month")}' is not a month: write it 2019-03"));
                 continue;
             }
 

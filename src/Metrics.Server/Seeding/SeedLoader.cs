@@ -57,14 +57,15 @@ internal sealed partial class SeedLoader(
                     continue;
                 }
 
-                var result = await importer.ImportAsync(new ImportHeader(force.Code, source), SeedFiles.ReadObservations(file).ToAsyncEnumerable(), cancellationToken);
-                if (result.Batch.RowsRejected > 0)
+                try
                 {
-                    throw new InvalidDataException(
-                        $"Seed file {source} has {result.Batch.RowsRejected} bad rows, first: line {result.Problems[0].LineNumber}: {result.Problems[0].Reason}");
+                    var result = await importer.ImportAsync(new ImportHeader(force.Code, source), SeedFiles.ReadObservations(file).ToAsyncEnumerable(), cancellationToken);
+                    LogSeeded(source, result.FiguresWritten);
                 }
-
-                LogSeeded(source, result.Batch.ObservationsWritten);
+                catch (ImportRefusedException refused)
+                {
+                    throw new InvalidDataException($"Seed file {source}: {refused.Message}", refused);
+                }
             }
         }
     }

@@ -13,14 +13,16 @@ public sealed class SqlDialect
     {
         Engine = DatabaseEngine.Sqlite,
         InsertImportBatch = """
-            INSERT INTO import_batch (kind, source, force_code, started_at_ms)
-            VALUES (@Kind, @Source, @ForceCode, @StartedAtMs)
+            INSERT INTO import_batch (kind, source, force_code, started_at_ms, subject, versioned, undoes_import_id)
+            VALUES (@Kind, @Source, @ForceCode, @StartedAtMs, @Subject, @Versioned, @UndoesImportId)
             RETURNING id;
             """,
         ListImports = """
-            SELECT id, kind, source, force_code, started_at_ms, finished_at_ms, rows_read, rows_rejected, observations_written
-            FROM import_batch
-            ORDER BY id DESC
+            SELECT
+            """ + BatchColumns + """
+
+            FROM import_batch AS b
+            ORDER BY b.id DESC
             LIMIT @Limit;
             """,
         InsertEventsIfNew = """
@@ -49,8 +51,29 @@ public sealed class SqlDialect
             """,
         InsertObservations = """
             INSERT INTO observation (measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator, import_id)
-            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, @ImportId
+            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, COALESCE(value ->> 8, @ImportId)
             FROM json_each(@Rows);
+            """,
+        SelectCellFigures = """
+            SELECT o.measure_id, o.area_code, o.breakdown, o.period_start, o.period_months, o.value, o.numerator, o.denominator, o.import_id
+            FROM json_each(@Cells) AS c
+            JOIN observation AS o
+              ON o.measure_id = c.value ->> 0 AND o.area_code = c.value ->> 1
+             AND o.period_start = c.value ->> 2 AND o.period_months = c.value ->> 3;
+            """,
+        InsertImportCells = """
+            INSERT INTO import_cell (import_id, measure_id, area_code, period_start, period_months)
+            SELECT DISTINCT @ImportId, value ->> 0, value ->> 1, value ->> 2, value ->> 3
+            FROM json_each(@Cells);
+            """,
+        CopyReplacedFigures = """
+            INSERT INTO replaced_observation
+                (import_id, measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator, written_by_import_id)
+            SELECT @ImportId, o.measure_id, o.area_code, o.breakdown, o.period_start, o.period_months, o.value, o.numerator, o.denominator, o.import_id
+            FROM json_each(@Cells) AS c
+            JOIN observation AS o
+              ON o.measure_id = c.value ->> 0 AND o.area_code = c.value ->> 1
+             AND o.period_start = c.value ->> 2 AND o.period_months = c.value ->> 3;
             """,
         UpdateMeasures = """
             UPDATE measure
@@ -97,14 +120,16 @@ public sealed class SqlDialect
     {
         Engine = DatabaseEngine.SqlServer,
         InsertImportBatch = """
-            INSERT INTO import_batch (kind, source, force_code, started_at_ms)
+            INSERT INTO import_batch (kind, source, force_code, started_at_ms, subject, versioned, undoes_import_id)
             OUTPUT INSERTED.id
-            VALUES (@Kind, @Source, @ForceCode, @StartedAtMs);
+            VALUES (@Kind, @Source, @ForceCode, @StartedAtMs, @Subject, @Versioned, @UndoesImportId);
             """,
         ListImports = """
-            SELECT TOP (@Limit) id, kind, source, force_code, started_at_ms, finished_at_ms, rows_read, rows_rejected, observations_written
-            FROM import_batch
-            ORDER BY id DESC;
+            SELECT TOP (@Limit)
+            """ + BatchColumns + """
+
+            FROM import_batch AS b
+            ORDER BY b.id DESC;
             """,
         InsertEventsIfNew = """
             INSERT INTO operational_event (event_id, kind, occurred_at_ms, received_at_ms, late, subject_id, line, area_code, grade, wait_ms)
@@ -135,10 +160,35 @@ public sealed class SqlDialect
             """,
         InsertObservations = """
             INSERT INTO observation (measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator, import_id)
-            SELECT r.measure_id, r.area_code, r.breakdown, r.period_start, r.period_months, r.value, r.numerator, r.denominator, @ImportId
+            SELECT r.measure_id, r.area_code, r.breakdown, r.period_start, r.period_months, r.value, r.numerator, r.denominator,
+                   COALESCE(r.import_id, @ImportId)
             FROM OPENJSON(@Rows) WITH (
                 measure_id NVARCHAR(100) '$[0]', area_code NVARCHAR(100) '$[1]', breakdown NVARCHAR(200) '$[2]', period_start INT '$[3]',
-                period_months INT '$[4]', value FLOAT '$[5]', numerator FLOAT '$[6]', denominator FLOAT '$[7]') AS r;
+                period_months INT '$[4]', value FLOAT '$[5]', numerator FLOAT '$[6]', denominator FLOAT '$[7]', import_id BIGINT '$[8]') AS r;
+            """,
+        SelectCellFigures = """
+            SELECT o.measure_id, o.area_code, o.breakdown, o.period_start, o.period_months, o.value, o.numerator, o.denominator, o.import_id
+            FROM OPENJSON(@Cells) WITH (
+                measure_id NVARCHAR(100) '$[0]', area_code NVARCHAR(100) '$[1]', period_start INT '$[2]', period_months INT '$[3]') AS c
+            JOIN observation AS o WITH (UPDLOCK, HOLDLOCK)
+              ON o.measure_id = c.measure_id COLLATE Latin1_General_100_BIN2 AND o.area_code = c.area_code COLLATE Latin1_General_100_BIN2
+             AND o.period_start = c.period_start AND o.period_months = c.period_months;
+            """,
+        InsertImportCells = """
+            INSERT INTO import_cell (import_id, measure_id, area_code, period_start, period_months)
+            SELECT DISTINCT @ImportId, c.measure_id, c.area_code, c.period_start, c.period_months
+            FROM OPENJSON(@Cells) WITH (
+                measure_id NVARCHAR(100) '$[0]', area_code NVARCHAR(100) '$[1]', period_start INT '$[2]', period_months INT '$[3]') AS c;
+            """,
+        CopyReplacedFigures = """
+            INSERT INTO replaced_observation
+                (import_id, measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator, written_by_import_id)
+            SELECT @ImportId, o.measure_id, o.area_code, o.breakdown, o.period_start, o.period_months, o.value, o.numerator, o.denominator, o.import_id
+            FROM OPENJSON(@Cells) WITH (
+                measure_id NVARCHAR(100) '$[0]', area_code NVARCHAR(100) '$[1]', period_start INT '$[2]', period_months INT '$[3]') AS c
+            JOIN observation AS o
+              ON o.measure_id = c.measure_id COLLATE Latin1_General_100_BIN2 AND o.area_code = c.area_code COLLATE Latin1_General_100_BIN2
+             AND o.period_start = c.period_start AND o.period_months = c.period_months;
             """,
         UpdateMeasures = """
             UPDATE m
@@ -196,6 +246,13 @@ public sealed class SqlDialect
             """,
     };
 
+    /// <summary>An import batch's columns as <see cref="Repositories.ImportRepository"/> reads them, from import_batch AS b.</summary>
+    public const string BatchColumns = """
+            b.id, b.kind, b.source, b.force_code, b.started_at_ms, b.finished_at_ms, b.rows_read, b.rows_rejected, b.observations_written,
+            b.subject, b.versioned, b.undoes_import_id, b.figures_added, b.figures_changed, b.figures_removed, b.figures_unchanged,
+            (SELECT MAX(u.id) FROM import_batch AS u WHERE u.undoes_import_id = b.id) AS undone_by_import_id
+        """;
+
     public required DatabaseEngine Engine { get; init; }
 
     /// <summary>Inserts an import batch and returns its identity.</summary>
@@ -228,9 +285,23 @@ public sealed class SqlDialect
 
     /// <summary>
     /// Inserts the figures of @Rows (a JSON array of [measure_id, area_code, breakdown,
-    /// period_start, period_months, value, numerator, denominator]) for import @ImportId.
+    /// period_start, period_months, value, numerator, denominator, import_id]) for import
+    /// @ImportId, or for the row's own import when it has one (a figure an undo restores keeps
+    /// the batch that wrote it).
     /// </summary>
     public required string InsertObservations { get; init; }
+
+    /// <summary>
+    /// Every stored figure of the cells in @Cells, with the batch that wrote it; on SQL Server they
+    /// stay locked to the end of the transaction, so what a batch replaces is what it read.
+    /// </summary>
+    public required string SelectCellFigures { get; init; }
+
+    /// <summary>Records the cells of @Cells as the scope of import @ImportId.</summary>
+    public required string InsertImportCells { get; init; }
+
+    /// <summary>Keeps, as import @ImportId's replaced figures, every stored figure of the cells in @Cells.</summary>
+    public required string CopyReplacedFigures { get; init; }
 
     /// <summary>
     /// Updates the stored measures named in @Rows (a JSON array of [id, name, section, topic, unit,

@@ -1,10 +1,13 @@
 using System.Data.Common;
 using Dapper;
+using Metrics.Domain.Calendar;
+using Metrics.Domain.Observations;
+using Metrics.Domain.Requests;
 using Metrics.Storage.Engines;
 
 namespace Metrics.Storage.Repositories;
 
-/// <summary>An import batch as stored.</summary>
+/// <summary>A batch as stored: what changed the figures, who, when, from where, and how much.</summary>
 public sealed record ImportBatch(
     long Id,
     string Kind,
@@ -14,59 +17,285 @@ public sealed record ImportBatch(
     DateTimeOffset? FinishedAt,
     long RowsRead,
     long RowsRejected,
-    long ObservationsWritten);
+    long ObservationsWritten)
+{
+    /// <summary>Who made the change (the token's subject); empty for the server's own batches.</summary>
+    public string Subject { get; init; } = "";
+
+    /// <summary>Whether the batch kept its scope and the figures it replaced, so it can be shown and undone.</summary>
+    public bool Versioned { get; init; }
+
+    /// <summary>For an undo, the batch it undid.</summary>
+    public long? UndoesImportId { get; init; }
+
+    /// <summary>The newest batch that undid this one, if any.</summary>
+    public long? UndoneByImportId { get; init; }
+
+    /// <summary>How the figures in its scope changed (counts only).</summary>
+    public FigureChanges Changes { get; init; } = FigureChanges.None;
+}
+
+/// <summary>What a batch about to be written says about itself.</summary>
+public sealed record BatchDescription(string Kind, string Source, string ForceCode, string Subject, DateTimeOffset StartedAt, long RowsRead = 0, long RowsRejected = 0);
+
+/// <summary>A change to the figures, made or (on a dry run) only worked out: the batch is null when nothing was stored.</summary>
+public sealed record StoredChange(ImportBatch? Batch, FigureChanges Changes);
 
 /// <summary>
-/// Import batches: where a set of figures came from and what it held. A batch and its figures
-/// are written in one transaction, so a failed import leaves nothing behind.
+/// Batches: every change to the stored figures (an import, a deletion, an undo) is one, written
+/// with its figures in one transaction, so a failed change leaves nothing behind. A versioned
+/// batch keeps the cells it declared and the figures it replaced there as they were, which is
+/// what lets it be shown, and undone exactly, while no later batch has changed the same figures.
 /// </summary>
 public sealed class ImportRepository(Database database, ObservationRepository observations)
 {
+    /// <summary>The kind of batch that undoes another.</summary>
+    public const string UndoKind = "undo";
+
     public const string CompleteBatch = """
         UPDATE import_batch
-        SET finished_at_ms = @FinishedAtMs, rows_read = @RowsRead, rows_rejected = @RowsRejected, observations_written = @ObservationsWritten
+        SET finished_at_ms = @FinishedAtMs, rows_read = @RowsRead, rows_rejected = @RowsRejected, observations_written = @ObservationsWritten,
+            figures_added = @Added, figures_changed = @Changed, figures_removed = @Removed, figures_unchanged = @Unchanged
         WHERE id = @Id;
         """;
 
-    /// <summary>Stores a batch and replaces the figures in its scope, all or nothing.</summary>
-    public async Task<ImportBatch> StoreAsync(
-        string kind, string source, string forceCode, DateTimeOffset startedAt, long rowsRead, long rowsRejected,
-        ReplaceScope scope, IReadOnlyCollection<Domain.Observations.Observation> figures, TimeProvider clock, CancellationToken cancellationToken)
+    public const string SelectBatch = "SELECT " + SqlDialect.BatchColumns + " FROM import_batch AS b WHERE b.id = @Id;";
+
+    public const string SelectBatchCells = """
+        SELECT measure_id, area_code, period_start, period_months
+        FROM import_cell
+        WHERE import_id = @Id;
+        """;
+
+    public const string SelectReplacedFigures = """
+        SELECT measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator, written_by_import_id AS import_id
+        FROM replaced_observation
+        WHERE import_id = @Id;
+        """;
+
+    /// <summary>What a batch wrote: still stored, or kept by the later batches that replaced it.</summary>
+    public const string SelectWrittenFigures = """
+        SELECT measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator, import_id
+        FROM observation
+        WHERE import_id = @Id
+        UNION
+        SELECT measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator, written_by_import_id
+        FROM replaced_observation
+        WHERE written_by_import_id = @Id;
+        """;
+
+    /// <summary>The newest later batch whose declared cells overlap this one's.</summary>
+    public const string SelectLaterOverlap = """
+        SELECT MAX(later.import_id)
+        FROM import_cell AS mine
+        JOIN import_cell AS later
+          ON later.measure_id = mine.measure_id AND later.area_code = mine.area_code
+         AND later.period_start = mine.period_start AND later.period_months = mine.period_months
+        WHERE mine.import_id = @Id AND later.import_id > @Id;
+        """;
+
+    /// <summary>
+    /// Replaces every figure in the scope with <paramref name="figures"/> as one batch, all or
+    /// nothing. On a dry run the change is worked out against what is stored and nothing is
+    /// written. A versioned batch keeps its cells and the figures it replaced.
+    /// </summary>
+    public async Task<StoredChange> StoreAsync(
+        BatchDescription batch, ReplaceScope scope, IReadOnlyCollection<Observation> figures, bool versioned, bool dryRun,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
-        var batch = new
-        {
-            Kind = StoredText.Text(kind, "import_batch.kind", StoredText.ImportKindLength),
-            Source = StoredText.Text(source, "import_batch.source", StoredText.SourceLength),
-            ForceCode = StoredText.Key(forceCode, "import_batch.force_code"),
-            StartedAtMs = startedAt.ToUnixTimeMilliseconds(),
-        };
         var prepared = ObservationRepository.Prepare(scope, figures);
-        var (id, written, finishedAt) = await database.InTransactionAsync(
+        if (dryRun)
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            var stored = await CellFiguresAsync(connection, null, prepared.CellsJson, cancellationToken);
+            return new StoredChange(null, FigureChanges.Between(stored.Select(s => s.Figure), figures));
+        }
+
+        var written = await database.InTransactionAsync(
             async (connection, transaction) =>
             {
-                var id = await connection.ExecuteScalarAsync<long>(Command(database.Dialect.InsertImportBatch, batch, cancellationToken, transaction));
-                var written = await observations.ReplaceAsync(connection, transaction, id, prepared, cancellationToken);
-                var finishedAt = clock.GetUtcNow();
-                await connection.ExecuteAsync(Command(
-                    CompleteBatch,
-                    new { Id = id, FinishedAtMs = finishedAt.ToUnixTimeMilliseconds(), RowsRead = rowsRead, RowsRejected = rowsRejected, ObservationsWritten = written },
-                    cancellationToken,
-                    transaction));
-                return (id, written, finishedAt);
+                var stored = await CellFiguresAsync(connection, transaction, prepared.CellsJson, cancellationToken);
+                var changes = FigureChanges.Between(stored.Select(s => s.Figure), figures);
+                return await WriteAsync(connection, transaction, batch, null, versioned, prepared, changes, clock, cancellationToken);
             },
             cancellationToken);
         observations.Written(scope);
-        return new ImportBatch(id, kind, source, forceCode, startedAt, finishedAt, rowsRead, rowsRejected, written);
+        return written;
+    }
+
+    /// <summary>
+    /// Restores the figures batch <paramref name="importId"/> replaced, exactly as they were, as a
+    /// new batch (itself undoable). Refused while a later batch has changed the same figures:
+    /// that one must be undone first.
+    /// </summary>
+    public async Task<StoredChange> UndoAsync(long importId, BatchDescription batch, bool dryRun, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        ReplaceScope? scope = null;
+        var undone = await database.InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                var target = await GetAsync(connection, transaction, importId, cancellationToken);
+                if (!target.Versioned)
+                {
+                    throw new ConflictException(
+                        $"import {importId} ({target.Kind}, {target.Source}) was stored before the store kept versions: it cannot be undone; import the figures it replaced again instead");
+                }
+
+                var cells = (await connection.QueryAsync<CellRow>(Command(SelectBatchCells, new { Id = importId }, cancellationToken, transaction)))
+                    .Select(c => c.ToCell()).ToList();
+                scope = new ReplaceScope(cells);
+                var cellsJson = ObservationRepository.Prepare(scope, []).CellsJson;
+                var stored = await CellFiguresAsync(connection, transaction, cellsJson, cancellationToken);
+                await RefuseIfChangedSinceAsync(connection, transaction, target, stored, cancellationToken);
+
+                var restored = await FiguresAsync(connection, transaction, SelectReplacedFigures, importId, cancellationToken);
+                var changes = FigureChanges.Between(stored.Select(s => s.Figure), restored.Select(r => r.Figure));
+                if (dryRun)
+                {
+                    return new StoredChange(null, changes);
+                }
+
+                var prepared = new PreparedFigures(cellsJson, ObservationRepository.FiguresAsJson(restored), restored.Count);
+                return await WriteAsync(connection, transaction, batch with { Kind = UndoKind }, importId, true, prepared, changes, clock, cancellationToken);
+            },
+            cancellationToken);
+        if (undone.Batch is not null && scope is not null)
+        {
+            observations.Written(scope);
+        }
+
+        return undone;
+    }
+
+    /// <summary>A batch by its id.</summary>
+    public async Task<ImportBatch> GetAsync(long importId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await GetAsync(connection, null, importId, cancellationToken);
+    }
+
+    /// <summary>The cells a batch declared (its scope): empty for a batch stored before versions were kept.</summary>
+    public async Task<IReadOnlyList<ObservationCell>> CellsAsync(long importId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return [.. (await connection.QueryAsync<CellRow>(Command(SelectBatchCells, new { Id = importId }, cancellationToken))).Select(c => c.ToCell())];
+    }
+
+    /// <summary>
+    /// How a batch changed the figures, figure by figure: what it replaced against what it left
+    /// (for an undo, the figures it restored).
+    /// </summary>
+    public async Task<FigureChanges> ChangesAsync(ImportBatch batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var before = await FiguresAsync(connection, null, SelectReplacedFigures, batch.Id, cancellationToken);
+        var after = batch.UndoesImportId is { } undid
+            ? await FiguresAsync(connection, null, SelectReplacedFigures, undid, cancellationToken)
+            : await FiguresAsync(connection, null, SelectWrittenFigures, batch.Id, cancellationToken);
+        return FigureChanges.Between(before.Select(b => b.Figure), after.Select(a => a.Figure).DistinctBy(FigureKey.Of));
     }
 
     public async Task<IReadOnlyList<ImportBatch>> ListAsync(int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<BatchRow>(Command(database.Dialect.ListImports, new { Limit = limit }, cancellationToken));
-        return [.. rows.Select(r => new ImportBatch(
-            r.Id, r.Kind, r.Source, r.ForceCode, DateTimeOffset.FromUnixTimeMilliseconds(r.StartedAtMs),
-            r.FinishedAtMs is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : null, r.RowsRead, r.RowsRejected, r.ObservationsWritten))];
+        return [.. rows.Select(r => r.ToBatch())];
     }
+
+    private async Task<StoredChange> WriteAsync(
+        DbConnection connection, DbTransaction transaction, BatchDescription batch, long? undoes, bool versioned, PreparedFigures prepared,
+        FigureChanges changes, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var row = new
+        {
+            Kind = StoredText.Text(batch.Kind, "import_batch.kind", StoredText.ImportKindLength),
+            Source = StoredText.Text(batch.Source, "import_batch.source", StoredText.SourceLength),
+            ForceCode = StoredText.Key(batch.ForceCode, "import_batch.force_code"),
+            Subject = StoredText.Text(batch.Subject, "import_batch.subject", StoredText.NameLength),
+            StartedAtMs = batch.StartedAt.ToUnixTimeMilliseconds(),
+            Versioned = versioned,
+            UndoesImportId = undoes,
+        };
+        var id = await connection.ExecuteScalarAsync<long>(Command(database.Dialect.InsertImportBatch, row, cancellationToken, transaction));
+        if (versioned)
+        {
+            await connection.ExecuteAsync(Command(database.Dialect.InsertImportCells, new { Cells = prepared.CellsJson, ImportId = id }, cancellationToken, transaction));
+            await connection.ExecuteAsync(Command(database.Dialect.CopyReplacedFigures, new { Cells = prepared.CellsJson, ImportId = id }, cancellationToken, transaction));
+        }
+
+        var written = await observations.ReplaceAsync(connection, transaction, id, prepared, cancellationToken);
+        var finishedAt = clock.GetUtcNow();
+        await connection.ExecuteAsync(Command(
+            CompleteBatch,
+            new
+            {
+                Id = id,
+                FinishedAtMs = finishedAt.ToUnixTimeMilliseconds(),
+                batch.RowsRead,
+                batch.RowsRejected,
+                ObservationsWritten = written,
+                changes.Added,
+                changes.Changed,
+                changes.Removed,
+                changes.Unchanged,
+            },
+            cancellationToken,
+            transaction));
+        var stored = new ImportBatch(id, row.Kind, batch.Source, batch.ForceCode, batch.StartedAt, finishedAt, batch.RowsRead, batch.RowsRejected, written)
+        {
+            Subject = batch.Subject,
+            Versioned = versioned,
+            UndoesImportId = undoes,
+            Changes = changes with { First = [] },
+        };
+        return new StoredChange(stored, changes);
+    }
+
+    /// <summary>
+    /// A batch can be undone only while its cells hold exactly what it left there: its own figures
+    /// (an undo: the figures it restored, by the batches that wrote them). Anything else means a
+    /// later batch changed them, and undoing this one would lose that change.
+    /// </summary>
+    private async Task RefuseIfChangedSinceAsync(
+        DbConnection connection, DbTransaction transaction, ImportBatch target, IReadOnlyList<StoredFigure> stored, CancellationToken cancellationToken)
+    {
+        var left = target.UndoesImportId is { } undid
+            ? (await FiguresAsync(connection, transaction, SelectReplacedFigures, undid, cancellationToken)).Select(f => (FigureKey.Of(f.Figure), f.ImportId)).ToHashSet()
+            : null;
+        var unchanged = left is null
+            ? stored.Count == target.ObservationsWritten && stored.All(s => s.ImportId == target.Id)
+            : stored.Count == left.Count && stored.All(s => left.Contains((FigureKey.Of(s.Figure), s.ImportId)));
+        if (unchanged)
+        {
+            return;
+        }
+
+        var later = await connection.ExecuteScalarAsync<long?>(Command(SelectLaterOverlap, new { target.Id }, cancellationToken, transaction));
+        var writer = stored.Select(s => s.ImportId).Where(i => i > target.Id).DefaultIfEmpty().Max();
+        var newest = Math.Max(later ?? 0, writer);
+        if (newest == 0)
+        {
+            throw new ConflictException($"the figures of import {target.Id} have changed since it was stored, and it cannot be undone");
+        }
+
+        var blocking = await GetAsync(connection, transaction, newest, cancellationToken);
+        throw new ConflictException(blocking.UndoesImportId == target.Id
+            ? $"import {target.Id} was undone by import {newest}; undo {newest} to restore it"
+            : $"import {newest} ({blocking.Kind}, {blocking.Source}) changed the same figures after import {target.Id}: undo {newest} first");
+    }
+
+    private async Task<ImportBatch> GetAsync(DbConnection connection, DbTransaction? transaction, long importId, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<BatchRow>(Command(SelectBatch, new { Id = importId }, cancellationToken, transaction));
+        return row?.ToBatch() ?? throw new NotFoundException("import", importId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private async Task<List<StoredFigure>> CellFiguresAsync(DbConnection connection, DbTransaction? transaction, string cellsJson, CancellationToken cancellationToken) =>
+        [.. (await connection.QueryAsync<FigureRow>(Command(database.Dialect.SelectCellFigures, new { Cells = cellsJson }, cancellationToken, transaction)))
+            .Select(r => r.ToStored())];
+
+    private async Task<List<StoredFigure>> FiguresAsync(DbConnection connection, DbTransaction? transaction, string sql, long importId, CancellationToken cancellationToken) =>
+        [.. (await connection.QueryAsync<FigureRow>(Command(sql, new { Id = importId }, cancellationToken, transaction))).Select(r => r.ToStored())];
 
     private CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
         new(sql, parameters, transaction, database.CommandTimeoutSeconds, cancellationToken: cancellationToken);
@@ -82,5 +311,54 @@ public sealed class ImportRepository(Database database, ObservationRepository ob
         public long RowsRead { get; set; }
         public long RowsRejected { get; set; }
         public long ObservationsWritten { get; set; }
+        public string Subject { get; set; } = "";
+        public bool Versioned { get; set; }
+        public long? UndoesImportId { get; set; }
+        public long FiguresAdded { get; set; }
+        public long FiguresChanged { get; set; }
+        public long FiguresRemoved { get; set; }
+        public long FiguresUnchanged { get; set; }
+        public long? UndoneByImportId { get; set; }
+
+        public ImportBatch ToBatch() => new(
+            Id, Kind, Source, ForceCode, DateTimeOffset.FromUnixTimeMilliseconds(StartedAtMs),
+            FinishedAtMs is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : null, RowsRead, RowsRejected, ObservationsWritten)
+        {
+            Subject = Subject,
+            Versioned = Versioned,
+            UndoesImportId = UndoesImportId,
+            UndoneByImportId = UndoneByImportId,
+            Changes = new FigureChanges(FiguresAdded, FiguresChanged, FiguresRemoved, FiguresUnchanged, []),
+        };
+    }
+
+    private sealed class CellRow
+    {
+        public string MeasureId { get; set; } = "";
+        public string AreaCode { get; set; } = "";
+        public long PeriodStart { get; set; }
+        public long PeriodMonths { get; set; }
+
+        public ObservationCell ToCell() => new(MeasureId, AreaCode, new Period(YearMonth.FromKey((int)PeriodStart), (int)PeriodMonths));
+    }
+
+    private sealed class FigureRow
+    {
+        public string MeasureId { get; set; } = "";
+        public string AreaCode { get; set; } = "";
+        public string Breakdown { get; set; } = "";
+        public long PeriodStart { get; set; }
+        public long PeriodMonths { get; set; }
+        public double? Value { get; set; }
+        public double? Numerator { get; set; }
+        public double? Denominator { get; set; }
+        public long ImportId { get; set; }
+
+        public StoredFigure ToStored() => new(
+            new Observation(MeasureId, AreaCode, new Period(YearMonth.FromKey((int)PeriodStart), (int)PeriodMonths), Breakdown, Value, Numerator, Denominator),
+            ImportId);
     }
 }
+
+/// <summary>A stored figure with the batch that wrote it.</summary>
+public sealed record StoredFigure(Observation Figure, long ImportId);

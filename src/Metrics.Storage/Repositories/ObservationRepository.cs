@@ -65,6 +65,23 @@ public sealed class ObservationRepository(Database database)
         ORDER BY breakdown;
         """;
 
+    public const string SelectStoredCells = """
+        SELECT DISTINCT measure_id, area_code, period_start, period_months
+        FROM observation
+        WHERE measure_id = @MeasureId AND area_code IN @AreaCodes
+          AND period_start BETWEEN @First AND @Last;
+        """;
+
+    /// <summary>The cells holding figures of a measure for the areas, whose period starts in the range: what a deletion declares.</summary>
+    public async Task<IReadOnlyList<ObservationCell>> StoredCellsAsync(
+        string measureId, IReadOnlyCollection<string> areaCodes, YearMonth first, YearMonth last, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string MeasureId, string AreaCode, long PeriodStart, long PeriodMonths)>(Command(
+            SelectStoredCells, new { MeasureId = measureId, AreaCodes = areaCodes, First = first.Key, Last = last.Key }, cancellationToken));
+        return [.. rows.Select(r => new ObservationCell(r.MeasureId, r.AreaCode, new Period(YearMonth.FromKey((int)r.PeriodStart), (int)r.PeriodMonths)))];
+    }
+
     /// <summary>
     /// Every figure of one measure, area and breakdown whose period starts in the range:
     /// months, and periods published whole (quarters, financial years).
@@ -182,7 +199,16 @@ public sealed class ObservationRepository(Database database)
     /// [measure_id, area_code, breakdown, period_start, period_months, value, numerator, denominator],
     /// each id and breakdown checked as the store keeps it.
     /// </summary>
-    public static string FiguresAsJson(IEnumerable<Observation> figures) => JsonRows.Write(figures, static (json, o) =>
+    public static string FiguresAsJson(IEnumerable<Observation> figures) => JsonRows.Write(figures, static (json, o) => WriteFigure(json, o));
+
+    /// <summary>Figures restored as they were: each keeps the batch that wrote it (a ninth column).</summary>
+    public static string FiguresAsJson(IEnumerable<StoredFigure> figures) => JsonRows.Write(figures, static (json, f) =>
+    {
+        WriteFigure(json, f.Figure);
+        json.WriteNumberValue(f.ImportId);
+    });
+
+    private static void WriteFigure(System.Text.Json.Utf8JsonWriter json, Observation o)
     {
         json.WriteStringValue(StoredText.Key(o.MeasureId, "observation.measure_id"));
         json.WriteStringValue(StoredText.Key(o.AreaCode, "observation.area_code"));
@@ -192,7 +218,7 @@ public sealed class ObservationRepository(Database database)
         json.WriteNumberOrNull(o.Value);
         json.WriteNumberOrNull(o.Numerator);
         json.WriteNumberOrNull(o.Denominator);
-    });
+    }
 
     private CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
         new(sql, parameters, transaction, database.CommandTimeoutSeconds, cancellationToken: cancellationToken);

@@ -25,6 +25,7 @@ internal sealed class MeasuresService(
     HistoryQueries history,
     ObservationImporter observationImporter,
     StreetCrimeImporter streetCrimeImporter,
+    FigureCorrections corrections,
     ImportRepository imports,
     IOptions<LimitOptions> limits) : V1.MeasuresService.MeasuresServiceBase
 {
@@ -132,7 +133,7 @@ internal sealed class MeasuresService(
             requestStream, r => r.ContentCase == V1.ImportObservationsRequest.ContentOneofCase.Header ? r.Header : null, context.CancellationToken);
         var rows = ImportStreams.ReadItemsAsync(
             requestStream, r => r.ContentCase == V1.ImportObservationsRequest.ContentOneofCase.Row ? r.Row : null, "row", context.CancellationToken);
-        var result = await observationImporter.ImportAsync(header.ToDomain(), rows.Select(r => r.ToDomain()), context.CancellationToken);
+        var result = await observationImporter.ImportAsync(header.ToDomain(Caller.Of(context)), rows.Select(r => r.ToDomain()), context.CancellationToken);
         return new V1.ImportObservationsResponse { Summary = result.ToContract() };
     }
 
@@ -144,7 +145,7 @@ internal sealed class MeasuresService(
             requestStream, r => r.ContentCase == V1.ImportStreetCrimesRequest.ContentOneofCase.Header ? r.Header : null, context.CancellationToken);
         var records = ImportStreams.ReadItemsAsync(
             requestStream, r => r.ContentCase == V1.ImportStreetCrimesRequest.ContentOneofCase.Record ? r.Record : null, "record", context.CancellationToken);
-        var result = await streetCrimeImporter.ImportAsync(header.ToDomain(), records.Select(r => r.ToDomain()), context.CancellationToken);
+        var result = await streetCrimeImporter.ImportAsync(header.ToDomain(Caller.Of(context)), records.Select(r => r.ToDomain()), context.CancellationToken);
         return new V1.ImportStreetCrimesResponse { Summary = result.ToContract() };
     }
 
@@ -158,8 +159,43 @@ internal sealed class MeasuresService(
 
         var batches = await imports.ListAsync(request.Limit == 0 ? DefaultImportListLimit : request.Limit, context.CancellationToken);
         var response = new V1.ListImportsResponse();
-        response.Imports.Add(batches.Select(b => b.ToContract()));
+        var showSubject = Caller.Administers(context);
+        response.Imports.Add(batches.Select(b => b.ToContract(showSubject)));
         return response;
+    }
+
+    [Authorize(Policy = ForceRoles.Policies.Read)]
+    public override async Task<V1.GetImportResponse> GetImport(V1.GetImportRequest request, ServerCallContext context)
+    {
+        var (batch, cells, changes) = await corrections.ShowAsync(request.ImportId, context.CancellationToken);
+        return new V1.GetImportResponse
+        {
+            Import = batch.ToContract(Caller.Administers(context)),
+            Scope = cells.ToContract(),
+            Changes = changes.ToContract(),
+        };
+    }
+
+    [Authorize(Policy = ForceRoles.Policies.Administer)]
+    public override async Task<V1.UndoImportResponse> UndoImport(V1.UndoImportRequest request, ServerCallContext context)
+    {
+        var undone = await corrections.UndoAsync(request.ImportId, Caller.Of(context), request.DryRun, context.CancellationToken);
+        return new V1.UndoImportResponse { Import = undone.Batch?.ToContract(true), Changes = undone.Changes.ToContract(), DryRun = request.DryRun };
+    }
+
+    [Authorize(Policy = ForceRoles.Policies.Administer)]
+    public override async Task<V1.DeleteFiguresResponse> DeleteFigures(V1.DeleteFiguresRequest request, ServerCallContext context)
+    {
+        var from = ContractValues.Month(request.From, "from");
+        var to = ContractValues.Month(request.To, "to");
+        if (to < from)
+        {
+            throw new InvalidFieldException("to", $"{to.ToIsoString()} is before from ({from.ToIsoString()})");
+        }
+
+        var deleted = await corrections.DeleteAsync(
+            request.ForceCode, request.MeasureId, request.AreaCodes, new Period(from, from.MonthsUntil(to) + 1), Caller.Of(context), request.DryRun, context.CancellationToken);
+        return new V1.DeleteFiguresResponse { Import = deleted.Batch?.ToContract(true), Changes = deleted.Changes.ToContract(), DryRun = request.DryRun };
     }
 
     private static string? TotalMeasureId(string requested) =>
