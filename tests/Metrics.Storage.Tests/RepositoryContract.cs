@@ -393,6 +393,51 @@ public abstract class RepositoryContract : IDisposable
         return stored;
     }
 
+    [SkippableFact]
+    public async Task ABatchIsUndoneExactlyAndOnlyWhileNoLaterBatchHasChangedItsFigures()
+    {
+        var database = Open();
+        var (observations, imports) = await Seeded(database);
+        var march = March;
+        var scope = ReplaceScope.Product(["crime"], ["lpa"], [march]);
+        Task<StoredChange> Store(string source, IReadOnlyCollection<Observation> figures, bool dryRun = false) =>
+            imports.StoreAsync(new BatchDescription("test", source, "force", "analyst", TenOClock, figures.Count), scope, figures, versioned: true, dryRun, TimeProvider.System, default);
+        Task<StoredChange> Undo(long id, bool dryRun = false) =>
+            imports.UndoAsync(id, new BatchDescription("undo", $"undo {id}", "force", "analyst", TenOClock), dryRun, TimeProvider.System, default);
+        async Task<List<(string, double?)>> Stored()
+        {
+            await using var connection = await database.OpenAsync(default);
+            return [.. await Dapper.SqlMapper.QueryAsync<(string, double?)>(connection, "SELECT breakdown, value FROM observation ORDER BY breakdown")];
+        }
+
+        var first = (await Store("first", [Figure(march, "", 10), Figure(march, "Burglary", 4)])).Batch!;
+        var dryRun = await Store("second", [Figure(march, "", 12)], dryRun: true);
+        Assert.Null(dryRun.Batch);
+        Assert.Equal((0, 1, 1, 0), (dryRun.Changes.Added, dryRun.Changes.Changed, dryRun.Changes.Removed, dryRun.Changes.Unchanged));
+        Assert.Equal([("", 10.0), ("Burglary", 4.0)], await Stored());
+
+        var second = (await Store("second", [Figure(march, "", 12)])).Batch!;
+        var refused = await Assert.ThrowsAsync<Domain.Requests.ConflictException>(() => Undo(first.Id));
+        Assert.Equal($"import {second.Id} (test, second) changed the same figures after import {first.Id}: undo {second.Id} first", refused.Message);
+
+        var undoSecond = (await Undo(second.Id)).Batch!;
+        Assert.Equal([("", 10.0), ("Burglary", 4.0)], await Stored());
+        Assert.Equal(second.Id, undoSecond.UndoesImportId);
+        Assert.Equal(undoSecond.Id, (await imports.GetAsync(second.Id, default)).UndoneByImportId);
+
+        var undoFirst = (await Undo(first.Id)).Batch!;
+        Assert.Empty(await Stored());
+        Assert.Empty(await observations.GetSeriesAsync("crime", "lpa", "", march.First, march.First, default));
+        var again = await Assert.ThrowsAsync<Domain.Requests.ConflictException>(() => Undo(first.Id));
+        Assert.Equal($"import {first.Id} was undone by import {undoFirst.Id}; undo {undoFirst.Id} to restore it", again.Message);
+
+        await Undo(undoFirst.Id);
+        Assert.Equal([("", 10.0), ("Burglary", 4.0)], await Stored());
+        var shown = await imports.ChangesAsync(second, default);
+        Assert.Equal((0, 1, 1), (shown.Added, shown.Changed, shown.Removed));
+        Assert.Equal("analyst", (await imports.GetAsync(second.Id, default)).Subject);
+    }
+
     private static Observation Figure(Period period, string breakdown, double value) =>
         new("crime", "lpa", period, breakdown, value, null, null);
 
