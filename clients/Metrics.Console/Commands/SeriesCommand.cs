@@ -73,6 +73,18 @@ public sealed class SeriesCommand : AsyncCommand<SeriesCommand.Settings>
         var response = await settings.Measures().GetSeriesAsync(request, deadline: settings.Deadline(30), cancellationToken: cancellationToken);
         return Output.Print(response, settings.Json, () =>
         {
+            if (!response.Points.Any(p => p.HasValue))
+            {
+                var range = request.Range is { } r ? $" from {ChangeOutput.Month(r.First)} to {ChangeOutput.Month(r.Last)}" : "";
+                AnsiConsole.MarkupLine($"No figures for {Markup.Escape(response.Measure.Id)}{(response.Breakdown.Length > 0 ? $" ({Markup.Escape(response.Breakdown)})" : "")} in {Markup.Escape(response.Area.Code)}{range}.");
+                if (response.Breakdowns.Count > 0 && response.Breakdown.Length == 0)
+                {
+                    AnsiConsole.MarkupLine($"Its breakdowns (--breakdown): {Markup.Escape(string.Join(", ", response.Breakdowns))}");
+                }
+
+                return;
+            }
+
             var unit = response.Measure.Unit == Unit.Percent ? "%" : string.Empty;
             AnsiConsole.MarkupLine($"[bold]{Markup.Escape(response.Measure.Name)}[/] · {Markup.Escape(response.Area.Name)}"
                 + (response.Breakdown.Length > 0 ? $" · {Markup.Escape(response.Breakdown)}" : string.Empty));

@@ -25,4 +25,27 @@ public static class CatalogueWalk
 
         return catalogue.Where(m => IsUnder(m) && !parents.Contains(m.Id));
     }
+
+    /// <summary>
+    /// A chain of "part of" that comes back to where it started (a → b → a), as the ids in order
+    /// with the first again at the end; null when there is none. <paramref name="partOf"/> maps
+    /// each measure to the one it is part of.
+    /// </summary>
+    public static IReadOnlyList<string>? FindCycle(IReadOnlyDictionary<string, string?> partOf)
+    {
+        foreach (var start in partOf.Keys.Order(StringComparer.Ordinal))
+        {
+            var path = new List<string> { start };
+            for (var parent = partOf[start]; parent is not null && path.Count <= partOf.Count; parent = partOf.GetValueOrDefault(parent))
+            {
+                path.Add(parent);
+                if (parent == start)
+                {
+                    return path;
+                }
+            }
+        }
+
+        return null;
+    }
 }

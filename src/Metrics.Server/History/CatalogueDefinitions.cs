@@ -28,6 +28,22 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
             throw new InvalidFieldException("areas", $"code '{duplicate.Key}' is given more than once");
         }
 
+        // A district is one place: in two areas of one force, records there would count twice or land at random.
+        var districtOwners = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < checkedAreas.Count; i++)
+        {
+            foreach (var district in checkedAreas[i].Districts)
+            {
+                if (!districtOwners.TryAdd(district, i))
+                {
+                    var other = districtOwners[district];
+                    throw new InvalidFieldException(
+                        $"areas[{i}].districts",
+                        $"'{district}' is already a district of {checkedAreas[other].Code} (areas[{other}]); a district belongs to one area of a force");
+                }
+            }
+        }
+
         var existing = await catalogue.GetAreasAsync(cancellationToken);
         var clash = checkedAreas.FirstOrDefault(a => existing.Any(e => e.Code == a.Code && e.ParentCode != checkedForce.Code));
         if (clash is not null)
@@ -62,6 +78,19 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
         if (orphan is not null)
         {
             throw new NotFoundException("measure", orphan.PartOfMeasureId!);
+        }
+
+        var partOf = (await catalogue.GetMeasuresAsync(cancellationToken)).ToDictionary(m => m.Id, m => m.PartOfMeasureId, StringComparer.Ordinal);
+        foreach (var definition in definitions)
+        {
+            partOf[definition.Id] = definition.PartOfMeasureId;
+        }
+
+        // A measure that is part of itself, however far round, would make every total it is under endless.
+        if (CatalogueWalk.FindCycle(partOf) is { } cycle)
+        {
+            var index = definitions.FindIndex(d => cycle.Contains(d.Id));
+            throw new InvalidFieldException($"measures[{index}].part_of_measure_id", $"makes a cycle: {string.Join(" → ", cycle)}");
         }
 
         return await catalogue.UpsertMeasuresAsync(definitions, cancellationToken);

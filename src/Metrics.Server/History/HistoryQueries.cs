@@ -4,6 +4,7 @@ using Metrics.Domain.Calendar;
 using Metrics.Domain.Catalogue;
 using Metrics.Domain.Comparisons;
 using Metrics.Domain.Observations;
+using Metrics.Domain.Requests;
 using Metrics.Storage.Repositories;
 
 namespace Metrics.Server.History;
@@ -49,6 +50,13 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         var (first, last) = range ?? (Earliest, Latest);
         var stored = await observations.GetSeriesAsync(measure.Id, area.Code, breakdown, first, last, cancellationToken);
         var breakdowns = await observations.GetBreakdownsAsync(measure.Id, area.Code, cancellationToken);
+        if (breakdown.Length > 0 && !breakdowns.Contains(breakdown, StringComparer.Ordinal))
+        {
+            // A misspelt breakdown is not an empty series: say so, with the ones there are.
+            throw new NotFoundException(breakdowns.Count == 0
+                ? $"breakdown '{breakdown}' does not exist: no breakdown of {measure.Id} is stored for {area.Code}"
+                : $"breakdown '{breakdown}' does not exist for {measure.Id} in {area.Code}; the stored breakdowns are: {BreakdownList(breakdowns)}");
+        }
         var built = _series.GetValue(stored, _ => new());
         if (built.Count > 16)
         {
@@ -58,6 +66,9 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
 
         return built.GetOrAdd(new SeriesKey(measure, area, breakdowns, breakdown, granularity, first, last), key => Build(key, stored, range is null));
     }
+
+    private static string BreakdownList(IReadOnlyList<string> breakdowns, int most = 30) =>
+        string.Join(", ", breakdowns.Take(most).Select(b => $"'{b}'")) + (breakdowns.Count > most ? $" and {breakdowns.Count - most} more" : "");
 
     private static Series Build(SeriesKey key, IReadOnlyList<Observation> stored, bool wholeSeries)
     {
