@@ -104,7 +104,7 @@ public sealed class ImportTests(MetricsServerFactory server) : IClassFixture<Met
         Assert.Equal("IMPORT_ROWS_REFUSED", details.GetDetail<Google.Rpc.ErrorInfo>()!.Reason);
         Assert.Equal(
             ["lines[3].measure_id: measure_id 'no_such_measure' is not in the catalogue", "lines[4].month: month month 13 is not a month of the year (1 to 12)",
-             "lines[5].value: value is -4; figures must be finite and not negative", "lines[6]: repeats the figure of line 2"],
+             "lines[5].value: value is -4; a count cannot be negative (only a rate's value can)", "lines[6]: repeats the figure of line 2"],
             details.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Select(v => $"{v.Field}: {v.Description}"));
         Assert.Equal(before.Points, (await client.GetSeriesAsync(new GetSeriesRequest { MeasureId = "hate_crime", AreaCode = "telford-and-wrekin" })).Points);
 

@@ -106,13 +106,13 @@ public sealed class ImportStreetCrimesCommand : AsyncCommand<ImportStreetCrimesC
     }
 }
 
-/// <summary>metrics import table: a wide monthly table (one column per month) into a measure.</summary>
+/// <summary>metrics import table: a monthly table, wide (one column per month) or long (a month column), into measures.</summary>
 public sealed class ImportTableCommand : AsyncCommand<ImportTableCommand.Settings>
 {
     public sealed class Settings : ImportSettings
     {
         [CommandArgument(0, "<FILE>")]
-        [Description("CSV with an area column, breakdown columns and one column per month (200801 or 2008-01)")]
+        [Description("CSV: wide (an area column, breakdown columns, one column per month: 2019-03, 201903, Mar-19, 2019 Mar) or long (a month column and a value column, or numerator and denominator)")]
         public string File { get; init; } = "";
 
         [CommandOption("--force <CODE>")]
@@ -120,16 +120,40 @@ public sealed class ImportTableCommand : AsyncCommand<ImportTableCommand.Setting
         public string Force { get; init; } = "";
 
         [CommandOption("--measure <ID>")]
-        [Description("The measure the figures are (metrics measures lists them)")]
-        public string Measure { get; init; } = "";
+        [Description("The measure the figures are (metrics measures lists them); required unless a long table has a measure column")]
+        public string? Measure { get; init; }
 
         [CommandOption("--area-column <NAME>")]
-        [Description("The column naming the area")]
-        public string AreaColumn { get; init; } = "";
+        [Description("The column naming the area. Long tables: default \"area\"")]
+        public string? AreaColumn { get; init; }
+
+        [CommandOption("--area <CODE>")]
+        [Description("One area for every row, for a table with no area column")]
+        public string? Area { get; init; }
 
         [CommandOption("--breakdown-column <NAME>")]
         [Description("A breakdown column, most general first; repeat for more levels")]
         public string[] BreakdownColumns { get; init; } = [];
+
+        [CommandOption("--month-column <NAME>")]
+        [Description("Long tables: the month column. Default: \"month\" when there is one (which makes the table long)")]
+        public string? MonthColumn { get; init; }
+
+        [CommandOption("--measure-column <NAME>")]
+        [Description("Long tables: the measure column. Default: \"measure\" when there is one")]
+        public string? MeasureColumn { get; init; }
+
+        [CommandOption("--value-column <NAME>")]
+        [Description("Long tables: the figure's column. Default: \"value\"")]
+        public string? ValueColumn { get; init; }
+
+        [CommandOption("--numerator-column <NAME>")]
+        [Description("Long tables: a percentage's or an average's part. Default: \"numerator\"")]
+        public string? NumeratorColumn { get; init; }
+
+        [CommandOption("--denominator-column <NAME>")]
+        [Description("Long tables: a percentage's or an average's whole. Default: \"denominator\"")]
+        public string? DenominatorColumn { get; init; }
 
         [CommandOption("--no-totals")]
         [Description("Store only the rows as given (no breakdown totals, no force total)")]
@@ -137,8 +161,7 @@ public sealed class ImportTableCommand : AsyncCommand<ImportTableCommand.Setting
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Force) ? ValidationResult.Error("--force is required")
-            : string.IsNullOrWhiteSpace(Measure) ? ValidationResult.Error("--measure is required: the measure the table's figures are (metrics measures lists them)")
-            : string.IsNullOrWhiteSpace(AreaColumn) ? ValidationResult.Error("--area-column is required")
+            : AreaColumn is not null && Area is not null ? ValidationResult.Error("--area-column and --area are either or")
             : ValidationResult.Success();
     }
 
@@ -149,6 +172,16 @@ public sealed class ImportTableCommand : AsyncCommand<ImportTableCommand.Setting
             throw new FileNotFoundException($"no file {settings.File}");
         }
 
+        // The layout is checked against the file's header before anything is sent.
+        var rows = MonthlyTableCsv.Read(settings.File, new MonthlyTableLayout(settings.Measure, settings.AreaColumn, settings.BreakdownColumns)
+        {
+            Area = settings.Area,
+            MonthColumn = settings.MonthColumn,
+            MeasureColumn = settings.MeasureColumn,
+            ValueColumn = settings.ValueColumn,
+            NumeratorColumn = settings.NumeratorColumn,
+            DenominatorColumn = settings.DenominatorColumn,
+        });
         var header = new ObservationImportHeader
         {
             ForceCode = settings.Force,
@@ -157,7 +190,6 @@ public sealed class ImportTableCommand : AsyncCommand<ImportTableCommand.Setting
             SkipInvalid = settings.SkipInvalid,
             DryRun = settings.DryRun,
         };
-        var rows = MonthlyTableCsv.Read(settings.File, new MonthlyTableLayout(settings.Measure, settings.AreaColumn, settings.BreakdownColumns));
         var summary = await ImportProgress.RunAsync(
             settings.Json, "Sending figures", progress => ImportSender.SendObservationsAsync(
                 settings.Measures(), header, rows, progress, settings.Deadline(600), cancellationToken));

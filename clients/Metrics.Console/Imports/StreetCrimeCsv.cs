@@ -38,23 +38,6 @@ public static class StreetCrimeCsv
     }
 }
 
-/// <summary>Months as files write them: "2022-01" or "202201".</summary>
-public static class MonthText
-{
-    public static bool TryParse(string text, out YearMonth month)
-    {
-        month = new YearMonth();
-        var digits = text.Trim().Replace("-", string.Empty, StringComparison.Ordinal);
-        if (digits.Length != 6 || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var key))
-        {
-            return false;
-        }
-
-        month = new YearMonth { Year = key / 100, Month = key % 100 };
-        return month.Month is >= 1 and <= 12;
-    }
-}
-
 /// <summary>What a police.uk street file's name says: "2022-01-west-mercia-street.csv" is January 2022.</summary>
 public static partial class StreetCrimeFiles
 {
