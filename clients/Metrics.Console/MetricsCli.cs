@@ -44,6 +44,14 @@ public static class MetricsCli
                     .WithExample("import", "table", "MPS_Borough_Level_Crime_Historic.csv", "--force", "metropolitan-police", "--measure", "total_recorded_crime",
                         "--area-column", "Borough", "--breakdown-column", "Major Category", "--breakdown-column", "Minor Category");
             });
+            config.AddBranch("define", define =>
+            {
+                define.SetDescription("Define a force and its areas, or measures, from CSV files in the seed's shape");
+                define.AddCommand<DefineForceCommand>("force").WithDescription("A force, its areas, districts and police.uk names, from an areas.csv")
+                    .WithExample("define", "force", "src/Metrics.Server/Seed/forces/west-mercia/areas.csv", "--dry-run");
+                define.AddCommand<DefineMeasuresCommand>("measures").WithDescription("Measures, from a measures.csv")
+                    .WithExample("define", "measures", "src/Metrics.Server/Seed/measures.csv", "--dry-run");
+            });
             config.AddBranch("imports", imports =>
             {
                 imports.SetDescription("The batches that changed the figures: list, show, undo");

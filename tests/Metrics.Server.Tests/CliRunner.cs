@@ -1,6 +1,7 @@
 using Grpc.Net.Client;
 using Metrics.Console;
 using Metrics.Console.Commands;
+using Spectre.Console;
 
 namespace Metrics.Server.Tests;
 
@@ -16,9 +17,14 @@ internal static class CliRunner
     {
         ServerSettings.ChannelFactory = channels;
         var error = new StringWriter();
-        var (originalOut, originalError) = (System.Console.Out, System.Console.Error);
+        var (originalOut, originalError, originalConsole) = (System.Console.Out, System.Console.Error, AnsiConsole.Console);
         System.Console.SetOut(output);
         System.Console.SetError(error);
+
+        // Spectre's console keeps the writer it was first made with: this run's, wide enough that tables do not wrap.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 250;
+        AnsiConsole.Console = console;
         try
         {
             var exit = await MetricsCli.RunAsync(args, cancellationToken);
@@ -28,6 +34,7 @@ internal static class CliRunner
         {
             System.Console.SetOut(originalOut);
             System.Console.SetError(originalError);
+            AnsiConsole.Console = originalConsole;
             ServerSettings.ChannelFactory = address => GrpcChannel.ForAddress(address);
         }
     }

@@ -79,7 +79,7 @@ public sealed class ImportSafetyTests : IDisposable
 
         var (exit, _, error) = await Cli("import", "street-crimes", gloucestershire);
         Assert.Equal(1, exit);
-        Assert.Contains("no force defined on the server is named like \"Gloucestershire Constabulary\"", error, StringComparison.Ordinal);
+        Assert.Contains("no force defined on the server is filed under \"Gloucestershire Constabulary\"", error, StringComparison.Ordinal);
 
         (exit, _, error) = await Cli("import", "street-crimes", gloucestershire, "--force", "west-mercia");
         Assert.Equal(1, exit);

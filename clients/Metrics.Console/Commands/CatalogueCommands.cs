@@ -48,12 +48,13 @@ public sealed class AreasCommand : AsyncCommand<AreasCommand.Settings>
             new ListAreasRequest { ForceCode = settings.Force }, deadline: settings.Deadline(30), cancellationToken: cancellationToken);
         return Output.Print(response, settings.Json, () =>
         {
-            var table = Output.Table("Code", "Name", "Kind", "Population", "Households");
+            var table = Output.Table("Code", "Name", "Kind", "Population", "Households", "Districts (police.uk names)");
             foreach (var a in response.Areas)
             {
+                var places = a.Kind == AreaKind.Force && a.FallsWithin.Count > 0 ? $"filed as: {string.Join("; ", a.FallsWithin)}" : string.Join("; ", a.Districts);
                 table.AddRow(
                     Markup.Escape(a.Code), Markup.Escape(a.Name), a.Kind.ToString(),
-                    Output.Figure(a.HasPopulation ? a.Population : null), Output.Figure(a.HasHouseholds ? a.Households : null));
+                    Output.Figure(a.HasPopulation ? a.Population : null), Output.Figure(a.HasHouseholds ? a.Households : null), Markup.Escape(places));
             }
 
             AnsiConsole.Write(table);

@@ -95,13 +95,15 @@ public sealed class ImportStreetCrimesCommand : AsyncCommand<ImportStreetCrimesC
 
         var areas = await client.ListAreasAsync(new ListAreasRequest(), deadline: deadline, cancellationToken: cancellationToken);
         var forces = areas.Areas
-            .Where(a => a.Kind == AreaKind.Force && named[0].StartsWith(a.Name, StringComparison.OrdinalIgnoreCase))
+            .Where(a => a.Kind == AreaKind.Force && (a.FallsWithin.Count > 0
+                ? a.FallsWithin.Contains(named[0], StringComparer.OrdinalIgnoreCase)
+                : named[0].StartsWith(a.Name, StringComparison.OrdinalIgnoreCase)))
             .Select(a => a.Code)
             .ToList();
         return forces.Count == 1
             ? forces[0]
             : throw new InvalidDataException(forces.Count == 0
-                ? $"no force defined on the server is named like \"{named[0]}\" (the files' \"Falls within\"); define it first, or give --force"
+                ? $"no force defined on the server is filed under \"{named[0]}\" (the files' \"Falls within\"): define it (metrics define force, with falls_within), or give --force"
                 : $"\"{named[0]}\" could be any of {string.Join(", ", forces)}; give --force");
     }
 }

@@ -28,6 +28,21 @@ public sealed record AreaDefinition(
         _ => null,
     };
 
+    /// <summary>
+    /// For a force: the names police.uk files its records under ("Falls within"), such as
+    /// "West Mercia Police". Empty: a record belongs when its "Falls within" begins with <see cref="Name"/>.
+    /// </summary>
+    public IReadOnlyList<string> FallsWithin { get; init; } = [];
+
+    /// <summary>Whether a police.uk record's "Falls within" names this force.</summary>
+    public bool IsFiledUnder(string fallsWithin)
+    {
+        var name = fallsWithin.Trim();
+        return FallsWithin.Count > 0
+            ? FallsWithin.Contains(name, StringComparer.OrdinalIgnoreCase)
+            : name.StartsWith(Name, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>The force the area belongs to: itself for a force.</summary>
     public string ForceCode => Kind == AreaKind.Force ? Code : ParentCode ?? Code;
 }

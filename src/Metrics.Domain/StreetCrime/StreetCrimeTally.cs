@@ -52,7 +52,7 @@ public sealed class StreetCrimeTally(ForceAreas force)
         }
 
         if (!string.IsNullOrWhiteSpace(record.FallsWithin)
-            && !record.FallsWithin.Trim().StartsWith(force.Force.Name, StringComparison.OrdinalIgnoreCase))
+            && !force.Force.IsFiledUnder(record.FallsWithin))
         {
             OtherForce++;
             return new("falls_within", $"Falls within '{record.FallsWithin}', not {force.Force.Name}");

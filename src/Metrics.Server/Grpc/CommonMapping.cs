@@ -53,6 +53,7 @@ internal static class CommonMapping
 
         area.Peers.Add(a.Peers);
         area.Districts.Add(a.Districts);
+        area.FallsWithin.Add(a.FallsWithin);
         return area;
     }
 
@@ -140,7 +141,10 @@ internal static class CommonMapping
         area.HasHouseholds ? area.Households : null,
         area.PopulationVintage,
         [.. area.Peers],
-        [.. area.Districts]);
+        [.. area.Districts])
+    {
+        FallsWithin = [.. area.FallsWithin],
+    };
 
     public static Granularity ToDomain(this V1.Granularity granularity, string field) => granularity switch
     {

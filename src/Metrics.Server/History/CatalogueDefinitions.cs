@@ -6,14 +6,22 @@ using Metrics.Storage.Repositories;
 
 namespace Metrics.Server.History;
 
+/// <summary>What a definition changed (or, on a dry run, would): what it adds, what it changes and how, and what it leaves out.</summary>
+internal sealed record DefinitionResult(
+    int Created, int Updated, bool DryRun, IReadOnlyList<string> Added, IReadOnlyList<(string Key, IReadOnlyList<string> Fields)> Changed, int Unchanged,
+    IReadOnlyList<string> LeftOut);
+
 /// <summary>
 /// Forces, areas and measures defined as data, checked whole before anything is written. The
 /// field names in its refusals are those of the definition as sent (areas[1].code).
 /// </summary>
 internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
 {
-    /// <summary>Defines a force and its areas (created or updated). Every area must name the force as its parent.</summary>
-    public async Task<(int Created, int Updated)> DefineForceAsync(AreaDefinition force, IReadOnlyList<AreaDefinition> areas, CancellationToken cancellationToken)
+    /// <summary>
+    /// Defines a force and its areas (created or updated); every area must name the force as its
+    /// parent. Areas of the force the definition leaves out are kept, and said.
+    /// </summary>
+    public async Task<DefinitionResult> DefineForceAsync(AreaDefinition force, IReadOnlyList<AreaDefinition> areas, bool dryRun, CancellationToken cancellationToken)
     {
         var checkedForce = Check(force, "force", expectedParent: null);
         if (checkedForce.Kind != AreaKind.Force)
@@ -51,11 +59,15 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
             throw new InvalidFieldException("areas", $"code '{clash.Code}' already belongs to another force");
         }
 
-        return await catalogue.UpsertAreasAsync(checkedAreas.Prepend(checkedForce), cancellationToken);
+        var given = checkedAreas.Prepend(checkedForce).ToList();
+        var stored = existing.ToDictionary(a => a.Code, StringComparer.Ordinal);
+        var leftOut = existing.Where(a => a.ParentCode == checkedForce.Code && !given.Any(g => g.Code == a.Code)).Select(a => a.Code).ToList();
+        return await ResultAsync(
+            given, a => a.Code, code => stored.GetValueOrDefault(code), ChangedFields, leftOut, dryRun, () => catalogue.UpsertAreasAsync(given, cancellationToken));
     }
 
     /// <summary>Defines measures (created or updated), all or none.</summary>
-    public async Task<(int Created, int Updated)> DefineMeasuresAsync(IReadOnlyList<MeasureDefinition> measures, CancellationToken cancellationToken)
+    public async Task<DefinitionResult> DefineMeasuresAsync(IReadOnlyList<MeasureDefinition> measures, bool dryRun, CancellationToken cancellationToken)
     {
         if (measures.Count == 0)
         {
@@ -80,7 +92,8 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
             throw new NotFoundException("measure", orphan.PartOfMeasureId!);
         }
 
-        var partOf = (await catalogue.GetMeasuresAsync(cancellationToken)).ToDictionary(m => m.Id, m => m.PartOfMeasureId, StringComparer.Ordinal);
+        var storedMeasures = (await catalogue.GetMeasuresAsync(cancellationToken)).ToDictionary(m => m.Id, StringComparer.Ordinal);
+        var partOf = storedMeasures.Values.ToDictionary(m => m.Id, m => m.PartOfMeasureId, StringComparer.Ordinal);
         foreach (var definition in definitions)
         {
             partOf[definition.Id] = definition.PartOfMeasureId;
@@ -93,8 +106,54 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
             throw new InvalidFieldException($"measures[{index}].part_of_measure_id", $"makes a cycle: {string.Join(" → ", cycle)}");
         }
 
-        return await catalogue.UpsertMeasuresAsync(definitions, cancellationToken);
+        return await ResultAsync(
+            definitions, m => m.Id, id => storedMeasures.GetValueOrDefault(id), ChangedFields, [], dryRun, () => catalogue.UpsertMeasuresAsync(definitions, cancellationToken));
     }
+
+    private static async Task<DefinitionResult> ResultAsync<T>(
+        IReadOnlyList<T> given, Func<T, string> key, Func<string, T?> stored, Func<T, T, IReadOnlyList<string>> changedFields, IReadOnlyList<string> leftOut,
+        bool dryRun, Func<Task<(int Created, int Updated)>> store)
+        where T : class
+    {
+        var added = given.Where(g => stored(key(g)) is null).Select(key).ToList();
+        var changed = given
+            .Select(g => (Key: key(g), Fields: stored(key(g)) is { } before ? changedFields(before, g) : []))
+            .Where(c => c.Fields.Count > 0)
+            .ToList();
+        var unchanged = given.Count - added.Count - changed.Count;
+        var (created, updated) = dryRun ? (added.Count, given.Count - added.Count) : await store();
+        return new DefinitionResult(created, updated, dryRun, added, changed, unchanged, leftOut);
+    }
+
+    /// <summary>The fields of an area that a definition changes, as the protocol names them.</summary>
+    private static IReadOnlyList<string> ChangedFields(AreaDefinition before, AreaDefinition after) =>
+    [
+        .. Differs("name", before.Name, after.Name),
+        .. Differs("kind", before.Kind, after.Kind),
+        .. Differs("population", before.Population, after.Population),
+        .. Differs("households", before.Households, after.Households),
+        .. Differs("population_vintage", before.PopulationVintage, after.PopulationVintage),
+        .. before.Peers.SequenceEqual(after.Peers) ? [] : new[] { "peers" },
+        .. before.Districts.Order(StringComparer.Ordinal).SequenceEqual(after.Districts.Order(StringComparer.Ordinal)) ? [] : new[] { "districts" },
+        .. before.FallsWithin.SequenceEqual(after.FallsWithin) ? [] : new[] { "falls_within" },
+    ];
+
+    /// <summary>The fields of a measure that a definition changes, as the protocol names them.</summary>
+    private static IReadOnlyList<string> ChangedFields(MeasureDefinition before, MeasureDefinition after) =>
+    [
+        .. Differs("name", before.Name, after.Name),
+        .. Differs("section", before.Section, after.Section),
+        .. Differs("topic", before.Topic, after.Topic),
+        .. Differs("unit", before.Unit, after.Unit),
+        .. Differs("polarity", before.Polarity, after.Polarity),
+        .. Differs("reporting_rule", before.ReportingRule, after.ReportingRule),
+        .. Differs("breakdown_kind", before.BreakdownKind, after.BreakdownKind),
+        .. Differs("rate_base", before.RateBase, after.RateBase),
+        .. Differs("part_of_measure_id", before.PartOfMeasureId, after.PartOfMeasureId),
+        .. Differs("description", before.Description, after.Description),
+    ];
+
+    private static string[] Differs<T>(string field, T before, T after) => EqualityComparer<T>.Default.Equals(before, after) ? [] : [field];
 
     private static AreaDefinition Check(AreaDefinition area, string field, string? expectedParent)
     {
@@ -127,6 +186,9 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
             PopulationVintage = Validate.Text(area.PopulationVintage, $"{field}.population_vintage", StoredText.NameLength),
             Peers = Names(area.Peers, $"{field}.peers"),
             Districts = Names(area.Districts, $"{field}.districts"),
+            FallsWithin = area.FallsWithin.Count > 0 && expectedParent is not null
+                ? throw new InvalidFieldException($"{field}.falls_within", "only a force is filed under a police.uk \"Falls within\" name")
+                : Names(area.FallsWithin, $"{field}.falls_within"),
         };
     }
 

@@ -58,7 +58,10 @@ internal static class SeedFiles
                 Number(csv.GetString("households")) is { } households ? (long)households : null,
                 csv.GetString("population_vintage"),
                 [.. SplitList(csv.GetString("peers"))],
-                [.. SplitList(csv.GetString("districts"))]);
+                [.. SplitList(csv.GetString("districts"))])
+            {
+                FallsWithin = csv.TryGetFieldIndex("falls_within", out var fallsWithin) ? [.. SplitList(csv.GetString(fallsWithin))] : [],
+            };
             if (area.ParentCode is null)
             {
                 force = area;

@@ -93,13 +93,13 @@ public sealed class SqlDialect
         UpdateAreas = """
             UPDATE area
             SET name = j.value ->> 1, kind = j.value ->> 2, parent_code = j.value ->> 3, population = j.value ->> 4,
-                households = j.value ->> 5, population_vintage = j.value ->> 6
+                households = j.value ->> 5, population_vintage = j.value ->> 6, falls_within = j.value ->> 7
             FROM json_each(@Rows) AS j
             WHERE area.code = j.value ->> 0;
             """,
         InsertAreas = """
-            INSERT INTO area (code, name, kind, parent_code, population, households, population_vintage, sort_order)
-            SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,
+            INSERT INTO area (code, name, kind, parent_code, population, households, population_vintage, falls_within, sort_order)
+            SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7,
                    (SELECT COALESCE(MAX(sort_order), 0) FROM area) + j.key + 1
             FROM json_each(@Rows) AS j
             WHERE NOT EXISTS (SELECT 1 FROM area AS a WHERE a.code = j.value ->> 0);
@@ -215,21 +215,21 @@ public sealed class SqlDialect
         UpdateAreas = """
             UPDATE a
             SET name = j.name, kind = j.kind, parent_code = j.parent_code, population = j.population, households = j.households,
-                population_vintage = j.population_vintage
+                population_vintage = j.population_vintage, falls_within = j.falls_within
             FROM area AS a
             JOIN OPENJSON(@Rows) WITH (
                 code NVARCHAR(100) '$[0]', name NVARCHAR(200) '$[1]', kind INT '$[2]', parent_code NVARCHAR(100) '$[3]',
-                population BIGINT '$[4]', households BIGINT '$[5]', population_vintage NVARCHAR(200) '$[6]') AS j
+                population BIGINT '$[4]', households BIGINT '$[5]', population_vintage NVARCHAR(200) '$[6]', falls_within NVARCHAR(1000) '$[7]') AS j
               ON a.code = j.code COLLATE Latin1_General_100_BIN2;
             """,
         InsertAreas = """
-            INSERT INTO area (code, name, kind, parent_code, population, households, population_vintage, sort_order)
-            SELECT j.code, j.name, j.kind, j.parent_code, j.population, j.households, j.population_vintage,
+            INSERT INTO area (code, name, kind, parent_code, population, households, population_vintage, falls_within, sort_order)
+            SELECT j.code, j.name, j.kind, j.parent_code, j.population, j.households, j.population_vintage, j.falls_within,
                    (SELECT COALESCE(MAX(sort_order), 0) FROM area) + CAST(r.[key] AS INT) + 1
             FROM OPENJSON(@Rows) AS r
             CROSS APPLY OPENJSON(r.value) WITH (
                 code NVARCHAR(100) '$[0]', name NVARCHAR(200) '$[1]', kind INT '$[2]', parent_code NVARCHAR(100) '$[3]',
-                population BIGINT '$[4]', households BIGINT '$[5]', population_vintage NVARCHAR(200) '$[6]') AS j
+                population BIGINT '$[4]', households BIGINT '$[5]', population_vintage NVARCHAR(200) '$[6]', falls_within NVARCHAR(1000) '$[7]') AS j
             WHERE NOT EXISTS (SELECT 1 FROM area AS a WHERE a.code = j.code COLLATE Latin1_General_100_BIN2);
             """,
         ReplacePeers = """
@@ -314,7 +314,7 @@ public sealed class SqlDialect
 
     /// <summary>
     /// Updates the stored areas named in @Rows (a JSON array of [code, name, kind, parent_code,
-    /// population, households, population_vintage]).
+    /// population, households, population_vintage, falls_within]).
     /// </summary>
     public required string UpdateAreas { get; init; }
 

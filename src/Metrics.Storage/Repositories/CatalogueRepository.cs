@@ -15,7 +15,7 @@ public sealed class CatalogueRepository(Database database)
         """;
 
     public const string SelectAreas = """
-        SELECT code, name, kind, parent_code, population, households, population_vintage
+        SELECT code, name, kind, parent_code, population, households, population_vintage, falls_within
         FROM area
         ORDER BY sort_order, code;
         """;
@@ -201,6 +201,8 @@ public sealed class CatalogueRepository(Database database)
             BreakdownKind, (Domain.Catalogue.RateBase)RateBase, PartOfMeasureId, Description);
     }
 
+    private const string FallsWithinSeparator = ";";
+
     private sealed class AreaRow
     {
         public string Code { get; set; } = "";
@@ -210,6 +212,7 @@ public sealed class CatalogueRepository(Database database)
         public long? Population { get; set; }
         public long? Households { get; set; }
         public string PopulationVintage { get; set; } = "";
+        public string FallsWithin { get; set; } = "";
 
         public static AreaRow From(AreaDefinition a) => new()
         {
@@ -220,6 +223,12 @@ public sealed class CatalogueRepository(Database database)
             Population = a.Population,
             Households = a.Households,
             PopulationVintage = StoredText.Text(a.PopulationVintage, "area.population_vintage", StoredText.NameLength),
+            FallsWithin = StoredText.Text(
+                string.Join(FallsWithinSeparator, a.FallsWithin.Select(n => n.Contains(FallsWithinSeparator, StringComparison.Ordinal)
+                    ? throw new StoreRefusedException($"area.falls_within '{n}' holds '{FallsWithinSeparator}', which separates the names")
+                    : StoredText.Label(n, "area.falls_within", StoredText.NameLength))),
+                "area.falls_within",
+                StoredText.SourceLength),
         };
 
         /// <summary>The row as <see cref="SqlDialect.UpdateAreas"/> reads it.</summary>
@@ -232,9 +241,13 @@ public sealed class CatalogueRepository(Database database)
             json.WriteNumberOrNull(Population);
             json.WriteNumberOrNull(Households);
             json.WriteStringValue(PopulationVintage);
+            json.WriteStringValue(FallsWithin);
         }
 
         public AreaDefinition ToDefinition(IReadOnlyList<string> peers, IReadOnlyList<string> districts) => new(
-            Code, Name, (AreaKind)Kind, ParentCode, Population, Households, PopulationVintage, peers, districts);
+            Code, Name, (AreaKind)Kind, ParentCode, Population, Households, PopulationVintage, peers, districts)
+        {
+            FallsWithin = FallsWithin.Length == 0 ? [] : FallsWithin.Split(FallsWithinSeparator),
+        };
     }
 }

@@ -113,16 +113,35 @@ internal sealed class MeasuresService(
     {
         var force = (request.Force ?? throw InvalidFieldException.Required("force")).ToDomain("force");
         var areas = request.Areas.Select((a, i) => a.ToDomain($"areas[{i}]")).ToList();
-        var (created, updated) = await definitions.DefineForceAsync(force, areas, context.CancellationToken);
-        return new V1.DefineForceResponse { Created = created, Updated = updated };
+        var result = await definitions.DefineForceAsync(force, areas, request.DryRun, context.CancellationToken);
+        var response = new V1.DefineForceResponse
+        {
+            Created = result.Created,
+            Updated = result.Updated,
+            DryRun = result.DryRun,
+            Unchanged = result.Unchanged,
+        };
+        response.Added.Add(result.Added);
+        response.Changed.Add(result.Changed.Select(c => new V1.DefinitionChange { Key = c.Key, Fields = { c.Fields } }));
+        response.LeftOut.Add(result.LeftOut);
+        return response;
     }
 
     [Authorize(Policy = ForceRoles.Policies.Administer)]
     public override async Task<V1.DefineMeasuresResponse> DefineMeasures(V1.DefineMeasuresRequest request, ServerCallContext context)
     {
         var measures = request.Measures.Select((m, i) => m.ToDomain($"measures[{i}]")).ToList();
-        var (created, updated) = await definitions.DefineMeasuresAsync(measures, context.CancellationToken);
-        return new V1.DefineMeasuresResponse { Created = created, Updated = updated };
+        var result = await definitions.DefineMeasuresAsync(measures, request.DryRun, context.CancellationToken);
+        var response = new V1.DefineMeasuresResponse
+        {
+            Created = result.Created,
+            Updated = result.Updated,
+            DryRun = result.DryRun,
+            Unchanged = result.Unchanged,
+        };
+        response.Added.Add(result.Added);
+        response.Changed.Add(result.Changed.Select(c => new V1.DefinitionChange { Key = c.Key, Fields = { c.Fields } }));
+        return response;
     }
 
     [Authorize(Policy = ForceRoles.Policies.Administer)]
