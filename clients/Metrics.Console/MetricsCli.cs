@@ -61,6 +61,8 @@ public static class MetricsCli
                 imports.AddCommand<ImportUndoCommand>("undo").WithDescription("Restore the figures a batch replaced (itself a batch)")
                     .WithExample("imports", "undo", "12", "--dry-run");
             });
+            config.AddCommand<RetireCommand>("retire").WithDescription("Retire a measure or an area: out of lists and pages, its history kept (undoable)")
+                .WithExample("retire", "measure", "hate_crime", "--dry-run");
             config.AddBranch("figures", figures =>
             {
                 figures.SetDescription("Change stored figures");

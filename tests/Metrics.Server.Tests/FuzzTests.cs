@@ -59,7 +59,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
             for (var i = worker; i < Requests; i += Workers)
             {
                 var (name, build) = plan[random.Next(plan.Count)];
-                var messages = build(random, new[] { "Define", "Import", "Delete" }.Any(w => name.Contains(w, StringComparison.Ordinal)) ? writes : reads);
+                var messages = build(random, new[] { "Define", "Import", "Delete", "Retire" }.Any(w => name.Contains(w, StringComparison.Ordinal)) ? writes : reads);
                 var sent = messages.Sum(m => m.Events);
                 inFlight[worker] = $"{name} {string.Join(" | ", messages.Select(m => m.Text))}";
                 var (code, detail) = await RawCalls.CallAsync(calls, rpcs[name], [.. messages.Select(m => m.Bytes)], TimeSpan.FromSeconds(30));
@@ -177,6 +177,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         Add("metrics.v1.MeasuresService/GetYearEndComparison", 6, new GetYearEndComparisonRequest { AreaCode = "west-mercia", FinancialYear = 2018 });
         Add("metrics.v1.MeasuresService/ListImports", 2, new ListImportsRequest { Limit = 5 });
         Add("metrics.v1.MeasuresService/GetImport", 2, new GetImportRequest { ImportId = 1 });
+        Add("metrics.v1.MeasuresService/Retire", 2, new RetireRequest { MeasureId = "fuzz_measure", DryRun = true });
         Add("metrics.v1.MeasuresService/DeleteFigures", 2, new DeleteFiguresRequest { ForceCode = "fuzz-force", MeasureId = "fuzz_measure", From = march, To = march });
 
         // An undo of a real batch would change stored figures, which this test checks are as they were:

@@ -26,6 +26,7 @@ public sealed class SecurityTests(MetricsServerFactory server) : IClassFixture<M
         ["metrics.v1.MeasuresService/GetImport"] = ForceRoles.Policies.Read,
         ["metrics.v1.MeasuresService/UndoImport"] = ForceRoles.Policies.Administer,
         ["metrics.v1.MeasuresService/DeleteFigures"] = ForceRoles.Policies.Administer,
+        ["metrics.v1.MeasuresService/Retire"] = ForceRoles.Policies.Administer,
         ["metrics.v1.MeasuresService/DefineForce"] = ForceRoles.Policies.Administer,
         ["metrics.v1.MeasuresService/DefineMeasures"] = ForceRoles.Policies.Administer,
         ["metrics.v1.MeasuresService/ImportObservations"] = ForceRoles.Policies.Administer,

@@ -438,6 +438,35 @@ public abstract class RepositoryContract : IDisposable
         Assert.Equal("analyst", (await imports.GetAsync(second.Id, default)).Subject);
     }
 
+    [SkippableFact]
+    public async Task ARetirementIsRefusedTwiceAndIsUndoneAndRedoneInOrder()
+    {
+        var database = Open();
+        var (_, imports) = await Seeded(database);
+        var catalogue = new CatalogueRepository(database);
+        var who = new BatchDescription("retire", "retire crime", "", "analyst", TenOClock);
+        Task<StoredChange> Undo(long id) => imports.UndoAsync(id, who with { Kind = "undo" }, false, TimeProvider.System, default);
+        async Task<bool> Retired()
+        {
+            catalogue.Changed();
+            return (await catalogue.GetMeasuresAsync(default)).Single().Retired;
+        }
+
+        var retired = (await imports.RetireAsync(RetiredSubject.Measure("crime"), who, false, TimeProvider.System, default)).Batch!;
+        Assert.True(await Retired());
+        Assert.Equal("", retired.ForceCode);
+        await Assert.ThrowsAsync<Domain.Requests.ConflictException>(() => imports.RetireAsync(RetiredSubject.Measure("crime"), who, false, TimeProvider.System, default));
+        await Assert.ThrowsAsync<Domain.Requests.NotFoundException>(() => imports.RetireAsync(RetiredSubject.Area("nowhere"), who, true, TimeProvider.System, default));
+
+        var back = (await Undo(retired.Id)).Batch!;
+        Assert.False(await Retired());
+        var refused = await Assert.ThrowsAsync<Domain.Requests.ConflictException>(() => Undo(retired.Id));
+        Assert.Equal($"import {retired.Id} was undone by import {back.Id}; undo {back.Id} to restore it", refused.Message);
+
+        await Undo(back.Id);
+        Assert.True(await Retired());
+    }
+
     private static Observation Figure(Period period, string breakdown, double value) =>
         new("crime", "lpa", period, breakdown, value, null, null);
 

@@ -152,3 +152,43 @@ internal static class BatchText
         ChangeOutput.Render(changes, listAll: true);
     }
 }
+
+/// <summary>metrics retire measure|area KEY: out of lists and pages, its history kept; undone with metrics imports undo.</summary>
+public sealed class RetireCommand : AsyncCommand<RetireCommand.Settings>
+{
+    public sealed class Settings : ServerSettings
+    {
+        [CommandArgument(0, "<KIND>")]
+        [Description("measure or area")]
+        public string Kind { get; init; } = "";
+
+        [CommandArgument(1, "<KEY>")]
+        [Description("The measure's id or the area's code")]
+        public string Key { get; init; } = "";
+
+        [CommandOption("--dry-run")]
+        [Description("Store nothing: check that it can be retired")]
+        public bool DryRun { get; init; }
+
+        public override ValidationResult Validate() =>
+            Kind is "measure" or "area" ? ValidationResult.Success() : ValidationResult.Error("retire a measure or an area: metrics retire measure ID, metrics retire area CODE");
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var request = new RetireRequest { DryRun = settings.DryRun };
+        if (settings.Kind == "measure")
+        {
+            request.MeasureId = settings.Key;
+        }
+        else
+        {
+            request.AreaCode = settings.Key;
+        }
+
+        var response = await settings.Measures().RetireAsync(request, deadline: settings.Deadline(60), cancellationToken: cancellationToken);
+        return Output.Print(response, settings.Json, () => AnsiConsole.MarkupLine(response.DryRun
+            ? $"[yellow]Dry run[/]: {Markup.Escape(settings.Kind)} {Markup.Escape(settings.Key)} can be retired; nothing stored."
+            : $"Retired {Markup.Escape(settings.Kind)} {Markup.Escape(settings.Key)} as import [bold]{response.Import.ImportId}[/]: out of lists and pages, its history kept (undo it with: metrics imports undo {response.Import.ImportId})"));
+    }
+}

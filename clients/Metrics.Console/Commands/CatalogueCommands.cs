@@ -13,18 +13,22 @@ public sealed class MeasuresCommand : AsyncCommand<MeasuresCommand.Settings>
         [CommandOption("--section <SECTION>")]
         [Description("Only this report section")]
         public string Section { get; init; } = "";
+
+        [CommandOption("--include-retired")]
+        [Description("Also retired measures")]
+        public bool IncludeRetired { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var response = await settings.Measures().ListMeasuresAsync(
-            new ListMeasuresRequest { Section = settings.Section }, deadline: settings.Deadline(30), cancellationToken: cancellationToken);
+            new ListMeasuresRequest { Section = settings.Section, IncludeRetired = settings.IncludeRetired }, deadline: settings.Deadline(30), cancellationToken: cancellationToken);
         return Output.Print(response, settings.Json, () =>
         {
             var table = Output.Table("Id", "Name", "Unit", "Polarity", "Breakdown");
             foreach (var m in response.Measures)
             {
-                table.AddRow(Markup.Escape(m.Id), Markup.Escape(m.Name), m.Unit.ToString(), m.Polarity.ToString(), Markup.Escape(m.BreakdownKind));
+                table.AddRow(Markup.Escape(m.Id) + (m.Retired ? " [grey](retired)[/]" : ""), Markup.Escape(m.Name), m.Unit.ToString(), m.Polarity.ToString(), Markup.Escape(m.BreakdownKind));
             }
 
             AnsiConsole.Write(table);
@@ -40,12 +44,16 @@ public sealed class AreasCommand : AsyncCommand<AreasCommand.Settings>
         [CommandOption("--force <CODE>")]
         [Description("Only this force and its areas")]
         public string Force { get; init; } = "";
+
+        [CommandOption("--include-retired")]
+        [Description("Also retired areas")]
+        public bool IncludeRetired { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var response = await settings.Measures().ListAreasAsync(
-            new ListAreasRequest { ForceCode = settings.Force }, deadline: settings.Deadline(30), cancellationToken: cancellationToken);
+            new ListAreasRequest { ForceCode = settings.Force, IncludeRetired = settings.IncludeRetired }, deadline: settings.Deadline(30), cancellationToken: cancellationToken);
         return Output.Print(response, settings.Json, () =>
         {
             var table = Output.Table("Code", "Name", "Kind", "Population", "Households", "Districts (police.uk names)");
@@ -53,7 +61,7 @@ public sealed class AreasCommand : AsyncCommand<AreasCommand.Settings>
             {
                 var places = a.Kind == AreaKind.Force && a.FallsWithin.Count > 0 ? $"filed as: {string.Join("; ", a.FallsWithin)}" : string.Join("; ", a.Districts);
                 table.AddRow(
-                    Markup.Escape(a.Code), Markup.Escape(a.Name), a.Kind.ToString(),
+                    Markup.Escape(a.Code) + (a.Retired ? " [grey](retired)[/]" : ""), Markup.Escape(a.Name), a.Kind.ToString(),
                     Output.Figure(a.HasPopulation ? a.Population : null), Output.Figure(a.HasHouseholds ? a.Households : null), Markup.Escape(places));
             }
 

@@ -34,6 +34,9 @@ public sealed record AreaDefinition(
     /// </summary>
     public IReadOnlyList<string> FallsWithin { get; init; } = [];
 
+    /// <summary>Retired: left out of lists and pages, its history kept and still read by its code.</summary>
+    public bool Retired { get; init; }
+
     /// <summary>Whether a police.uk record's "Falls within" names this force.</summary>
     public bool IsFiledUnder(string fallsWithin)
     {

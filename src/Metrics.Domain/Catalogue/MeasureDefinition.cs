@@ -50,4 +50,7 @@ public sealed record MeasureDefinition(
 {
     /// <summary>True when months and areas add up (counts); false for ratios.</summary>
     public bool IsAdditive => Unit == MeasureUnit.Count;
+
+    /// <summary>Retired: left out of lists and pages, its history kept and still read by its id.</summary>
+    public bool Retired { get; init; }
 }

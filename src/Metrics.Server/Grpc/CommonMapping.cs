@@ -29,6 +29,7 @@ internal static class CommonMapping
         RateBase = (V1.RateBase)(int)m.RateBase,
         PartOfMeasureId = m.PartOfMeasureId ?? string.Empty,
         Description = m.Description,
+        Retired = m.Retired,
     };
 
     public static V1.Area ToContract(this AreaDefinition a)
@@ -54,6 +55,7 @@ internal static class CommonMapping
         area.Peers.Add(a.Peers);
         area.Districts.Add(a.Districts);
         area.FallsWithin.Add(a.FallsWithin);
+        area.Retired = a.Retired;
         return area;
     }
 

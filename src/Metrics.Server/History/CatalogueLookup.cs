@@ -8,10 +8,20 @@ namespace Metrics.Server.History;
 /// <summary>Finds measures, areas and forces a request names, or fails with NOT_FOUND naming them.</summary>
 internal sealed class CatalogueLookup(CatalogueRepository catalogue)
 {
-    public Task<IReadOnlyList<MeasureDefinition>> MeasuresAsync(CancellationToken cancellationToken) =>
+    /// <summary>The measures in force: retired ones are left out of lists, pages and imports.</summary>
+    public async Task<IReadOnlyList<MeasureDefinition>> MeasuresAsync(CancellationToken cancellationToken) =>
+        [.. (await catalogue.GetMeasuresAsync(cancellationToken)).Where(m => !m.Retired)];
+
+    /// <summary>The areas in force: retired ones are left out of lists, pages and imports.</summary>
+    public async Task<IReadOnlyList<AreaDefinition>> AreasAsync(CancellationToken cancellationToken) =>
+        [.. (await catalogue.GetAreasAsync(cancellationToken)).Where(a => !a.Retired)];
+
+    /// <summary>Every measure, retired ones too (marked).</summary>
+    public Task<IReadOnlyList<MeasureDefinition>> AllMeasuresAsync(CancellationToken cancellationToken) =>
         catalogue.GetMeasuresAsync(cancellationToken);
 
-    public Task<IReadOnlyList<AreaDefinition>> AreasAsync(CancellationToken cancellationToken) =>
+    /// <summary>Every area, retired ones too (marked).</summary>
+    public Task<IReadOnlyList<AreaDefinition>> AllAreasAsync(CancellationToken cancellationToken) =>
         catalogue.GetAreasAsync(cancellationToken);
 
     public async Task<MeasureDefinition> MeasureAsync(string id, CancellationToken cancellationToken) =>
@@ -28,6 +38,6 @@ internal sealed class CatalogueLookup(CatalogueRepository catalogue)
         var areas = await catalogue.GetAreasAsync(cancellationToken);
         var force = areas.FirstOrDefault(a => a.Code == code && a.Kind == AreaKind.Force)
             ?? throw new NotFoundException("force", code);
-        return new ForceAreas(force, areas.Where(a => a.ParentCode == force.Code));
+        return new ForceAreas(force, areas.Where(a => a.ParentCode == force.Code && !a.Retired));
     }
 }

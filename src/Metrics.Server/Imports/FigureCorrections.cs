@@ -10,7 +10,8 @@ namespace Metrics.Server.Imports;
 /// Taking figures back: undoing a batch, and deleting a measure's figures for areas and months.
 /// Each is a batch of its own, so it is listed with the imports and can itself be undone.
 /// </summary>
-internal sealed class FigureCorrections(CatalogueLookup lookup, ImportRepository imports, ObservationRepository observations, TimeProvider clock)
+internal sealed class FigureCorrections(
+    CatalogueLookup lookup, CatalogueRepository catalogue, ImportRepository imports, ObservationRepository observations, TimeProvider clock)
 {
     public const string DeleteKind = "delete";
 
@@ -28,7 +29,21 @@ internal sealed class FigureCorrections(CatalogueLookup lookup, ImportRepository
     {
         var target = await imports.GetAsync(ImportId(importId), cancellationToken);
         var description = new BatchDescription(ImportRepository.UndoKind, $"undo of import {target.Id} ({target.Source})", target.ForceCode, subject, clock.GetUtcNow());
-        return await imports.UndoAsync(target.Id, description, dryRun, clock, cancellationToken);
+        var undone = await imports.UndoAsync(target.Id, description, dryRun, clock, cancellationToken);
+        catalogue.Changed(); // an undone retirement changes the lists
+        return undone;
+    }
+
+    /// <summary>Retires a measure or an area: out of lists and pages, its history kept.</summary>
+    public async Task<StoredChange> RetireAsync(RetiredSubject retired, string subject, bool dryRun, CancellationToken cancellationToken)
+    {
+        var (key, forceCode) = retired.Kind == "measure"
+            ? ((await lookup.MeasureAsync(retired.Key, cancellationToken)).Id, "")
+            : (await lookup.AreaAsync(retired.Key, cancellationToken)) is var area ? (area.Code, area.ForceCode) : default;
+        var description = new BatchDescription(ImportRepository.RetireKind, $"retire {retired}", forceCode, subject, clock.GetUtcNow());
+        var stored = await imports.RetireAsync(retired with { Key = key }, description, dryRun, clock, cancellationToken);
+        catalogue.Changed();
+        return stored;
     }
 
     /// <summary>

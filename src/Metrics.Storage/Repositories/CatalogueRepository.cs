@@ -9,13 +9,13 @@ namespace Metrics.Storage.Repositories;
 public sealed class CatalogueRepository(Database database)
 {
     public const string SelectMeasures = """
-        SELECT id, name, section, topic, unit, polarity, reporting_rule, breakdown_kind, rate_base, part_of_measure_id, description
+        SELECT id, name, section, topic, unit, polarity, reporting_rule, breakdown_kind, rate_base, part_of_measure_id, description, retired_by_import_id
         FROM measure
         ORDER BY sort_order, id;
         """;
 
     public const string SelectAreas = """
-        SELECT code, name, kind, parent_code, population, households, population_vintage, falls_within
+        SELECT code, name, kind, parent_code, population, households, population_vintage, falls_within, retired_by_import_id
         FROM area
         ORDER BY sort_order, code;
         """;
@@ -72,6 +72,13 @@ public sealed class CatalogueRepository(Database database)
         var districts = (await connection.QueryAsync<(string AreaCode, string District)>(Command(SelectDistricts, null, cancellationToken)))
             .ToLookup(d => d.AreaCode, d => d.District);
         return [.. areas.Select(a => a.ToDefinition(peers[a.Code].ToList(), districts[a.Code].ToList()))];
+    }
+
+    /// <summary>Forgets the cached measures and areas: another repository changed them (a retirement).</summary>
+    public void Changed()
+    {
+        Volatile.Write(ref _measures, null);
+        Volatile.Write(ref _areas, null);
     }
 
     /// <summary>Adds or updates measures, all or none, in two statements whatever their number. Returns (created, updated).</summary>
@@ -164,6 +171,7 @@ public sealed class CatalogueRepository(Database database)
         public long RateBase { get; set; }
         public string? PartOfMeasureId { get; set; }
         public string Description { get; set; } = "";
+        public long? RetiredByImportId { get; set; }
 
         public static MeasureRow From(MeasureDefinition m) => new()
         {
@@ -198,7 +206,10 @@ public sealed class CatalogueRepository(Database database)
 
         public MeasureDefinition ToDefinition() => new(
             Id, Name, Section, Topic, (MeasureUnit)Unit, (Domain.Catalogue.Polarity)Polarity, (Domain.Catalogue.ReportingRule)ReportingRule,
-            BreakdownKind, (Domain.Catalogue.RateBase)RateBase, PartOfMeasureId, Description);
+            BreakdownKind, (Domain.Catalogue.RateBase)RateBase, PartOfMeasureId, Description)
+        {
+            Retired = RetiredByImportId is not null,
+        };
     }
 
     private const string FallsWithinSeparator = ";";
@@ -213,6 +224,7 @@ public sealed class CatalogueRepository(Database database)
         public long? Households { get; set; }
         public string PopulationVintage { get; set; } = "";
         public string FallsWithin { get; set; } = "";
+        public long? RetiredByImportId { get; set; }
 
         public static AreaRow From(AreaDefinition a) => new()
         {
@@ -248,6 +260,7 @@ public sealed class CatalogueRepository(Database database)
             Code, Name, (AreaKind)Kind, ParentCode, Population, Households, PopulationVintage, peers, districts)
         {
             FallsWithin = FallsWithin.Length == 0 ? [] : FallsWithin.Split(FallsWithinSeparator),
+            Retired = RetiredByImportId is not null,
         };
     }
 }

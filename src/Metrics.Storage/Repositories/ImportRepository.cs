@@ -94,6 +94,106 @@ public sealed class ImportRepository(Database database, ObservationRepository ob
         WHERE mine.import_id = @Id AND later.import_id > @Id;
         """;
 
+    public const string RetireKind = "retire";
+
+    public const string SelectRetirements = """
+        SELECT subject_kind, subject_key, retired
+        FROM import_retirement
+        WHERE import_id = @Id;
+        """;
+
+    public const string InsertRetirement = """
+        INSERT INTO import_retirement (import_id, subject_kind, subject_key, retired)
+        VALUES (@ImportId, @Kind, @Key, @Retired);
+        """;
+
+    /// <summary>The newest batch after @Id that retired or brought back the subject.</summary>
+    public const string SelectLaterRetirement = """
+        SELECT MAX(import_id)
+        FROM import_retirement
+        WHERE subject_kind = @Kind AND subject_key = @Key AND import_id > @Id;
+        """;
+
+    /// <summary>
+    /// Retires a measure or an area (<see cref="RetiredSubject"/>) as a batch: it leaves lists and
+    /// pages and keeps its history. Refused when it is retired already.
+    /// </summary>
+    public async Task<StoredChange> RetireAsync(RetiredSubject subject, BatchDescription batch, bool dryRun, TimeProvider clock, CancellationToken cancellationToken) =>
+        await database.InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                var retiredBy = await RetiredByAsync(connection, transaction, subject, cancellationToken);
+                if (retiredBy is { } by)
+                {
+                    throw new ConflictException($"{subject} is retired already (by import {by})");
+                }
+
+                if (dryRun)
+                {
+                    return new StoredChange(null, FigureChanges.None);
+                }
+
+                var written = await WriteAsync(connection, transaction, batch with { Kind = RetireKind }, null, true, Nothing, FigureChanges.None, clock, cancellationToken);
+                await SetRetiredAsync(connection, transaction, subject, written.Batch!.Id, true, cancellationToken);
+                return written;
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Undoes a retirement batch (or the undo of one) inside the caller's transaction: each
+    /// subject it retired comes back, each it brought back is retired again, as long as no later
+    /// batch has retired or brought back the same subject.
+    /// </summary>
+    private async Task<StoredChange> UndoRetirementsAsync(
+        DbConnection connection, DbTransaction transaction, ImportBatch target, IReadOnlyList<(RetiredSubject Subject, bool Retired)> retirements,
+        BatchDescription batch, bool dryRun, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        foreach (var (subject, retired) in retirements)
+        {
+            var later = await connection.ExecuteScalarAsync<long?>(Command(
+                SelectLaterRetirement, new { subject.Kind, subject.Key, target.Id }, cancellationToken, transaction));
+            if (later is { } newer)
+            {
+                var blocking = await GetAsync(connection, transaction, newer, cancellationToken);
+                throw new ConflictException(blocking.UndoesImportId == target.Id
+                    ? $"import {target.Id} was undone by import {newer}; undo {newer} to restore it"
+                    : $"import {newer} {(retired ? "brought back" : "retired")} {subject} after import {target.Id}: undo {newer} first");
+            }
+        }
+
+        if (dryRun)
+        {
+            return new StoredChange(null, FigureChanges.None);
+        }
+
+        var written = await WriteAsync(connection, transaction, batch with { Kind = UndoKind }, target.Id, true, Nothing, FigureChanges.None, clock, cancellationToken);
+        foreach (var (subject, retired) in retirements)
+        {
+            await SetRetiredAsync(connection, transaction, subject, written.Batch!.Id, !retired, cancellationToken);
+        }
+
+        return written;
+    }
+
+    private static readonly PreparedFigures Nothing = new("[]", "[]", 0);
+
+    private async Task<long?> RetiredByAsync(DbConnection connection, DbTransaction transaction, RetiredSubject subject, CancellationToken cancellationToken)
+    {
+        var (table, key) = subject.Table;
+        var row = (await connection.QueryAsync<RetiredRow>(Command(
+            $"SELECT retired_by_import_id FROM {table} WHERE {key} = @Key;", new { subject.Key }, cancellationToken, transaction))).SingleOrDefault();
+        return row is not null ? row.RetiredByImportId : throw new NotFoundException(subject.Kind, subject.Key);
+    }
+
+    private async Task SetRetiredAsync(DbConnection connection, DbTransaction transaction, RetiredSubject subject, long importId, bool retired, CancellationToken cancellationToken)
+    {
+        var (table, key) = subject.Table;
+        await connection.ExecuteAsync(Command(
+            $"UPDATE {table} SET retired_by_import_id = {(retired ? "@ImportId" : "NULL")} WHERE {key} = @Key;", new { ImportId = importId, subject.Key }, cancellationToken, transaction));
+        await connection.ExecuteAsync(Command(
+            InsertRetirement, new { ImportId = importId, subject.Kind, subject.Key, Retired = retired }, cancellationToken, transaction));
+    }
+
     /// <summary>
     /// Replaces every figure in the scope with <paramref name="figures"/> as one batch, all or
     /// nothing. On a dry run the change is worked out against what is stored and nothing is
@@ -135,6 +235,13 @@ public sealed class ImportRepository(Database database, ObservationRepository ob
             async (connection, transaction) =>
             {
                 var target = await GetAsync(connection, transaction, importId, cancellationToken);
+                var retirements = (await connection.QueryAsync<(string Kind, string Key, bool Retired)>(Command(SelectRetirements, new { Id = importId }, cancellationToken, transaction)))
+                    .Select(r => (new RetiredSubject(r.Kind, r.Key), r.Retired)).ToList();
+                if (retirements.Count > 0)
+                {
+                    return await UndoRetirementsAsync(connection, transaction, target, retirements, batch, dryRun, clock, cancellationToken);
+                }
+
                 if (!target.Versioned)
                 {
                     throw new ConflictException(
@@ -210,7 +317,7 @@ public sealed class ImportRepository(Database database, ObservationRepository ob
         {
             Kind = StoredText.Text(batch.Kind, "import_batch.kind", StoredText.ImportKindLength),
             Source = StoredText.Text(batch.Source, "import_batch.source", StoredText.SourceLength),
-            ForceCode = StoredText.Key(batch.ForceCode, "import_batch.force_code"),
+            ForceCode = StoredText.OptionalKey(batch.ForceCode, "import_batch.force_code") ?? "", // empty: not one force's (a measure retired)
             Subject = StoredText.Text(batch.Subject, "import_batch.subject", StoredText.NameLength),
             StartedAtMs = batch.StartedAt.ToUnixTimeMilliseconds(),
             Versioned = versioned,
@@ -332,6 +439,11 @@ public sealed class ImportRepository(Database database, ObservationRepository ob
         };
     }
 
+    private sealed class RetiredRow
+    {
+        public long? RetiredByImportId { get; set; }
+    }
+
     private sealed class CellRow
     {
         public string MeasureId { get; set; } = "";
@@ -358,6 +470,24 @@ public sealed class ImportRepository(Database database, ObservationRepository ob
             new Observation(MeasureId, AreaCode, new Period(YearMonth.FromKey((int)PeriodStart), (int)PeriodMonths), Breakdown, Value, Numerator, Denominator),
             ImportId);
     }
+}
+
+/// <summary>A measure or an area that a batch retires or brings back: <see cref="Kind"/> is "measure" or "area".</summary>
+public sealed record RetiredSubject(string Kind, string Key)
+{
+    public static RetiredSubject Measure(string id) => new("measure", id);
+
+    public static RetiredSubject Area(string code) => new("area", code);
+
+    /// <summary>The table and key column the subject is stored in (two fixed names, never text from a caller).</summary>
+    internal (string Table, string KeyColumn) Table => Kind switch
+    {
+        "measure" => ("measure", "id"),
+        "area" => ("area", "code"),
+        _ => throw new InvalidOperationException($"no subject kind '{Kind}'"),
+    };
+
+    public override string ToString() => $"{Kind} '{Key}'";
 }
 
 /// <summary>A stored figure with the batch that wrote it.</summary>

@@ -38,7 +38,7 @@ internal sealed class MeasuresService(
     [Authorize(Policy = ForceRoles.Policies.Read)]
     public override async Task<V1.ListMeasuresResponse> ListMeasures(V1.ListMeasuresRequest request, ServerCallContext context)
     {
-        var measures = await lookup.MeasuresAsync(context.CancellationToken);
+        var measures = request.IncludeRetired ? await lookup.AllMeasuresAsync(context.CancellationToken) : await lookup.MeasuresAsync(context.CancellationToken);
         var response = new V1.ListMeasuresResponse();
         response.Measures.Add(measures
             .Where(m => string.IsNullOrEmpty(request.Section) || string.Equals(m.Section, request.Section, StringComparison.OrdinalIgnoreCase))
@@ -50,14 +50,15 @@ internal sealed class MeasuresService(
     public override async Task<V1.ListAreasResponse> ListAreas(V1.ListAreasRequest request, ServerCallContext context)
     {
         var response = new V1.ListAreasResponse();
+        var areas = request.IncludeRetired ? await lookup.AllAreasAsync(context.CancellationToken) : await lookup.AreasAsync(context.CancellationToken);
         if (string.IsNullOrEmpty(request.ForceCode))
         {
-            response.Areas.Add((await lookup.AreasAsync(context.CancellationToken)).Select(a => a.ToContract()));
+            response.Areas.Add(areas.Select(a => a.ToContract()));
             return response;
         }
 
         var force = await lookup.ForceAsync(Validate.Key(request.ForceCode, "force_code"), context.CancellationToken);
-        response.Areas.Add(force.Areas.Prepend(force.Force).Select(a => a.ToContract()));
+        response.Areas.Add(areas.Where(a => a.Code == force.Force.Code || a.ParentCode == force.Force.Code).Select(a => a.ToContract()));
         return response;
     }
 
@@ -215,6 +216,19 @@ internal sealed class MeasuresService(
         var deleted = await corrections.DeleteAsync(
             request.ForceCode, request.MeasureId, request.AreaCodes, new Period(from, from.MonthsUntil(to) + 1), Caller.Of(context), request.DryRun, context.CancellationToken);
         return new V1.DeleteFiguresResponse { Import = deleted.Batch?.ToContract(true), Changes = deleted.Changes.ToContract(), DryRun = request.DryRun };
+    }
+
+    [Authorize(Policy = ForceRoles.Policies.Administer)]
+    public override async Task<V1.RetireResponse> Retire(V1.RetireRequest request, ServerCallContext context)
+    {
+        var subject = request.SubjectCase switch
+        {
+            V1.RetireRequest.SubjectOneofCase.MeasureId => RetiredSubject.Measure(Validate.Key(request.MeasureId, "measure_id")),
+            V1.RetireRequest.SubjectOneofCase.AreaCode => RetiredSubject.Area(Validate.Key(request.AreaCode, "area_code")),
+            _ => throw new InvalidFieldException("subject", "give measure_id or area_code"),
+        };
+        var retired = await corrections.RetireAsync(subject, Caller.Of(context), request.DryRun, context.CancellationToken);
+        return new V1.RetireResponse { Import = retired.Batch?.ToContract(true), DryRun = request.DryRun };
     }
 
     private static string? TotalMeasureId(string requested) =>
