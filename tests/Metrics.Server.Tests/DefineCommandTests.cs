@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Grpc.Core;
 using Metrics.Contracts.V1;
 
 namespace Metrics.Server.Tests;
@@ -117,6 +118,41 @@ public sealed class DefineCommandTests : IDisposable
 
         Assert.Equal(1, exit);
         Assert.Contains("areas.csv line 4: kind 'lpa' is not one of force, local_policing_area, partner_area", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AForcesOwnMeasureIsOnItsPagesAndNeverOnAnotherForces()
+    {
+        var areas = Path.Combine(_folder, "areas.csv");
+        await File.WriteAllTextAsync(areas, GloucestershireAreas);
+        var measures = Path.Combine(_folder, "measures.csv");
+        await File.WriteAllTextAsync(measures, """
+            id,name,section,topic,unit,polarity,reporting_rule,breakdown_kind,rate_base,part_of,description,force
+            rural_crime,Rural crime,Safer Countryside,Rural Crime,count,down_is_good,monthly,,population,,Crimes flagged rural.,gloucestershire
+            """);
+        Assert.Equal(0, (await Cli("define", "force", areas)).Exit);
+
+        var (exit, _, error) = await Cli("define", "measures", measures);
+
+        Assert.True(exit == 0, error);
+        var client = _server.Measures();
+        Assert.DoesNotContain((await client.ListMeasuresAsync(new ListMeasuresRequest { ForceCode = "west-mercia" })).Measures, m => m.Id == "rural_crime");
+        Assert.Equal("gloucestershire", (await client.ListMeasuresAsync(new ListMeasuresRequest { ForceCode = "gloucestershire" })).Measures.Single(m => m.Id == "rural_crime").ForceCode);
+        var analytics = new AnalyticsService.AnalyticsServiceClient(_server.CreateChannel());
+        var march = new YearMonth { Year = 2019, Month = 3 };
+        var westMercia = await analytics.GetPerformanceSummaryAsync(new GetPerformanceSummaryRequest { ForceCode = "west-mercia", Month = march });
+        var gloucestershire = await analytics.GetPerformanceSummaryAsync(new GetPerformanceSummaryRequest { ForceCode = "gloucestershire", Month = march });
+        Assert.DoesNotContain(westMercia.Sections, s => s.Name == "Safer Countryside");
+        Assert.Contains(gloucestershire.Sections, s => s.Name == "Safer Countryside" && s.Rows.Any(r => r.MeasureId == "rural_crime"));
+
+        // West Mercia's figures cannot be filed under Gloucestershire's measure.
+        var refused = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => Metrics.Console.Imports.ImportSender.SendObservationsAsync(
+            client, new ObservationImportHeader { ForceCode = "west-mercia", Source = "test" },
+            [new ObservationRow { LineNumber = 2, MeasureId = "rural_crime", Area = "shropshire", Month = march, Value = 4 }], null, null, default));
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        var details = refused.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!;
+        var violation = Assert.Single(details.FieldViolations);
+        Assert.Equal(("lines[2].measure_id", "measure_id 'rural_crime' is gloucestershire's own measure, not West Mercia's"), (violation.Field, violation.Description));
     }
 
     /// <summary>Lines that continue a quoted field (a description over two lines) are not rows.</summary>

@@ -7,7 +7,7 @@ namespace Metrics.Console.Imports;
 /// <summary>
 /// Definitions as files, in the shapes of the server's own seed (src/Metrics.Server/Seed/):
 /// measures.csv (id, name, section, topic, unit, polarity, reporting_rule, breakdown_kind,
-/// rate_base, part_of, description) and a force's areas.csv (code, name, kind, parent_code,
+/// rate_base, part_of, description, and optionally force: the force whose own measure it is) and a force's areas.csv (code, name, kind, parent_code,
 /// population, households, population_vintage, districts, peers, falls_within; lists split by
 /// ";"; the force is the row without a parent). Kinds and units are written in words, as in the
 /// seed: local_policing_area, up_is_good, quarter_unless_exceptional.
@@ -33,6 +33,7 @@ public static class DefinitionCsv
                 RateBase = Optional(csv, "rate_base").Length == 0 ? RateBase.None : Word<RateBase>(csv, path, "rate_base"),
                 PartOfMeasureId = Optional(csv, "part_of"),
                 Description = Optional(csv, "description"),
+                ForceCode = Optional(csv, "force"),
             });
         }
 

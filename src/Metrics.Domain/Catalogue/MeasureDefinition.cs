@@ -51,6 +51,12 @@ public sealed record MeasureDefinition(
     /// <summary>True when months and areas add up (counts); false for ratios.</summary>
     public bool IsAdditive => Unit == MeasureUnit.Count;
 
+    /// <summary>The force whose own measure this is; null for a measure common to every force.</summary>
+    public string? ForceCode { get; init; }
+
+    /// <summary>Whether a force's pages and imports may use it: common, or the force's own.</summary>
+    public bool IsFor(string forceCode) => ForceCode is null || ForceCode == forceCode;
+
     /// <summary>Retired: left out of lists and pages, its history kept and still read by its id.</summary>
     public bool Retired { get; init; }
 }

@@ -168,7 +168,7 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
     {
         var options = new CommentaryOptions { ChartMonths = ChartMonths(chartMonths, "chart_months") };
         var force = await lookup.ForceAsync(code, cancellationToken);
-        var catalogue = await lookup.MeasuresAsync(cancellationToken);
+        var catalogue = await lookup.MeasuresForAsync(force.Force.Code, cancellationToken);
         var topics = PerformanceSummary.Topics(catalogue);
         var areas = force.LocalPolicingAreas.Prepend(force.Force).ToList();
         var figures = await observations.GetMonthlyTotalsAsync(

@@ -30,6 +30,7 @@ internal static class CommonMapping
         PartOfMeasureId = m.PartOfMeasureId ?? string.Empty,
         Description = m.Description,
         Retired = m.Retired,
+        ForceCode = m.ForceCode ?? string.Empty,
     };
 
     public static V1.Area ToContract(this AreaDefinition a)
@@ -125,7 +126,10 @@ internal static class CommonMapping
             _ => throw InvalidFieldException.Required($"{field}.rate_base"),
         },
         string.IsNullOrEmpty(m.PartOfMeasureId) ? null : m.PartOfMeasureId,
-        m.Description);
+        m.Description)
+    {
+        ForceCode = string.IsNullOrEmpty(m.ForceCode) ? null : m.ForceCode,
+    };
 
     /// <summary>An area as sent, its kind required.</summary>
     public static AreaDefinition ToDomain(this V1.Area area, string field) => new(

@@ -86,6 +86,13 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
             }
         }
 
+        var forces = (await catalogue.GetAreasAsync(cancellationToken)).Where(a => a.Kind == AreaKind.Force).Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
+        var stranger = definitions.FirstOrDefault(d => d.ForceCode is not null && !forces.Contains(d.ForceCode));
+        if (stranger is not null)
+        {
+            throw new NotFoundException("force", stranger.ForceCode!);
+        }
+
         var orphan = definitions.FirstOrDefault(d => d.PartOfMeasureId is not null && !known.Contains(d.PartOfMeasureId));
         if (orphan is not null)
         {
@@ -151,6 +158,7 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
         .. Differs("rate_base", before.RateBase, after.RateBase),
         .. Differs("part_of_measure_id", before.PartOfMeasureId, after.PartOfMeasureId),
         .. Differs("description", before.Description, after.Description),
+        .. Differs("force_code", before.ForceCode, after.ForceCode),
     ];
 
     private static string[] Differs<T>(string field, T before, T after) => EqualityComparer<T>.Default.Equals(before, after) ? [] : [field];
@@ -208,6 +216,7 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
         Topic = Validate.Text(m.Topic, $"{field}.topic", StoredText.NameLength),
         BreakdownKind = Validate.Text(m.BreakdownKind, $"{field}.breakdown_kind", StoredText.BreakdownKindLength),
         PartOfMeasureId = string.IsNullOrEmpty(m.PartOfMeasureId) ? null : Validate.Key(m.PartOfMeasureId, $"{field}.part_of_measure_id"),
+        ForceCode = string.IsNullOrEmpty(m.ForceCode) ? null : Validate.Key(m.ForceCode, $"{field}.force_code"),
         Description = Validate.Text(m.Description, $"{field}.description", StoredText.DescriptionLength),
     };
 }

@@ -16,6 +16,10 @@ internal sealed class CatalogueLookup(CatalogueRepository catalogue)
     public async Task<IReadOnlyList<AreaDefinition>> AreasAsync(CancellationToken cancellationToken) =>
         [.. (await catalogue.GetAreasAsync(cancellationToken)).Where(a => !a.Retired)];
 
+    /// <summary>The measures in force that a force's pages and imports use: the common ones and its own.</summary>
+    public async Task<IReadOnlyList<MeasureDefinition>> MeasuresForAsync(string forceCode, CancellationToken cancellationToken) =>
+        [.. (await MeasuresAsync(cancellationToken)).Where(m => m.IsFor(forceCode))];
+
     /// <summary>Every measure, retired ones too (marked).</summary>
     public Task<IReadOnlyList<MeasureDefinition>> AllMeasuresAsync(CancellationToken cancellationToken) =>
         catalogue.GetMeasuresAsync(cancellationToken);

@@ -125,7 +125,7 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         string forceCode, YearMonth month, string? totalMeasureId, IReadOnlyList<string> measureIds, CancellationToken cancellationToken)
     {
         var force = await lookup.ForceAsync(forceCode, cancellationToken);
-        var catalogue = await lookup.MeasuresAsync(cancellationToken);
+        var catalogue = await lookup.MeasuresForAsync(force.Force.Code, cancellationToken);
         var total = await lookup.MeasureAsync(totalMeasureId ?? DefaultTotalMeasureId, cancellationToken);
         var rows = measureIds.Count > 0
             ? await MeasuresAsync(measureIds, cancellationToken)
@@ -142,7 +142,7 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         string areaCode, FinancialYear year, string? totalMeasureId, IReadOnlyList<string> measureIds, CancellationToken cancellationToken)
     {
         var area = await lookup.AreaAsync(areaCode, cancellationToken);
-        var catalogue = await lookup.MeasuresAsync(cancellationToken);
+        var catalogue = await lookup.MeasuresForAsync(area.ForceCode, cancellationToken);
         var total = await lookup.MeasureAsync(totalMeasureId ?? DefaultTotalMeasureId, cancellationToken);
         var measures = measureIds.Count > 0
             ? await MeasuresAsync(measureIds, cancellationToken)

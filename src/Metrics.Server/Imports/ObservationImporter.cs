@@ -25,7 +25,8 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
         var forceCode = Validate.Key(header.ForceCode, "header.force_code");
         var source = Validate.Text(header.Source, "header.source", Storage.StoredText.SourceLength);
         var force = await lookup.ForceAsync(forceCode, cancellationToken);
-        var measures = (await lookup.MeasuresAsync(cancellationToken)).ToDictionary(m => m.Id);
+        var measures = (await lookup.MeasuresForAsync(force.Force.Code, cancellationToken)).ToDictionary(m => m.Id);
+        var othersOwn = (await lookup.MeasuresAsync(cancellationToken)).Where(m => !m.IsFor(force.Force.Code)).ToDictionary(m => m.Id, m => m.ForceCode!);
         var problems = new ImportProblems();
         var accepted = new List<Observation>();
         var seen = new Dictionary<(string, string, Period, string), long>();
@@ -35,7 +36,7 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
         {
             read++;
             var line = lineNumber > 0 ? lineNumber : read;
-            var (observation, problem) = row is null ? (null, unreadable! with { LineNumber = line }) : Check(line, row, force, measures, header.AddTotals);
+            var (observation, problem) = row is null ? (null, unreadable! with { LineNumber = line }) : Check(line, row, force, measures, othersOwn, header.AddTotals);
             if (observation is not null)
             {
                 var key = (observation.MeasureId, observation.AreaCode, observation.Period, observation.Breakdown);
@@ -77,13 +78,15 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
     }
 
     private static (Observation? Observation, RowProblem? Problem) Check(
-        long line, FigureRow row, ForceAreas force, Dictionary<string, MeasureDefinition> measures, bool addTotals)
+        long line, FigureRow row, ForceAreas force, Dictionary<string, MeasureDefinition> measures, Dictionary<string, string> othersOwn, bool addTotals)
     {
         RowProblem Refused(string field, string reason) => new(line, field, reason);
 
         if (string.IsNullOrWhiteSpace(row.MeasureId) || !measures.TryGetValue(row.MeasureId.Trim(), out var measure))
         {
-            return (null, Refused("measure_id", $"measure_id '{row.MeasureId}' is not in the catalogue"));
+            return (null, Refused("measure_id", othersOwn.TryGetValue(row.MeasureId.Trim(), out var owner)
+                ? $"measure_id '{row.MeasureId}' is {owner}'s own measure, not {force.Force.Name}'s"
+                : $"measure_id '{row.MeasureId}' is not in the catalogue"));
         }
 
         var area = string.IsNullOrWhiteSpace(row.Area) ? null : force.Find(row.Area);

@@ -35,7 +35,10 @@ internal static class SeedFiles
                 csv.GetString("breakdown_kind"),
                 ParseEnum<RateBase>(csv.GetString("rate_base")),
                 csv.GetString("part_of") is { Length: > 0 } partOf ? partOf : null,
-                csv.GetString("description")));
+                csv.GetString("description"))
+            {
+                ForceCode = csv.TryGetFieldIndex("force", out var force) && csv.GetString(force) is { Length: > 0 } code ? code : null,
+            });
         }
 
         return measures;

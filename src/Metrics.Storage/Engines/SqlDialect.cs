@@ -79,14 +79,14 @@ public sealed class SqlDialect
             UPDATE measure
             SET name = j.value ->> 1, section = j.value ->> 2, topic = j.value ->> 3, unit = j.value ->> 4, polarity = j.value ->> 5,
                 reporting_rule = j.value ->> 6, breakdown_kind = j.value ->> 7, rate_base = j.value ->> 8,
-                part_of_measure_id = j.value ->> 9, description = j.value ->> 10
+                part_of_measure_id = j.value ->> 9, description = j.value ->> 10, force_code = j.value ->> 11
             FROM json_each(@Rows) AS j
             WHERE measure.id = j.value ->> 0;
             """,
         InsertMeasures = """
-            INSERT INTO measure (id, name, section, topic, unit, polarity, reporting_rule, breakdown_kind, rate_base, part_of_measure_id, description, sort_order)
+            INSERT INTO measure (id, name, section, topic, unit, polarity, reporting_rule, breakdown_kind, rate_base, part_of_measure_id, description, force_code, sort_order)
             SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,
-                   j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10, (SELECT COALESCE(MAX(sort_order), 0) FROM measure) + j.key + 1
+                   j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10, j.value ->> 11, (SELECT COALESCE(MAX(sort_order), 0) FROM measure) + j.key + 1
             FROM json_each(@Rows) AS j
             WHERE NOT EXISTS (SELECT 1 FROM measure AS m WHERE m.id = j.value ->> 0);
             """,
@@ -193,23 +193,24 @@ public sealed class SqlDialect
         UpdateMeasures = """
             UPDATE m
             SET name = j.name, section = j.section, topic = j.topic, unit = j.unit, polarity = j.polarity, reporting_rule = j.reporting_rule,
-                breakdown_kind = j.breakdown_kind, rate_base = j.rate_base, part_of_measure_id = j.part_of_measure_id, description = j.description
+                breakdown_kind = j.breakdown_kind, rate_base = j.rate_base, part_of_measure_id = j.part_of_measure_id, description = j.description,
+                force_code = j.force_code
             FROM measure AS m
             JOIN OPENJSON(@Rows) WITH (
                 id NVARCHAR(100) '$[0]', name NVARCHAR(200) '$[1]', section NVARCHAR(200) '$[2]', topic NVARCHAR(200) '$[3]', unit INT '$[4]',
                 polarity INT '$[5]', reporting_rule INT '$[6]', breakdown_kind NVARCHAR(100) '$[7]', rate_base INT '$[8]',
-                part_of_measure_id NVARCHAR(100) '$[9]', description NVARCHAR(1000) '$[10]') AS j
+                part_of_measure_id NVARCHAR(100) '$[9]', description NVARCHAR(1000) '$[10]', force_code NVARCHAR(100) '$[11]') AS j
               ON m.id = j.id COLLATE Latin1_General_100_BIN2;
             """,
         InsertMeasures = """
-            INSERT INTO measure (id, name, section, topic, unit, polarity, reporting_rule, breakdown_kind, rate_base, part_of_measure_id, description, sort_order)
+            INSERT INTO measure (id, name, section, topic, unit, polarity, reporting_rule, breakdown_kind, rate_base, part_of_measure_id, description, force_code, sort_order)
             SELECT j.id, j.name, j.section, j.topic, j.unit, j.polarity, j.reporting_rule, j.breakdown_kind, j.rate_base, j.part_of_measure_id, j.description,
-                   (SELECT COALESCE(MAX(sort_order), 0) FROM measure) + CAST(r.[key] AS INT) + 1
+                   j.force_code, (SELECT COALESCE(MAX(sort_order), 0) FROM measure) + CAST(r.[key] AS INT) + 1
             FROM OPENJSON(@Rows) AS r
             CROSS APPLY OPENJSON(r.value) WITH (
                 id NVARCHAR(100) '$[0]', name NVARCHAR(200) '$[1]', section NVARCHAR(200) '$[2]', topic NVARCHAR(200) '$[3]', unit INT '$[4]',
                 polarity INT '$[5]', reporting_rule INT '$[6]', breakdown_kind NVARCHAR(100) '$[7]', rate_base INT '$[8]',
-                part_of_measure_id NVARCHAR(100) '$[9]', description NVARCHAR(1000) '$[10]') AS j
+                part_of_measure_id NVARCHAR(100) '$[9]', description NVARCHAR(1000) '$[10]', force_code NVARCHAR(100) '$[11]') AS j
             WHERE NOT EXISTS (SELECT 1 FROM measure AS m WHERE m.id = j.id COLLATE Latin1_General_100_BIN2);
             """,
         UpdateAreas = """
@@ -305,7 +306,7 @@ public sealed class SqlDialect
 
     /// <summary>
     /// Updates the stored measures named in @Rows (a JSON array of [id, name, section, topic, unit,
-    /// polarity, reporting_rule, breakdown_kind, rate_base, part_of_measure_id, description]).
+    /// polarity, reporting_rule, breakdown_kind, rate_base, part_of_measure_id, description, force_code]).
     /// </summary>
     public required string UpdateMeasures { get; init; }
 

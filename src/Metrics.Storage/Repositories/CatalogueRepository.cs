@@ -9,7 +9,7 @@ namespace Metrics.Storage.Repositories;
 public sealed class CatalogueRepository(Database database)
 {
     public const string SelectMeasures = """
-        SELECT id, name, section, topic, unit, polarity, reporting_rule, breakdown_kind, rate_base, part_of_measure_id, description, retired_by_import_id
+        SELECT id, name, section, topic, unit, polarity, reporting_rule, breakdown_kind, rate_base, part_of_measure_id, description, force_code, retired_by_import_id
         FROM measure
         ORDER BY sort_order, id;
         """;
@@ -171,6 +171,7 @@ public sealed class CatalogueRepository(Database database)
         public long RateBase { get; set; }
         public string? PartOfMeasureId { get; set; }
         public string Description { get; set; } = "";
+        public string? ForceCode { get; set; }
         public long? RetiredByImportId { get; set; }
 
         public static MeasureRow From(MeasureDefinition m) => new()
@@ -186,6 +187,7 @@ public sealed class CatalogueRepository(Database database)
             RateBase = (long)m.RateBase,
             PartOfMeasureId = string.IsNullOrEmpty(m.PartOfMeasureId) ? null : StoredText.Key(m.PartOfMeasureId, "measure.part_of_measure_id"),
             Description = StoredText.Text(m.Description, "measure.description", StoredText.DescriptionLength),
+            ForceCode = StoredText.OptionalKey(m.ForceCode, "measure.force_code") is { Length: > 0 } force ? force : null,
         };
 
         /// <summary>The row as <see cref="SqlDialect.UpdateMeasures"/> reads it.</summary>
@@ -202,12 +204,14 @@ public sealed class CatalogueRepository(Database database)
             json.WriteNumberValue(RateBase);
             json.WriteStringValue(PartOfMeasureId);
             json.WriteStringValue(Description);
+            json.WriteStringValue(ForceCode);
         }
 
         public MeasureDefinition ToDefinition() => new(
             Id, Name, Section, Topic, (MeasureUnit)Unit, (Domain.Catalogue.Polarity)Polarity, (Domain.Catalogue.ReportingRule)ReportingRule,
             BreakdownKind, (Domain.Catalogue.RateBase)RateBase, PartOfMeasureId, Description)
         {
+            ForceCode = ForceCode,
             Retired = RetiredByImportId is not null,
         };
     }

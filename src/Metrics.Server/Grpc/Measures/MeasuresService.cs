@@ -39,8 +39,10 @@ internal sealed class MeasuresService(
     public override async Task<V1.ListMeasuresResponse> ListMeasures(V1.ListMeasuresRequest request, ServerCallContext context)
     {
         var measures = request.IncludeRetired ? await lookup.AllMeasuresAsync(context.CancellationToken) : await lookup.MeasuresAsync(context.CancellationToken);
+        var forceCode = string.IsNullOrEmpty(request.ForceCode) ? null : (await lookup.ForceAsync(Validate.Key(request.ForceCode, "force_code"), context.CancellationToken)).Force.Code;
         var response = new V1.ListMeasuresResponse();
         response.Measures.Add(measures
+            .Where(m => forceCode is null || m.IsFor(forceCode))
             .Where(m => string.IsNullOrEmpty(request.Section) || string.Equals(m.Section, request.Section, StringComparison.OrdinalIgnoreCase))
             .Select(m => m.ToContract()));
         return response;
