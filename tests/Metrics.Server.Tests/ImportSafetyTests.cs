@@ -56,16 +56,24 @@ public sealed class ImportSafetyTests : IDisposable
         Assert.Equal(CountCrimes(February) - 1, await RecordedCrime("west-mercia", 2));
     }
 
-    [Fact]
-    public async Task AnUnclosedQuoteIsAnErrorNamingItsLineAndNothingIsStored()
+    [Theory]
+    [InlineData("an unclosed quote", 4)]
+    [InlineData("a field too many", 7)]
+    [InlineData("a field too few", 3000)]
+    public async Task AMalformedLineIsAnErrorNamingItAndNothingIsStored(string fault, int at)
     {
-        var broken = Copy(January, "2022-01-west-mercia-street.csv", (line, text) => line == 4 ? "\"" + text : text);
+        var broken = Copy(January, "2022-01-west-mercia-street.csv", (line, text) => line != at ? text : fault switch
+        {
+            "an unclosed quote" => "\"" + text,
+            "a field too many" => text + ",extra",
+            _ => text[..text.LastIndexOf(',')],
+        });
         var before = await Batches();
 
         var (exit, output, error) = await Cli("import", "street-crimes", broken, "--json");
 
         Assert.Equal(1, exit);
-        Assert.Contains("2022-01-west-mercia-street.csv line 4:", error, StringComparison.Ordinal);
+        Assert.Contains($"2022-01-west-mercia-street.csv line {at}:", error, StringComparison.Ordinal);
         Assert.Contains("refused whole: nothing was stored", error, StringComparison.Ordinal);
         Assert.Empty(output);
         Assert.Equal(before, await Batches());
@@ -177,6 +185,47 @@ public sealed class ImportSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task AfterImportsACorrectionADeletionAndAnUndoEveryFigureEqualsTheFilesInForce()
+    {
+        var lines = File.ReadAllLines(January).Length;
+        var corrected = Copy(January, "2022-01-west-mercia-street.csv", (line, text) => line > lines - 250 ? null : text);
+        foreach (var file in new[] { January, February, corrected })
+        {
+            var (exit, _, error) = await Cli("import", "street-crimes", file);
+            Assert.True(exit == 0, error);
+        }
+
+        var (deleted, _, deleteError) = await Cli(
+            "figures", "delete", "--force", "west-mercia", "--measure", "police_uk_recorded_crime", "--area", "shropshire", "--from", "2022-02");
+        Assert.True(deleted == 0, deleteError);
+        var correction = (await Batches(kind: "street_crimes")).First();
+        var (undone, _, undoError) = await Cli("imports", "undo", correction.ImportId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(undone == 0, undoError);
+
+        // In force: January as published, February as published but Shropshire's recorded crime deleted.
+        var expected = CountByAreaAndType(January, 1)
+            .Concat(CountByAreaAndType(February, 2).Where(c => c.Key.Area != "shropshire"))
+            .ToDictionary();
+        var stored = new Dictionary<(string Area, int Month, string Type), double>();
+        foreach (var area in expected.Keys.Select(k => k.Area).Append("shropshire").Distinct())
+        {
+            var series = await _server.Measures().GetSeriesAsync(new GetSeriesRequest { MeasureId = "police_uk_recorded_crime", AreaCode = area });
+            foreach (var breakdown in series.Breakdowns.Prepend(""))
+            {
+                var points = breakdown.Length == 0 ? series : await _server.Measures().GetSeriesAsync(
+                    new GetSeriesRequest { MeasureId = "police_uk_recorded_crime", AreaCode = area, Breakdown = breakdown });
+                foreach (var point in points.Points.Where(p => p.HasValue && p.Value > 0))
+                {
+                    stored[(area, point.FirstMonth.Month, breakdown)] = point.Value;
+                }
+            }
+        }
+
+        Assert.Equal(expected.OrderBy(e => e.Key), stored.OrderBy(s => s.Key));
+        Assert.DoesNotContain(stored.Keys, k => k.Area == "shropshire" && k.Month == 2);
+    }
+
+    [Fact]
     public async Task DeletedFiguresComeBackExactlyWhenTheDeletionIsUndone()
     {
         var measures = _server.Measures();
@@ -272,7 +321,11 @@ public sealed class ImportSafetyTests : IDisposable
     /// <summary>Crimes (records with a Crime ID) in a file, counted with another CSV parser.</summary>
     private static double CountCrimes(string file) => CountByArea(file)["west-mercia"];
 
-    private static Dictionary<string, double> CountByArea(string file)
+    private static Dictionary<string, double> CountByArea(string file) =>
+        CountByAreaAndType(file, 0).Where(c => c.Key.Type == "").ToDictionary(c => c.Key.Area, c => c.Value);
+
+    /// <summary>Crimes by area and crime type ("" for all), for the force and each area, as the month given.</summary>
+    private static Dictionary<(string Area, int Month, string Type), double> CountByAreaAndType(string file, int month)
     {
         var districts = new Dictionary<string, string>
         {
@@ -286,7 +339,15 @@ public sealed class ImportSafetyTests : IDisposable
             ["Shropshire"] = "shropshire",
             ["Telford and Wrekin"] = "telford-and-wrekin",
         };
-        var counts = districts.Values.Distinct().Append("west-mercia").ToDictionary(a => a, _ => 0.0);
+        var counts = new Dictionary<(string Area, int Month, string Type), double>();
+        void Count(string area, string type)
+        {
+            foreach (var key in new[] { (area, month, ""), (area, month, type) })
+            {
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+            }
+        }
+
         using var parser = new TextFieldParser(file) { TextFieldType = FieldType.Delimited, Delimiters = [","], HasFieldsEnclosedInQuotes = true };
         var header = parser.ReadFields()!.ToList();
         while (parser.ReadFields() is { } fields)
@@ -296,11 +357,12 @@ public sealed class ImportSafetyTests : IDisposable
                 continue;
             }
 
-            counts["west-mercia"]++;
+            var type = fields[header.IndexOf("Crime type")];
+            Count("west-mercia", type);
             var lsoa = fields[header.IndexOf("LSOA name")];
             if (lsoa.Contains(' ', StringComparison.Ordinal) && districts.TryGetValue(lsoa[..lsoa.LastIndexOf(' ')], out var area))
             {
-                counts[area]++;
+                Count(area, type);
             }
         }
 
