@@ -84,7 +84,7 @@ public sealed class DefineCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ARedefinitionSaysWhatItChangesAndWhatItLeavesOut()
+    public async Task ARedefinitionSaysWhatItChangesAndRetiresTheAreasItLeavesOut()
     {
         var areas = Path.Combine(_folder, "areas.csv");
         await File.WriteAllTextAsync(areas, GloucestershireAreas);
@@ -106,6 +106,18 @@ public sealed class DefineCommandTests : IDisposable
         Assert.Equal(["stroud-cotswold-forest"], json.RootElement.GetProperty("leftOut").EnumerateArray().Select(a => a.GetString()));
         var stored = await _server.Measures().ListAreasAsync(new ListAreasRequest { ForceCode = "gloucestershire" });
         Assert.Equal(["Gloucester"], stored.Areas.Single(a => a.Code == "gloucester").Districts);
+        Assert.Contains(stored.Areas, a => a.Code == "stroud-cotswold-forest");
+
+        // Stored: Gloucester gains its district, and the area left out is retired, not deleted.
+        (exit, _, error) = await Cli("define", "force", areas);
+        Assert.True(exit == 0, error);
+        var after = await _server.Measures().ListAreasAsync(new ListAreasRequest { ForceCode = "gloucestershire", IncludeRetired = true });
+        Assert.Equal(["Gloucester", "Quedgeley"], after.Areas.Single(a => a.Code == "gloucester").Districts);
+        Assert.True(after.Areas.Single(a => a.Code == "stroud-cotswold-forest").Retired);
+        var retirement = (await _server.Measures().ListImportsAsync(new ListImportsRequest())).Imports.First(b => b.Kind == "retire");
+        Assert.Equal("retire area 'stroud-cotswold-forest': left out of a definition of gloucestershire", retirement.Source);
+        await _server.Measures().UndoImportAsync(new UndoImportRequest { ImportId = retirement.ImportId });
+        Assert.Contains((await _server.Measures().ListAreasAsync(new ListAreasRequest { ForceCode = "gloucestershire" })).Areas, a => a.Code == "stroud-cotswold-forest");
     }
 
     [Fact]

@@ -40,7 +40,8 @@ public sealed class DefineForceCommand : AsyncCommand<DefineSettings>
             DefinitionText.Render(response.DryRun, "area", response.Added, response.Changed, response.Unchanged);
             if (response.LeftOut.Count > 0)
             {
-                AnsiConsole.MarkupLine($"[yellow]Not in the file, kept as they are:[/] {Markup.Escape(string.Join(", ", response.LeftOut))}");
+                AnsiConsole.MarkupLine(
+                    $"[yellow]Not in the file, {(response.DryRun ? "would be retired" : "retired")}[/] (out of lists and pages, figures kept; metrics imports undo brings one back): {Markup.Escape(string.Join(", ", response.LeftOut))}");
             }
         });
     }

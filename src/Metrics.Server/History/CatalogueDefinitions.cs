@@ -15,13 +15,16 @@ internal sealed record DefinitionResult(
 /// Forces, areas and measures defined as data, checked whole before anything is written. The
 /// field names in its refusals are those of the definition as sent (areas[1].code).
 /// </summary>
-internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
+internal sealed class CatalogueDefinitions(CatalogueRepository catalogue, ImportRepository imports, TimeProvider clock)
 {
     /// <summary>
     /// Defines a force and its areas (created or updated); every area must name the force as its
-    /// parent. Areas of the force the definition leaves out are kept, and said.
+    /// parent. Areas of the force the definition leaves out are retired, each as an undoable
+    /// batch: out of lists and pages, their figures kept. <paramref name="subject"/> is who defines.
+    /// The seed, loaded at every start, keeps what a force defined since (<paramref name="retireLeftOut"/> false).
     /// </summary>
-    public async Task<DefinitionResult> DefineForceAsync(AreaDefinition force, IReadOnlyList<AreaDefinition> areas, bool dryRun, CancellationToken cancellationToken)
+    public async Task<DefinitionResult> DefineForceAsync(
+        AreaDefinition force, IReadOnlyList<AreaDefinition> areas, string subject, bool dryRun, CancellationToken cancellationToken, bool retireLeftOut = true)
     {
         var checkedForce = Check(force, "force", expectedParent: null);
         if (checkedForce.Kind != AreaKind.Force)
@@ -61,9 +64,24 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue)
 
         var given = checkedAreas.Prepend(checkedForce).ToList();
         var stored = existing.ToDictionary(a => a.Code, StringComparer.Ordinal);
-        var leftOut = existing.Where(a => a.ParentCode == checkedForce.Code && !given.Any(g => g.Code == a.Code)).Select(a => a.Code).ToList();
-        return await ResultAsync(
+        List<string> leftOut = retireLeftOut
+            ? [.. existing.Where(a => a.ParentCode == checkedForce.Code && !a.Retired && !given.Any(g => g.Code == a.Code)).Select(a => a.Code)]
+            : [];
+        var result = await ResultAsync(
             given, a => a.Code, code => stored.GetValueOrDefault(code), ChangedFields, leftOut, dryRun, () => catalogue.UpsertAreasAsync(given, cancellationToken));
+        if (!dryRun && leftOut.Count > 0)
+        {
+            // Leaving a line out of a file must not delete history: the area is retired, which an undo reverses.
+            foreach (var code in leftOut)
+            {
+                var batch = new BatchDescription(ImportRepository.RetireKind, $"retire area '{code}': left out of a definition of {checkedForce.Code}", checkedForce.Code, subject, clock.GetUtcNow());
+                await imports.RetireAsync(RetiredSubject.Area(code), batch, dryRun: false, clock, cancellationToken);
+            }
+
+            catalogue.Changed();
+        }
+
+        return result;
     }
 
     /// <summary>Defines measures (created or updated), all or none.</summary>

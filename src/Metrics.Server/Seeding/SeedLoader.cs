@@ -48,7 +48,7 @@ internal sealed partial class SeedLoader(
         foreach (var forceFolder in System.IO.Directory.GetDirectories(Path.Combine(folder, SeedFiles.ForcesFolder)).Order(StringComparer.Ordinal))
         {
             var (force, areas) = SeedFiles.ReadForce(Path.Combine(forceFolder, SeedFiles.AreasFile));
-            await definitions.DefineForceAsync(force, areas, dryRun: false, cancellationToken);
+            await definitions.DefineForceAsync(force, areas, "", dryRun: false, cancellationToken, retireLeftOut: false);
             foreach (var file in System.IO.Directory.GetFiles(forceFolder, "*.csv").Where(f => Path.GetFileName(f) != SeedFiles.AreasFile).Order(StringComparer.Ordinal))
             {
                 var source = SourcePrefix + Path.GetRelativePath(folder, file).Replace('\\', '/');

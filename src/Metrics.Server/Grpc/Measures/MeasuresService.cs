@@ -116,7 +116,7 @@ internal sealed class MeasuresService(
     {
         var force = (request.Force ?? throw InvalidFieldException.Required("force")).ToDomain("force");
         var areas = request.Areas.Select((a, i) => a.ToDomain($"areas[{i}]")).ToList();
-        var result = await definitions.DefineForceAsync(force, areas, request.DryRun, context.CancellationToken);
+        var result = await definitions.DefineForceAsync(force, areas, Caller.Of(context), request.DryRun, context.CancellationToken);
         var response = new V1.DefineForceResponse
         {
             Created = result.Created,
