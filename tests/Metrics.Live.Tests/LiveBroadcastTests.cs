@@ -213,6 +213,29 @@ public sealed class LiveBroadcastTests : IDisposable
         Assert.Equal(0, _broadcast.ActiveSubscriptions);
     }
 
+    [Fact]
+    public async Task AnIntervalThatOnlyBecomesFinalIsNoCorrection()
+    {
+        // Issue 16: two minutes after every boundary the interval before was sent again with the
+        // same counts, final, and marked as a correction (329 times in two days).
+        _clock = At("2019-03-12T10:14:00Z");
+        using var subscription = _broadcast.Subscribe(SubscriberFilter.Everything, resumeAfter: null);
+        await Next(subscription);
+        Publish(Answered("2019-03-12T10:14:30Z", "c1", 4));
+        await Next(subscription);
+        _clock = At("2019-03-12T10:15:20Z");
+        Publish(Answered("2019-03-12T10:15:20Z", "c2", 4));
+        await Next(subscription);
+
+        _clock = At("2019-03-12T10:17:30Z"); // the watermark passes 10:15: the interval is final
+        Publish();
+        var final = (await Next(subscription)).Figures.Single(f => f.Key == "calls/999/previous_interval");
+
+        Assert.True(((CallLineWindow)final.Value).Window.Final);
+        Assert.Equal(1, ((CallLineWindow)final.Value).Window.Counts.Answered);
+        Assert.False(final.Correction, "becoming final changed no figure");
+    }
+
     private void Publish(params OperationalEvent[] events)
     {
         foreach (var e in events)

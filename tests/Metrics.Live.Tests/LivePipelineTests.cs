@@ -30,6 +30,47 @@ public sealed class LivePipelineTests
     }
 
     [Fact]
+    public void AnEventStampedAheadOfTheClockNeverMakesOnTimeEventsLate()
+    {
+        // A force system whose clock runs 290 s fast sends one call among on-time ones (issue 16:
+        // the watermark followed it, and the next twenty calls were judged late).
+        var scheduler = new HistoricalScheduler(At("2019-03-12T10:00:00Z"));
+        using var feed = new LivePipeline(new LiveOptions(), scheduler, TimeSpan.FromSeconds(1));
+        var seen = new List<LiveSnapshot>();
+        using var subscription = feed.Snapshots.Subscribe(seen.Add);
+        long sequence = 0;
+        void Send(OperationalEvent e)
+        {
+            var late = feed.ClassifyLate([e]);
+            Assert.False(late[0], $"{e.OccurredAt:HH:mm:ss} judged late at {scheduler.Now:HH:mm:ss}");
+            feed.Apply([new StoredEvent(++sequence, e, late[0])]);
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            Send(Offered($"2019-03-12T10:00:{i:D2}Z", $"early-{i}"));
+            scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        }
+
+        Send(Offered("2019-03-12T10:05:10Z", "fast-clock"));
+        Assert.Equal([false, false], feed.ClassifyLate([Offered("2019-03-12T10:05:00Z", "in-a-batch-ahead"), Offered("2019-03-12T10:00:20Z", "behind-it")]));
+        for (var i = 0; i < 20; i++)
+        {
+            Send(Offered($"2019-03-12T10:00:{20 + i:D2}Z", $"later-{i}"));
+            scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        }
+
+        // Figures are as of the server's clock: the call from ahead counts once its minute comes.
+        var beforeItsTime = seen[^1];
+        Assert.Equal(At("2019-03-12T10:00:40Z"), beforeItsTime.AsOf);
+        Assert.Equal(beforeItsTime.AsOf - feed.Options.AllowedLateness, beforeItsTime.Watermark);
+        Assert.Equal(40, beforeItsTime.CallsOn(CallLine.Emergency999).Window(WindowKind.Today).Counts.Offered);
+        scheduler.AdvanceTo(At("2019-03-12T10:05:11Z"));
+        Assert.Equal(41, seen[^1].CallsOn(CallLine.Emergency999).Window(WindowKind.Today).Counts.Offered);
+        Assert.True(seen.All(s => s.Watermark <= s.AsOf - feed.Options.AllowedLateness));
+    }
+
+    [Fact]
     public void AnEventAfterAQuietSpellIsSentAtOnceAndABurstWithinTheSpacing()
     {
         var scheduler = new HistoricalScheduler(At("2019-03-12T10:00:00Z"));
@@ -97,18 +138,18 @@ public sealed class LivePipelineTests
     }
 
     [Fact]
-    public void LatenessIsJudgedAgainstTheEventsOfTheBatchAheadOfIt()
+    public void LatenessIsJudgedAgainstTheServersClockNeverAgainstTheBatch()
     {
         var scheduler = new HistoricalScheduler(At("2019-03-12T10:00:00Z"));
         using var feed = new LivePipeline(new LiveOptions(), scheduler, TimeSpan.FromSeconds(1));
 
         var late = feed.ClassifyLate([
-            Answered("2019-03-12T10:10:00Z", "a", 1),
-            Answered("2019-03-12T10:08:30Z", "b", 1), // within 2 minutes of 10:10
-            Answered("2019-03-12T10:07:59Z", "c", 1), // more than 2 minutes behind 10:10
-            Answered("2019-03-12T09:58:30Z", "d", 1), // more than 2 minutes behind
+            Answered("2019-03-12T10:04:00Z", "a", 1), // ahead of the clock (a fast clock elsewhere): not late, and moves nothing
+            Answered("2019-03-12T10:00:30Z", "b", 1),
+            Answered("2019-03-12T09:58:00Z", "c", 1), // exactly the allowed 2 minutes behind the clock
+            Answered("2019-03-12T09:57:59Z", "d", 1), // more than 2 minutes behind
         ]);
 
-        Assert.Equal([false, false, true, true], late);
+        Assert.Equal([false, false, false, true], late);
     }
 }

@@ -178,12 +178,16 @@ public sealed class LiveBroadcast : IDisposable
         }
     }
 
-    /// <summary>An ended window that changed while it kept its start: a late event within the lateness corrected it.</summary>
+    /// <summary>
+    /// An ended window whose counts changed while it kept its start: an event within the lateness
+    /// corrected a figure already shown. An ended window that only becomes final is no correction.
+    /// </summary>
     private bool IsCorrection(LiveFigure figure) =>
         figure.Value is CallLineWindow { Window.Kind: WindowKind.PreviousInterval } now &&
         _current.TryGetValue(figure.Key, out var before) &&
         before.Value is CallLineWindow was &&
-        was.Window.Start == now.Window.Start;
+        was.Window.Start == now.Window.Start &&
+        was.Window.Counts != now.Window.Counts;
 
     /// <summary>The latest change (sequence and event time) and every figure the filter wants, now.</summary>
     public (LiveChange Latest, IReadOnlyList<LiveFigure> Figures) Current(SubscriberFilter filter)

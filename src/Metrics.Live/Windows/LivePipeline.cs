@@ -60,26 +60,16 @@ public sealed class LivePipeline : IDisposable
     public LiveOptions Options => _state.Options;
 
     /// <summary>
-    /// Which events of a batch are late: before the watermark, counting the events of the batch
-    /// ahead of them. Decided before storing, and stored with the event, so that a replay after a
-    /// restart decides the same.
+    /// Which events of a batch are late: before the watermark, the server's clock less the
+    /// allowed lateness (never an event's own time, which a fast clock elsewhere could set ahead).
+    /// Decided before storing, and stored with the event, so that a replay after a restart decides the same.
     /// </summary>
     public bool[] ClassifyLate(IReadOnlyList<OperationalEvent> batch)
     {
         lock (_gate)
         {
             var watermark = _state.Watermark(_scheduler.Now);
-            var late = new bool[batch.Count];
-            for (var i = 0; i < batch.Count; i++)
-            {
-                late[i] = batch[i].OccurredAt < watermark;
-                if (!late[i] && batch[i].OccurredAt - _state.Options.AllowedLateness > watermark)
-                {
-                    watermark = batch[i].OccurredAt - _state.Options.AllowedLateness;
-                }
-            }
-
-            return late;
+            return [.. batch.Select(e => e.OccurredAt < watermark)];
         }
     }
 

@@ -33,11 +33,13 @@ public sealed class LiveState
 
     public LiveOptions Options => _options;
 
-    /// <summary>The latest event time applied; null before the first event.</summary>
-    public DateTimeOffset? LatestEventTime { get; private set; }
-
-    /// <summary>The later of the latest event time and the clock.</summary>
-    public DateTimeOffset AsOf(DateTimeOffset clock) => LatestEventTime is { } latest && latest > clock ? latest : clock;
+    /// <summary>
+    /// The server's clock: figures are as of now, whatever an event says. An event stamped ahead of
+    /// the clock (a force system whose clock runs fast, within the ingest allowance) is kept in the
+    /// minute it names and counts once the clock reaches it; it never moves the windows or the
+    /// watermark ahead, which would make every on-time event after it late.
+    /// </summary>
+    public static DateTimeOffset AsOf(DateTimeOffset clock) => clock;
 
     /// <summary>Windows that end at or before this are final; events before it are late.</summary>
     public DateTimeOffset Watermark(DateTimeOffset clock) => AsOf(clock) - _options.AllowedLateness;
@@ -46,11 +48,6 @@ public sealed class LiveState
 
     public void Apply(OperationalEvent e, bool late)
     {
-        if (!late && (LatestEventTime is null || e.OccurredAt > LatestEventTime))
-        {
-            LatestEventTime = e.OccurredAt;
-        }
-
         switch (e)
         {
             case CallOffered offered:
