@@ -30,5 +30,11 @@ public sealed record AlertRules
     /// <summary>A raised alert clears only after the figure has been back past its threshold this long: no flapping.</summary>
     public TimeSpan ClearAfter { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Late events within one tick that make a backlog being caught up: alerts wait for the tick
+    /// after it. A few late events a tick (a system that lags) do not hold them back.
+    /// </summary>
+    public int CatchUpLateEvents { get; init; } = 100;
+
     public int ToleranceFor(string areaCode) => UnresourcedTolerance.GetValueOrDefault(areaCode, DefaultUnresourcedTolerance);
 }

@@ -25,6 +25,9 @@ public sealed class LivePipeline : IDisposable
     private readonly AlertEvaluator _alerts;
     private readonly AlertRules _rules;
 
+    /// <summary>Late events applied since the last tick: a force system catching up on a backlog when there are many.</summary>
+    private int _lateSinceTick;
+
     /// <param name="publishEvery">The clock's tick: windows move and ages grow with it.</param>
     /// <param name="publishAfterEventsWithin">
     /// Events also trigger a publish: at once after a quiet spell, else at most this long
@@ -42,6 +45,7 @@ public sealed class LivePipeline : IDisposable
             lock (_gate)
             {
                 _state.Apply(e.Event, e.Late);
+                _lateSinceTick += e.Late ? 1 : 0;
             }
         });
         var ticks = Observable.Interval(publishEvery, scheduler).Select(_ => Unit.Default);
@@ -102,13 +106,22 @@ public sealed class LivePipeline : IDisposable
         }
     }
 
-    /// <summary>A tick: every figure now, with the alert rules evaluated on them.</summary>
+    /// <summary>
+    /// A tick: every figure now, with the alert rules evaluated on them. While a force system
+    /// sends a backlog of late events (<see cref="AlertRules.CatchUpLateEvents"/> or more since the
+    /// last tick: the history of hours, after an outage or at a demo's start), the state is part
+    /// of the way through the past, and an alert raised on it would stand for
+    /// <see cref="AlertRules.ClearAfter"/> against tiles that no longer show it: alerts wait, and
+    /// are evaluated on the state as it is once the backlog is in.
+    /// </summary>
     private LiveSnapshot Evaluate()
     {
         lock (_gate)
         {
             var snapshot = WithThresholds(_state.Snapshot(_scheduler.Now));
-            return snapshot with { Alerts = _alerts.Evaluate(snapshot) };
+            var catchingUp = _lateSinceTick >= _rules.CatchUpLateEvents;
+            _lateSinceTick = 0;
+            return snapshot with { Alerts = catchingUp ? _alerts.Current : _alerts.Evaluate(snapshot) };
         }
     }
 

@@ -17,8 +17,9 @@ internal static class LiveRegistration
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName)
             .Validate(
                 o => o.AbandonRateLimit999 >= 0 && o.AbandonRateLimit101 >= 0 && o.DefaultUnresourcedTolerance >= 0 && o.OutstandingIntelligenceLimit >= 0
-                    && o.MinimumAnsweredForStandard >= 0 && o.ClearAfter >= TimeSpan.Zero && o.UnresourcedTolerance.Values.All(t => t >= 0),
-                "Alerts settings must not be negative")
+                    && o.MinimumAnsweredForStandard >= 0 && o.ClearAfter >= TimeSpan.Zero && o.UnresourcedTolerance.Values.All(t => t >= 0)
+                    && o.CatchUpLateEvents >= 1,
+                "Alerts settings must not be negative (Alerts:CatchUpLateEvents at least 1)")
             .ValidateOnStart();
 
         // Rx takes its time from a scheduler (tests give a virtual one).

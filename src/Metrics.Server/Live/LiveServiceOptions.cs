@@ -91,6 +91,9 @@ public sealed class AlertOptions
 
     public TimeSpan ClearAfter { get; set; } = Rules.ClearAfter;
 
+    /// <summary>Late events within a tick that make a backlog: alerts wait until it is in.</summary>
+    public int CatchUpLateEvents { get; set; } = Rules.CatchUpLateEvents;
+
     public AlertRules ToRules() => new()
     {
         AbandonRateLimit = new Dictionary<CallLine, double>
@@ -103,5 +106,6 @@ public sealed class AlertOptions
         OutstandingIntelligenceLimit = OutstandingIntelligenceLimit,
         MinimumAnsweredForStandard = MinimumAnsweredForStandard,
         ClearAfter = ClearAfter,
+        CatchUpLateEvents = CatchUpLateEvents,
     };
 }
