@@ -67,6 +67,18 @@ public sealed class LiveIngestTests : IDisposable
                 },
                 Offered("padded ", 1, "c5"),
                 Offered("padded-call", 1, " c6"),
+                new OperationalEvent
+                {
+                    EventId = "endless-wait", // issue 16: a Duration out of range answered UNKNOWN and stored nothing of the batch
+                    OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start),
+                    CallAnswered = new CallAnswered { CallId = "c7", Line = CallLine._999, Wait = new Duration { Seconds = long.MaxValue } },
+                },
+                new OperationalEvent
+                {
+                    EventId = "no-time",
+                    OccurredAt = new Timestamp { Seconds = long.MaxValue },
+                    CallOffered = new CallOffered { CallId = "c8", Line = CallLine._999 },
+                },
             },
         };
 
@@ -83,6 +95,8 @@ public sealed class LiveIngestTests : IDisposable
                 "6 no-line: call_offered.line: is required: 999 or 101",
                 "7 padded : event_id: 'padded ' begins or ends with white space; ids are compared exactly",
                 "8 padded-call: call_offered.call_id: ' c6' begins or ends with white space; ids are compared exactly",
+                "9 endless-wait: call_answered.wait: seconds 9223372036854775807 and nanos 0 are not a duration (seconds within ±922,337,203,685; nanos of the same sign, below 1,000,000,000)",
+                "10 no-time: occurred_at: seconds 9223372036854775807 and nanos 0 are not a time (nanos 0 to 999,999,999; years 1 to 9999)",
             ],
             ack.Rejected.Select(r => $"{r.Index} {r.EventId}: {r.Reason}"));
     }
@@ -100,6 +114,29 @@ public sealed class LiveIngestTests : IDisposable
         Assert.Equal(3, ack.Accepted);
         Assert.Equal(["old"], ack.LateEventIds);
         Assert.Equal(1, ack.Late);
+    }
+
+    [Fact]
+    public async Task AStreamGoesOnAfterABatchWithAValueThatCannotBeConverted()
+    {
+        using var call = Client().Publish();
+        var endless = new OperationalEvent
+        {
+            EventId = "t-endless",
+            OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start),
+            CallAbandoned = new CallAbandoned { CallId = "t1", Line = CallLine._101, Wait = new Duration { Seconds = -long.MaxValue } },
+        };
+        await call.RequestStream.WriteAsync(new PublishRequest { Events = { Offered("t-ok", 0, "t0"), endless } });
+        await call.RequestStream.WriteAsync(new PublishRequest { Events = { Offered("t-next", 1, "t2") } });
+        await call.RequestStream.CompleteAsync();
+        var acks = new List<BatchAcknowledgement>();
+        await foreach (var response in call.ResponseStream.ReadAllAsync())
+        {
+            acks.Add(response.Acknowledgement);
+        }
+
+        Assert.Equal([1, 1], acks.Select(a => a.Accepted));
+        Assert.Equal(("t-endless", 1), (acks[0].Rejected.Single().EventId, acks[0].Rejected.Single().Index));
     }
 
     [Fact]

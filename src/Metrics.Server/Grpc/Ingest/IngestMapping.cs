@@ -143,7 +143,7 @@ internal static class IngestMapping
 
         return Valid(wait)
             ? Read(m, create(callLine, wait.ToTimeSpan()))
-            : Unread(m, $"{field}.wait: seconds {wait.Seconds} and nanos {wait.Nanos} are not a duration (nanos of the same sign as seconds, below 1,000,000,000)");
+            : Unread(m, $"{field}.wait: seconds {wait.Seconds} and nanos {wait.Nanos} are not a duration (seconds within ±922,337,203,685; nanos of the same sign, below 1,000,000,000)");
     }
 
     // The well-known types refuse to convert values outside their ranges (they throw): check first.
