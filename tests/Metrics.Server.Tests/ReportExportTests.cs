@@ -61,6 +61,9 @@ public sealed class ReportExportTests(MetLoadedServer met) : IClassFixture<MetLo
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        Assert.True(page.Headers.CacheControl!.NoStore, "a page whose address may hold a token is never cached");
+        Assert.Equal(["no-referrer"], page.Headers.GetValues("Referrer-Policy"));
+        Assert.True(missing.Headers.CacheControl!.NoStore);
         Assert.Contains("<svg class=\"chart\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Contains("force 'atlantis' does not exist", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -13,8 +13,11 @@ internal static class ReportEndpoint
     public const string Route = "/reports/{force}/{month}.html";
 
     public static RouteHandlerBuilder MapReports(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet(Route, async (string force, string month, AnalyticsQueries queries, CancellationToken cancellationToken) =>
+        endpoints.MapGet(Route, async (string force, string month, AnalyticsQueries queries, HttpResponse response, CancellationToken cancellationToken) =>
         {
+            // The page's address may carry the viewer's token (?access_token=): never cached, never sent on as a referrer.
+            response.Headers.CacheControl = "no-store";
+            response.Headers["Referrer-Policy"] = "no-referrer";
             if (!YearMonth.TryParse(month, out var parsed))
             {
                 return Results.Problem($"month '{month}' is not a month: write it 2019-03", statusCode: StatusCodes.Status400BadRequest);
