@@ -38,6 +38,10 @@ public sealed class RetireTests : IDisposable
         Assert.StartsWith("measure 'hate_crime' is retired already (by import ", again.Status.Detail, StringComparison.Ordinal);
 
         var retirement = (await measures.ListImportsAsync(new ListImportsRequest())).Imports.First(b => b.Kind == "retire");
+        (exit, output, error) = await Cli("imports", "show", retirement.ImportId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(exit == 0, error);
+        Assert.Contains("Scope: no figures (it retired, or brought back, a measure or an area)", output, StringComparison.Ordinal);
+
         (exit, _, error) = await Cli("imports", "undo", retirement.ImportId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.True(exit == 0, error);

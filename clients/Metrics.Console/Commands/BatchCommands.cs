@@ -58,8 +58,9 @@ public sealed class ImportShowCommand : AsyncCommand<ImportShowCommand.Settings>
             var b = response.Import;
             AnsiConsole.MarkupLine($"Import [bold]{b.ImportId}[/] ({Markup.Escape(b.Kind)}) of [bold]{Markup.Escape(b.Source)}[/] for {Markup.Escape(b.ForceCode)}{(b.Subject.Length > 0 ? $", by {Markup.Escape(b.Subject)}" : "")}: {BatchText.State(b)}");
             var scope = response.Scope;
-            AnsiConsole.MarkupLine(scope.Cells == 0
-                ? "[grey]Stored before versions were kept: its scope and the figures it replaced are not known.[/]"
+            AnsiConsole.MarkupLine(
+                !b.Versioned ? "[grey]Not versioned (stored before versions were kept, or a live roll-up): its scope and the figures it replaced are not known.[/]"
+                : scope.Cells == 0 ? "Scope: no figures (it retired, or brought back, a measure or an area)"
                 : $"Scope: {scope.Cells:N0} cells · measures {Markup.Escape(string.Join(", ", scope.MeasureIds))} · {scope.AreaCodes.Count} area(s) · {ChangeOutput.Month(scope.FirstMonth)} to {ChangeOutput.Month(scope.LastMonth)}");
             ChangeOutput.Render(response.Changes, listAll: true);
         });
