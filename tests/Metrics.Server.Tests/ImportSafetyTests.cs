@@ -270,6 +270,8 @@ public sealed class ImportSafetyTests : IDisposable
 
         Assert.Equal("", batch.Subject);
         Assert.Equal(StatusCode.PermissionDenied, undo.StatusCode);
+        var asAdmin = (await _server.Measures().ListImportsAsync(new ListImportsRequest())).Imports.Single(b => b.ImportId == batch.ImportId);
+        Assert.Equal("test", asAdmin.Subject); // kept, and shown to those who may change the figures
     }
 
     private async Task AssertEqualsCount(string file)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Metrics.Contracts.V1;
 using Spectre.Console;
 
@@ -86,10 +85,9 @@ internal static class ChangeOutput
             return "–";
         }
 
-        var value = parts.HasValue ? parts.Value.ToString("#,0.###", CultureInfo.InvariantCulture) : "";
-        var ratio = parts.HasNumerator && parts.HasDenominator
-            ? $"{parts.Numerator.ToString("#,0.###", CultureInfo.InvariantCulture)}/{parts.Denominator.ToString("#,0.###", CultureInfo.InvariantCulture)}"
-            : "";
+        const string Format = "#,0.###";
+        var value = parts.HasValue ? Output.Figure(parts.Value, Format) : "";
+        var ratio = parts.HasNumerator && parts.HasDenominator ? $"{Output.Figure(parts.Numerator, Format)}/{Output.Figure(parts.Denominator, Format)}" : "";
         return string.Join(" ", new[] { value, ratio }.Where(p => p.Length > 0));
     }
 }

@@ -37,11 +37,19 @@ internal sealed class FigureCorrections(
     /// <summary>Retires a measure or an area: out of lists and pages, its history kept.</summary>
     public async Task<StoredChange> RetireAsync(RetiredSubject retired, string subject, bool dryRun, CancellationToken cancellationToken)
     {
-        var (key, forceCode) = retired.Kind == "measure"
-            ? ((await lookup.MeasureAsync(retired.Key, cancellationToken)).Id, "")
-            : (await lookup.AreaAsync(retired.Key, cancellationToken)) is var area ? (area.Code, area.ForceCode) : default;
+        // NOT_FOUND when there is no such measure or area; a measure's retirement names no force.
+        var forceCode = "";
+        if (retired.Kind == "measure")
+        {
+            await lookup.MeasureAsync(retired.Key, cancellationToken);
+        }
+        else
+        {
+            forceCode = (await lookup.AreaAsync(retired.Key, cancellationToken)).ForceCode;
+        }
+
         var description = new BatchDescription(ImportRepository.RetireKind, $"retire {retired}", forceCode, subject, clock.GetUtcNow());
-        var stored = await imports.RetireAsync(retired with { Key = key }, description, dryRun, clock, cancellationToken);
+        var stored = await imports.RetireAsync(retired, description, dryRun, clock, cancellationToken);
         catalogue.Changed();
         return stored;
     }

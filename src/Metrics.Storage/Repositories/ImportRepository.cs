@@ -102,6 +102,14 @@ public sealed class ImportRepository(Database database, ObservationRepository ob
         WHERE import_id = @Id;
         """;
 
+    public const string SelectMeasureRetiredBy = "SELECT retired_by_import_id FROM measure WHERE id = @Key;";
+
+    public const string SelectAreaRetiredBy = "SELECT retired_by_import_id FROM area WHERE code = @Key;";
+
+    public const string SetMeasureRetiredBy = "UPDATE measure SET retired_by_import_id = @RetiredBy WHERE id = @Key;";
+
+    public const string SetAreaRetiredBy = "UPDATE area SET retired_by_import_id = @RetiredBy WHERE code = @Key;";
+
     public const string InsertRetirement = """
         INSERT INTO import_retirement (import_id, subject_kind, subject_key, retired)
         VALUES (@ImportId, @Kind, @Key, @Retired);
@@ -179,17 +187,15 @@ public sealed class ImportRepository(Database database, ObservationRepository ob
 
     private async Task<long?> RetiredByAsync(DbConnection connection, DbTransaction transaction, RetiredSubject subject, CancellationToken cancellationToken)
     {
-        var (table, key) = subject.Table;
         var row = (await connection.QueryAsync<RetiredRow>(Command(
-            $"SELECT retired_by_import_id FROM {table} WHERE {key} = @Key;", new { subject.Key }, cancellationToken, transaction))).SingleOrDefault();
+            subject.IsMeasure ? SelectMeasureRetiredBy : SelectAreaRetiredBy, new { subject.Key }, cancellationToken, transaction))).SingleOrDefault();
         return row is not null ? row.RetiredByImportId : throw new NotFoundException(subject.Kind, subject.Key);
     }
 
     private async Task SetRetiredAsync(DbConnection connection, DbTransaction transaction, RetiredSubject subject, long importId, bool retired, CancellationToken cancellationToken)
     {
-        var (table, key) = subject.Table;
         await connection.ExecuteAsync(Command(
-            $"UPDATE {table} SET retired_by_import_id = {(retired ? "@ImportId" : "NULL")} WHERE {key} = @Key;", new { ImportId = importId, subject.Key }, cancellationToken, transaction));
+            subject.IsMeasure ? SetMeasureRetiredBy : SetAreaRetiredBy, new { RetiredBy = retired ? importId : (long?)null, subject.Key }, cancellationToken, transaction));
         await connection.ExecuteAsync(Command(
             InsertRetirement, new { ImportId = importId, subject.Kind, subject.Key, Retired = retired }, cancellationToken, transaction));
     }
@@ -479,13 +485,7 @@ public sealed record RetiredSubject(string Kind, string Key)
 
     public static RetiredSubject Area(string code) => new("area", code);
 
-    /// <summary>The table and key column the subject is stored in (two fixed names, never text from a caller).</summary>
-    internal (string Table, string KeyColumn) Table => Kind switch
-    {
-        "measure" => ("measure", "id"),
-        "area" => ("area", "code"),
-        _ => throw new InvalidOperationException($"no subject kind '{Kind}'"),
-    };
+    internal bool IsMeasure => Kind == "measure";
 
     public override string ToString() => $"{Kind} '{Key}'";
 }

@@ -127,4 +127,8 @@ internal static class MeasuresMapping
 
         return message;
     }
+
+    /// <summary>What a definition changes, measure by measure or area by area, field names as the protocol spells them.</summary>
+    public static IEnumerable<V1.DefinitionChange> ChangesToContract(this DefinitionResult result) =>
+        result.Changed.Select(c => new V1.DefinitionChange { Key = c.Key, Fields = { c.Fields } });
 }

@@ -125,7 +125,7 @@ internal sealed class MeasuresService(
             Unchanged = result.Unchanged,
         };
         response.Added.Add(result.Added);
-        response.Changed.Add(result.Changed.Select(c => new V1.DefinitionChange { Key = c.Key, Fields = { c.Fields } }));
+        response.Changed.Add(result.ChangesToContract());
         response.LeftOut.Add(result.LeftOut);
         return response;
     }
@@ -143,7 +143,7 @@ internal sealed class MeasuresService(
             Unchanged = result.Unchanged,
         };
         response.Added.Add(result.Added);
-        response.Changed.Add(result.Changed.Select(c => new V1.DefinitionChange { Key = c.Key, Fields = { c.Fields } }));
+        response.Changed.Add(result.ChangesToContract());
         return response;
     }
 
