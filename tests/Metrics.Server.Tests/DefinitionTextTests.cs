@@ -41,8 +41,10 @@ public sealed class DefinitionTextTests(MetricsServerFactory server) : IClassFix
         var client = server.Measures();
         var row = new ObservationRow { LineNumber = 2, MeasureId = "hate_crime", Area = "shropshire", Month = new YearMonth { Year = 2030, Month = 1 }, Value = 5 };
 
+        // Many rows, so that the client is still writing when the server refuses the header: it
+        // must still be told why (it was told only "Cancelled" when a write met the ended call).
         var refused = await Assert.ThrowsAsync<RpcException>(() => ImportSender.SendObservationsAsync(
-            client, new ObservationImportHeader { ForceCode = "west-mercia", Source = new string('f', 1001) }, [row], null, null, default));
+            client, new ObservationImportHeader { ForceCode = "west-mercia", Source = new string('f', 1001) }, Enumerable.Repeat(row, 50_000), null, null, default));
 
         Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
         Assert.Equal("header.source: is 1001 characters; the most is 1000", refused.Status.Detail);

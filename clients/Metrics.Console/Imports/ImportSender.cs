@@ -12,7 +12,7 @@ public static class ImportSender
     {
         using var call = client.ImportObservations(deadline: deadline, cancellationToken: cancellationToken);
         await call.RequestStream.WriteAsync(new ImportObservationsRequest { Header = header }, cancellationToken);
-        await WriteAllAsync(call.RequestStream, rows.Select(r => new ImportObservationsRequest { Row = r }), progress, cancellationToken);
+        await WriteAllAsync(call.RequestStream, rows.Select(r => new ImportObservationsRequest { Row = r }), call.ResponseAsync, progress, cancellationToken);
         return (await call.ResponseAsync).Summary;
     }
 
@@ -22,23 +22,45 @@ public static class ImportSender
     {
         using var call = client.ImportStreetCrimes(deadline: deadline, cancellationToken: cancellationToken);
         await call.RequestStream.WriteAsync(new ImportStreetCrimesRequest { Header = header }, cancellationToken);
-        await WriteAllAsync(call.RequestStream, records.Select(r => new ImportStreetCrimesRequest { Record = r }), progress, cancellationToken);
+        await WriteAllAsync(call.RequestStream, records.Select(r => new ImportStreetCrimesRequest { Record = r }), call.ResponseAsync, progress, cancellationToken);
         return (await call.ResponseAsync).Summary;
     }
 
-    private static async Task WriteAllAsync<T>(IClientStreamWriter<T> stream, IEnumerable<T> messages, IProgress<long>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes every message, then ends the stream. When the server answers before reading them
+    /// all (it refused the header), a write fails with no reason of its own: the server's answer,
+    /// which says why, is what the caller gets.
+    /// </summary>
+    private static async Task WriteAllAsync<T, TResponse>(
+        IClientStreamWriter<T> stream, IEnumerable<T> messages, Task<TResponse> response, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         long sent = 0;
-        foreach (var message in messages)
+        try
         {
-            await stream.WriteAsync(message, cancellationToken);
-            if (++sent % 1000 == 0)
+            foreach (var message in messages)
             {
-                progress?.Report(sent);
+                await stream.WriteAsync(message, cancellationToken);
+                if (++sent % 1000 == 0)
+                {
+                    progress?.Report(sent);
+                }
             }
-        }
 
-        progress?.Report(sent);
-        await stream.CompleteAsync();
+            progress?.Report(sent);
+            await stream.CompleteAsync();
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await response.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None); // throws the server's status
+            }
+            catch (TimeoutException)
+            {
+                // No answer came: the write's own failure is all there is to say.
+            }
+
+            throw;
+        }
     }
 }
