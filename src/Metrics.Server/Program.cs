@@ -1,6 +1,6 @@
 using Metrics.Server.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ServerRegistration.ContentRoot() });
 builder.AddMetricsServer();
 
 var app = builder.Build();

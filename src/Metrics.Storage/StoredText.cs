@@ -26,9 +26,6 @@ public static class StoredText
     /// <summary>What kind of import a batch was.</summary>
     public const int ImportKindLength = 50;
 
-    /// <summary>How much of a refused value a message quotes.</summary>
-    private const int Quoted = 40;
-
     /// <summary>An id or code: present, no longer than <see cref="KeyLength"/>, with nothing blank at either end.</summary>
     public static string Key(string? value, string column) =>
         string.IsNullOrEmpty(value) ? throw new StoreRefusedException($"{column} is empty") : Label(value, column, KeyLength);
@@ -50,7 +47,7 @@ public static class StoredText
         value.Length > most ? throw new StoreRefusedException($"{column} is {value.Length} characters; the most is {most}") : value;
 
     /// <summary>The start of a value, enough to recognise it in a message or a log.</summary>
-    public static string Quote(string value) => value.Length <= Quoted ? value : value[..Quoted] + "…";
+    public static string Quote(string value) => Domain.Requests.Quoted.Text(value);
 }
 
 /// <summary>A value the store will not write: too long for its column, or an id that would compare differently on another engine.</summary>

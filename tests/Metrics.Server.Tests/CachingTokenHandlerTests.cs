@@ -22,7 +22,7 @@ public sealed class CachingTokenHandlerTests
     public async Task AValidTokenIsCheckedAgainAfterAMinute()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var handler = new CachingTokenHandler(clock);
+        var handler = new CachingTokenHandler(clock, TimeSpan.FromDays(31));
         var token = new TokenIssuer(Key, "metrics-server", "metrics").Issue("wall-1", [ForceRoles.Viewer], TimeSpan.FromHours(1));
 
         var first = await handler.ValidateTokenAsync(token, _parameters);
@@ -40,7 +40,7 @@ public sealed class CachingTokenHandlerTests
     public async Task ATokenIsNotKeptPastItsExpiry()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var handler = new CachingTokenHandler(clock);
+        var handler = new CachingTokenHandler(clock, TimeSpan.FromDays(31));
         var token = new TokenIssuer(Key, "metrics-server", "metrics").Issue("wall-1", [ForceRoles.Viewer], TimeSpan.FromSeconds(20));
 
         var first = await handler.ValidateTokenAsync(token, _parameters);
@@ -54,7 +54,7 @@ public sealed class CachingTokenHandlerTests
     [Fact]
     public async Task ARefusalIsNeverKept()
     {
-        var handler = new CachingTokenHandler(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var handler = new CachingTokenHandler(new FakeTimeProvider(DateTimeOffset.UtcNow), TimeSpan.FromDays(31));
         var expired = new TokenIssuer(Key, "metrics-server", "metrics").Issue("wall-1", [ForceRoles.Viewer], TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow.AddHours(-1));
 
         var first = await handler.ValidateTokenAsync(expired, _parameters);

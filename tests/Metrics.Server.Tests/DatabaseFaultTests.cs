@@ -24,11 +24,13 @@ public sealed class DatabaseFaultTests : IDisposable
     {
         var ingest = new IngestService.IngestServiceClient(_server.CreateChannel());
         var measures = _server.Measures();
+        var health = new Health.HealthClient(_server.CreateChannel());
         var before = await ingest.PublishBatchAsync(Batch("before", 3));
         var incidentsBefore = await OpenIncidentsAsync();
 
         RpcException refused;
         ListImportsResponse read;
+        HealthCheckResponse.Types.ServingStatus readinessWhileLocked, livenessWhileLocked;
         await using (var writer = new SqliteConnection($"Data Source={_server.DatabaseFile};Pooling=False"))
         {
             await writer.OpenAsync();
@@ -37,7 +39,13 @@ public sealed class DatabaseFaultTests : IDisposable
             // A deadline far longer than the store's busy timeout: an answer before it is an answer, not a hang.
             refused = await Assert.ThrowsAsync<RpcException>(() => ingest.PublishBatchAsync(Batch("during", 3), deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync);
             read = await measures.ListImportsAsync(new ListImportsRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+
+            // Reads answer, writes cannot: not ready (a load balancer sends callers elsewhere), but alive.
+            readinessWhileLocked = (await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30))).Status;
+            livenessWhileLocked = (await health.CheckAsync(new HealthCheckRequest { Service = Protocol.LivenessHealthService }, deadline: DateTime.UtcNow.AddSeconds(30))).Status;
         }
+
+        var readinessAfter = (await health.CheckAsync(new HealthCheckRequest())).Status;
 
         var incidentsAfterRefusal = await OpenIncidentsAsync();
         var retried = await ingest.PublishBatchAsync(Batch("during", 3));
@@ -46,6 +54,9 @@ public sealed class DatabaseFaultTests : IDisposable
         Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
         Assert.Equal("the historical store is unavailable (the database file is locked); this request was not stored or answered: retry", refused.Status.Detail);
         Assert.NotEmpty(read.Imports);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, readinessWhileLocked);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, livenessWhileLocked);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, readinessAfter);
         Assert.Equal(incidentsBefore, incidentsAfterRefusal); // nothing of the refused batch reached the live figures
         Assert.Equal((3, 0), (retried.Acknowledgement.Accepted, retried.Acknowledgement.Duplicates)); // nor the store
         Assert.Equal(["before-0", "before-1", "before-2", "during-0", "during-1", "during-2"], await StoredEventIdsAsync());

@@ -7,7 +7,8 @@ namespace Metrics.Server.Tests;
 /// <summary>
 /// Random and mutated protocol messages, from a seed: any field of any message set to a value
 /// that is valid, edge or nonsense (empty, huge, control characters, SQL, undefined enum
-/// numbers, timestamps out of range), and serialized messages with bytes flipped or cut.
+/// numbers, timestamps and durations out of range, text past every length limit, repeated fields
+/// with thousands of values), and serialized messages with bytes flipped or cut.
 /// </summary>
 internal sealed class MessageFuzzer(Random random, IReadOnlyList<string> knownCodes)
 {
@@ -100,9 +101,13 @@ internal sealed class MessageFuzzer(Random random, IReadOnlyList<string> knownCo
         {
             var list = (System.Collections.IList)field.Accessor.GetValue(message);
             list.Clear();
-            for (var i = random.Next(0, 5); i > 0; i--)
+
+            // Now and then far more values than a request may hold, often the same one again and again.
+            var many = field.FieldType != FieldType.Message && random.Next(8) == 0;
+            var repeated = random.Next(2) == 0 ? Value(field, depth) : null;
+            for (var i = many ? random.Next(900, 3000) : random.Next(0, 5); i > 0; i--)
             {
-                list.Add(Value(field, depth));
+                list.Add(repeated ?? Value(field, depth));
             }
 
             return;
@@ -139,7 +144,7 @@ internal sealed class MessageFuzzer(Random random, IReadOnlyList<string> knownCo
         0 or 1 => knownCodes[random.Next(knownCodes.Count)],
         2 => Nonsense[random.Next(Nonsense.Length)],
         3 => new string((char)random.Next(32, 127), random.Next(1, 40)),
-        4 => new string('x', random.Next(90, 20_000)),
+        4 => new string('x', random.Next(3) == 0 ? random.Next(4_000, 100_000) : random.Next(90, 4_000)),
         _ => string.Concat(Enumerable.Range(0, random.Next(1, 30)).Select(_ => (char)random.Next(0, 0xD7FF))),
     };
 

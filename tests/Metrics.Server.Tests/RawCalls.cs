@@ -37,8 +37,7 @@ internal static class RawCalls
                 case MethodType.ClientStreaming:
                     using (var call = calls.AsyncClientStreamingCall(method, null, options))
                     {
-                        await WriteAllAsync(call.RequestStream, messages, deadline.Token);
-                        await call.ResponseAsync;
+                        await WriteUntilAnsweredAsync(call.RequestStream, messages, call.ResponseAsync, deadline.Token);
                     }
 
                     break;
@@ -52,10 +51,7 @@ internal static class RawCalls
                 default:
                     using (var call = calls.AsyncDuplexStreamingCall(method, null, options))
                     {
-                        await WriteAllAsync(call.RequestStream, messages, deadline.Token);
-                        while (await call.ResponseStream.MoveNext(deadline.Token))
-                        {
-                        }
+                        await WriteUntilAnsweredAsync(call.RequestStream, messages, ReadAllAsync(call.ResponseStream, deadline.Token), deadline.Token);
                     }
 
                     break;
@@ -66,6 +62,24 @@ internal static class RawCalls
         catch (RpcException e)
         {
             return (e.StatusCode, e.Status.Detail);
+        }
+    }
+
+    /// <summary>
+    /// Writes while the server answers: a server that ends the call early (a refused message) stops
+    /// reading, and a write of a large message would then wait for flow control until the deadline.
+    /// </summary>
+    private static async Task WriteUntilAnsweredAsync(IClientStreamWriter<byte[]> requests, IReadOnlyList<byte[]> messages, Task answered, CancellationToken cancellationToken)
+    {
+        var writing = WriteAllAsync(requests, messages, cancellationToken);
+        await Task.WhenAny(writing, answered);
+        await answered;
+    }
+
+    private static async Task ReadAllAsync(IAsyncStreamReader<byte[]> responses, CancellationToken cancellationToken)
+    {
+        while (await responses.MoveNext(cancellationToken))
+        {
         }
     }
 

@@ -17,11 +17,14 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly (string Key, string Value)[] _settings;
     private readonly string _databaseFile;
+    private readonly string _workingDirectory;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
     private Process _process;
 
-    private ServerProcess(Process process, int grpcPort, int webPort, string databaseFile, (string Key, string Value)[] settings)
+    private ServerProcess(int grpcPort, int webPort, string databaseFile, string workingDirectory, (string Key, string Value)[] settings)
     {
-        _process = process;
+        _workingDirectory = workingDirectory;
+        _process = Launch(grpcPort, webPort, databaseFile, settings, _output.Enqueue, workingDirectory);
         GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
         WebAddress = new Uri($"http://127.0.0.1:{webPort}");
         _databaseFile = databaseFile;
@@ -39,14 +42,22 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>How many times <see cref="RestartAsync"/> killed and started it.</summary>
     public int Restarts { get; private set; }
 
-    public static async Task<ServerProcess> StartAsync(params (string Key, string Value)[] settings)
+    /// <summary>Everything the server has written to its standard output and error so far.</summary>
+    public string Output => string.Join('\n', _output);
+
+    public static Task<ServerProcess> StartAsync(params (string Key, string Value)[] settings) => StartInAsync(ProjectFolder, settings);
+
+    /// <summary>The server started from this working directory, as a unit file or a script might start it.</summary>
+    public static async Task<ServerProcess> StartInAsync(string workingDirectory, params (string Key, string Value)[] settings)
     {
         var (grpcPort, webPort) = (FreePort(), FreePort());
         var databaseFile = Path.Combine(Path.GetTempPath(), $"metrics-process-{Guid.NewGuid():N}.db");
-        var running = new ServerProcess(Launch(grpcPort, webPort, databaseFile, settings), grpcPort, webPort, databaseFile, settings);
+        var running = new ServerProcess(grpcPort, webPort, databaseFile, workingDirectory, settings);
         await running.WaitUntilAnsweringAsync();
         return running;
     }
+
+    private static string ProjectFolder => Path.Combine(RepositoryFolders.Root, "src", "Metrics.Server");
 
     /// <summary>Kills the server and starts it again on the same ports and database: what a crash and a restart do.</summary>
     public async Task RestartAsync()
@@ -54,7 +65,7 @@ public sealed class ServerProcess : IAsyncDisposable
         Kill();
         await _process.WaitForExitAsync();
         _process.Dispose();
-        _process = Launch(GrpcAddress.Port, WebAddress.Port, _databaseFile, _settings);
+        _process = Launch(GrpcAddress.Port, WebAddress.Port, _databaseFile, _settings, _output.Enqueue, _workingDirectory);
         Restarts++;
         await WaitUntilAnsweringAsync();
     }
@@ -67,7 +78,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         var databaseFile = Path.Combine(Path.GetTempPath(), $"metrics-process-{Guid.NewGuid():N}.db");
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var process = Launch(FreePort(), FreePort(), databaseFile, settings, output.Enqueue);
+        using var process = Launch(FreePort(), FreePort(), databaseFile, settings, output.Enqueue, ProjectFolder);
         using var guard = new CancellationTokenSource(timeout);
         try
         {
@@ -84,15 +95,15 @@ public sealed class ServerProcess : IAsyncDisposable
         return (process.ExitCode, string.Join('\n', output));
     }
 
-    private static Process Launch(int grpcPort, int webPort, string databaseFile, (string Key, string Value)[] settings, Action<string>? output = null)
+    private static Process Launch(int grpcPort, int webPort, string databaseFile, (string Key, string Value)[] settings, Action<string> output, string workingDirectory)
     {
         var root = RepositoryFolders.Root;
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
         var server = Path.Combine(root, "src", "Metrics.Server", "bin", configuration, "net10.0", "Metrics.Server.dll");
         var start = new ProcessStartInfo("dotnet", [server])
         {
-            // The project folder is the content root: wwwroot (with the built wall display) and appsettings.json.
-            WorkingDirectory = Path.Combine(root, "src", "Metrics.Server"),
+            // The server finds its settings and pages beside its binary, wherever it is started from.
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -117,7 +128,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             if (line is not null)
             {
-                output?.Invoke(line);
+                output(line);
             }
         }
     }

@@ -12,7 +12,7 @@ public sealed class NotFoundException : RequestException
 {
     /// <summary>"measure 'x' does not exist".</summary>
     public NotFoundException(string what, string key)
-        : base($"{what} '{key}' does not exist")
+        : base($"{what} '{Quoted.Text(key)}' does not exist")
     {
     }
 

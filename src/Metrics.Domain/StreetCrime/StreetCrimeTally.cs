@@ -48,14 +48,14 @@ public sealed class StreetCrimeTally(ForceAreas force)
 
         if (!record.IsAntiSocialBehaviour && string.IsNullOrWhiteSpace(record.CrimeId))
         {
-            return new("crime_id", $"Crime ID is empty for a crime of type '{record.CrimeType}'");
+            return new("crime_id", $"Crime ID is empty for a crime of type '{Requests.Quoted.Text(record.CrimeType)}'");
         }
 
         if (!string.IsNullOrWhiteSpace(record.FallsWithin)
             && !force.Force.IsFiledUnder(record.FallsWithin))
         {
             OtherForce++;
-            return new("falls_within", $"Falls within '{record.FallsWithin}', not {force.Force.Name}");
+            return new("falls_within", $"Falls within '{Requests.Quoted.Text(record.FallsWithin)}', not {force.Force.Name}");
         }
 
         var area = Place(record);

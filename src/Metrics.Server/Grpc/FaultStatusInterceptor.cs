@@ -18,7 +18,7 @@ namespace Metrics.Server.Grpc;
 /// client retries instead of waiting. Neither is an unknown error from the handler. A failed
 /// statement rolls back its transaction, so nothing of the call is stored.
 /// </summary>
-internal sealed class FaultStatusInterceptor(Telemetry.ServiceMetrics metrics, IOptions<LimitOptions> limits) : Interceptor
+internal sealed partial class FaultStatusInterceptor(Telemetry.ServiceMetrics metrics, IOptions<LimitOptions> limits, ILogger<FaultStatusInterceptor> logger) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -84,8 +84,10 @@ internal sealed class FaultStatusInterceptor(Telemetry.ServiceMetrics metrics, I
             return RefusedRows(refusedRows);
         }
 
-        if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        if (e is OperationCanceledException or IOException && context.CancellationToken.IsCancellationRequested)
         {
+            // A closed wall tab or a Ctrl-C: routine, so one line at Debug (gRPC's own lines for it are filtered in appsettings.json).
+            CallCancelled(logger, context.Method);
             return new(new Status(StatusCode.Cancelled, "the call was cancelled (by the caller, or its deadline passed) and its work stopped"));
         }
 
@@ -140,6 +142,9 @@ internal sealed class FaultStatusInterceptor(Telemetry.ServiceMetrics metrics, I
         };
         return status.ToRpcException();
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "{Method}: cancelled by the caller (or its deadline passed); its work stopped")]
+    private static partial void CallCancelled(ILogger logger, string method);
 
     public static StatusCode StatusOf(RequestException e) => e switch
     {

@@ -23,8 +23,14 @@ internal static class ProtocolRegistration
         {
             options.EnableDetailedErrors = detailedErrors;
             options.Interceptors.Add<FaultStatusInterceptor>();
+            options.Interceptors.Add<RequestBoundsInterceptor>();
         });
-        services.AddOptions<GrpcServiceOptions>().Configure<IOptions<LimitOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxMessageBytes);
+        services.AddOptions<GrpcServiceOptions>().Configure<IOptions<LimitOptions>>((grpc, limits) =>
+        {
+            // No response is larger than the largest request the server reads.
+            grpc.MaxReceiveMessageSize = limits.Value.MaxMessageBytes;
+            grpc.MaxSendMessageSize = limits.Value.MaxMessageBytes;
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<global::Grpc.AspNetCore.Server.Model.IServiceMethodProvider<MeasuresService>, SharedResponseMethods>());
         services.AddSingleton<SharedUpdates>();
         services.AddGrpcReflection();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Grpc.Core;
 
 namespace Metrics.Server.Grpc;
@@ -14,6 +15,29 @@ internal static class TrailersOnly
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = context.Request.ContentType;
         context.Response.Headers["grpc-status"] = ((int)code).ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+        context.Response.Headers["grpc-message"] = EncodeMessage(message);
+    }
+
+    /// <summary>
+    /// grpc-message as the gRPC spec encodes it: printable ASCII as it is, every other byte of
+    /// the UTF-8 (and '%') as %XX. Not URI escaping: grpc-js decodes with decodeURI, which leaves
+    /// an escaped ':' or '/' as "%3A", so a client would show the escapes.
+    /// </summary>
+    public static string EncodeMessage(string message)
+    {
+        var encoded = new StringBuilder(message.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(message))
+        {
+            if (b is >= 0x20 and <= 0x7E and not (byte)'%')
+            {
+                encoded.Append((char)b);
+            }
+            else
+            {
+                encoded.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return encoded.ToString();
     }
 }

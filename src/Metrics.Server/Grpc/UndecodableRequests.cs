@@ -11,7 +11,7 @@ using V1 = Metrics.Contracts.V1;
 namespace Metrics.Server.Grpc;
 
 /// <summary>
-/// A unary or server-streaming request whose message does not decode (cut short, invalid
+/// A unary or server-streaming request whose message is missing, cut short or does not decode (invalid
 /// UTF-8, bytes that are not the message) gets INVALID_ARGUMENT saying so, and one over the
 /// size limit RESOURCE_EXHAUSTED naming the limit. gRPC decodes these messages before any
 /// interceptor runs and would answer UNKNOWN, as if the server had failed, or a size error
@@ -23,6 +23,7 @@ internal sealed class UndecodableRequests(RequestDelegate next, IOptions<LimitOp
 {
     private static readonly FrozenDictionary<string, MessageDescriptor> SingleMessageRequests =
         V1.Protocol.Rpcs
+            .Concat(global::Grpc.Health.V1.Health.Descriptor.Methods)
             .Where(method => !method.IsClientStreaming)
             .ToFrozenDictionary(method => $"/{method.Service.FullName}/{method.Name}", method => method.InputType, StringComparer.Ordinal);
 
@@ -93,8 +94,15 @@ internal sealed class UndecodableRequests(RequestDelegate next, IOptions<LimitOp
 
             if (result.IsCompleted)
             {
+                // The body ended before the message did: gRPC would answer INTERNAL "Incomplete message".
+                var arrived = buffer.Length;
                 reader.AdvanceTo(buffer.Start);
-                return null;
+                return (global::Grpc.Core.StatusCode.InvalidArgument, arrived switch
+                {
+                    0 => $"the request holds no message; {descriptor.FullName} is required",
+                    < 5 => $"the request is cut short: {arrived} bytes of the 5-byte gRPC frame header arrived",
+                    _ => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the request is cut short: its frame declares {BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(1)):N0} bytes and {arrived - 5:N0} arrived"),
+                });
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);

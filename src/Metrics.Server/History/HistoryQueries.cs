@@ -54,8 +54,8 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         {
             // A misspelt breakdown is not an empty series: say so, with the ones there are.
             throw new NotFoundException(breakdowns.Count == 0
-                ? $"breakdown '{breakdown}' does not exist: no breakdown of {measure.Id} is stored for {area.Code}"
-                : $"breakdown '{breakdown}' does not exist for {measure.Id} in {area.Code}; the stored breakdowns are: {BreakdownList(breakdowns)}");
+                ? $"breakdown '{Quoted.Text(breakdown)}' does not exist: no breakdown of {measure.Id} is stored for {area.Code}"
+                : $"breakdown '{Quoted.Text(breakdown)}' does not exist for {measure.Id} in {area.Code}; the stored breakdowns are: {BreakdownList(breakdowns)}");
         }
         var built = _series.GetValue(stored, _ => new());
         if (built.Count > 16)

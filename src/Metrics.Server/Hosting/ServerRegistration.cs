@@ -14,11 +14,36 @@ namespace Metrics.Server.Hosting;
 /// </summary>
 public static class ServerRegistration
 {
+    /// <summary>The most bytes of request headers, a bearer token included.</summary>
+    public const int MaxRequestHeaderBytes = 128 * 1024;
+
+    /// <summary>
+    /// Where the server finds its settings, pages and seed: beside its own binary, wherever it is
+    /// started from (a unit file, a script, another folder), not the working directory that
+    /// ASP.NET would otherwise take. ASPNETCORE_CONTENTROOT still chooses another, and a host
+    /// that runs the server inside itself (the tests' factory) chooses its own.
+    /// </summary>
+    public static string? ContentRoot() =>
+        Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is { Length: > 0 }
+        || Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT") is { Length: > 0 }
+        || System.Reflection.Assembly.GetEntryAssembly() != typeof(ServerRegistration).Assembly
+            ? null
+            : AppContext.BaseDirectory;
+
     public static WebApplicationBuilder AddMetricsServer(this WebApplicationBuilder builder)
     {
         // One culture for every message, log and figure the server writes, whatever the host's locale.
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+
+        // Room for a large bearer token (a provider's, with many groups) so that an unusable one
+        // is refused by authentication with a reason, not reset by the transport (16 KiB is
+        // HTTP/2's default field size). Above this, the connection refuses the headers.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestHeadersTotalSize = MaxRequestHeaderBytes;
+            kestrel.Limits.Http2.MaxRequestHeaderFieldSize = MaxRequestHeaderBytes;
+        });
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -27,7 +52,7 @@ public static class ServerRegistration
         services.AddTelemetry(builder.Configuration);
         services.AddOptions<LimitOptions>().BindConfiguration(LimitOptions.SectionName)
             .Validate(
-                o => o.MaxMessageBytes > 0 && o.MaxEventsPerBatch > 0 && o.MaxMonthsPerRequest > 0 && o.MaxSubscriptionsPerCaller > 0 && o.IngestEventsPerSecond > 0 && o.IngestBurst > 0,
+                o => o.MaxMessageBytes > 0 && o.MaxEventsPerBatch > 0 && o.MaxValuesPerField > 0 && o.MaxTextLength > 0 && o.MaxMonthsPerRequest > 0 && o.MaxSubscriptionsPerCaller > 0 && o.IngestEventsPerSecond > 0 && o.IngestBurst > 0,
                 "every Limits setting must be more than zero")
             .ValidateOnStart();
         services.AddSingleton<CallerLimits>();
@@ -38,6 +63,8 @@ public static class ServerRegistration
 
     public static WebApplication MapMetricsServer(this WebApplication app)
     {
+        SettingsFiles.Report(app.Configuration, app.Logger);
+
         // The web port serves the browser pages and, through gRPC-Web, every service over HTTP/1.1.
         // The wall display lives at /wall/; keep the choice of areas and feeds when the slash is
         // missing (routing would match both, so this is a path check, not a route).

@@ -9,7 +9,8 @@ namespace Metrics.Server.Hosting;
 /// Creates, migrates and seeds the historical store when the host starts, before the server
 /// listens, so that the first call finds a ready store. A store that cannot be reached yet (a
 /// server still starting, a database still recovering) is waited for up to Storage:StartupWait;
-/// after that the server does not start, and says which store and why.
+/// after that the server does not start, and says which store and why. First, the data directory
+/// is made its owner's alone (<see cref="OwnerOnlyFiles"/>).
 /// </summary>
 internal sealed partial class StoragePreparation(
     Database database, SeedLoader seed, IOptions<StorageOptions> options, ILogger<StoragePreparation> logger) : IHostedService
@@ -18,6 +19,13 @@ internal sealed partial class StoragePreparation(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // When the store is the data directory's SQLite file (its key and tokens are made owner-only as they are written).
+        var dataDirectory = Path.GetFullPath(options.Value.DataDirectory);
+        if (options.Value is { Engine: DatabaseEngine.Sqlite, ConnectionString: "" } && OwnerOnlyFiles.Tighten(dataDirectory) is { Count: > 0 } opened)
+        {
+            MadeOwnerOnly(logger, opened.Count, dataDirectory);
+        }
+
         var waited = System.Diagnostics.Stopwatch.StartNew();
         IReadOnlyList<string> notices;
         while (true)
@@ -63,6 +71,9 @@ internal sealed partial class StoragePreparation(
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Historical store ({Store}) not reachable yet, trying again: {Reason}")]
     private static partial void Waiting(ILogger logger, string store, string reason);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "{Count} files and folders in {DataDirectory} could be read by other accounts on this machine; they are now its owner's alone")]
+    private static partial void MadeOwnerOnly(ILogger logger, int count, string dataDirectory);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "{Notice}")]
     private static partial void Notice(ILogger logger, string notice);

@@ -67,7 +67,7 @@ internal sealed class FigureCorrections(
             ? [.. force.Areas.Select(a => a.Code).Prepend(force.Force.Code)]
             : areaCodes.Select((code, i) => force.Find(Validate.Key(code, $"area_codes[{i}]")) is { } area && (area.Code == code)
                 ? area.Code
-                : throw new NotFoundException($"area '{code}' is not an area of {force.Force.Name}")).Distinct().ToList();
+                : throw new NotFoundException($"area '{Quoted.Text(code)}' is not an area of {force.Force.Name}")).Distinct().ToList();
         var cells = await observations.StoredCellsAsync(measure.Id, areas, months.First, months.Last, cancellationToken);
         if (cells.Count == 0)
         {

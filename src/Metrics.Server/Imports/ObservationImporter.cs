@@ -85,14 +85,14 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
         if (string.IsNullOrWhiteSpace(row.MeasureId) || !measures.TryGetValue(row.MeasureId.Trim(), out var measure))
         {
             return (null, Refused("measure_id", othersOwn.TryGetValue(row.MeasureId.Trim(), out var owner)
-                ? $"measure_id '{row.MeasureId}' is {owner}'s own measure, not {force.Force.Name}'s"
-                : $"measure_id '{row.MeasureId}' is not in the catalogue"));
+                ? $"measure_id '{Quoted.Text(row.MeasureId)}' is {owner}'s own measure, not {force.Force.Name}'s"
+                : $"measure_id '{Quoted.Text(row.MeasureId)}' is not in the catalogue"));
         }
 
         var area = string.IsNullOrWhiteSpace(row.Area) ? null : force.Find(row.Area);
         if (area is null)
         {
-            return (null, Refused("area", $"area '{row.Area}' is not an area of {force.Force.Name}"));
+            return (null, Refused("area", $"area '{Quoted.Text(row.Area)}' is not an area of {force.Force.Name}"));
         }
 
         var months = row.Months == 0 ? 1 : row.Months;

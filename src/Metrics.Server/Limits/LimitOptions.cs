@@ -14,6 +14,16 @@ public sealed class LimitOptions
     /// <summary>Events in one batch (INVALID_ARGUMENT above it).</summary>
     public int MaxEventsPerBatch { get; set; } = 5000;
 
+    /// <summary>
+    /// Values in one repeated field of a request (ids, codes, months, rows of a definition):
+    /// INVALID_ARGUMENT above it. Repeated ids and codes are de-duplicated first. A batch's events
+    /// have their own limit.
+    /// </summary>
+    public int MaxValuesPerField { get; set; } = 1000;
+
+    /// <summary>Characters in any one text field of a request (INVALID_ARGUMENT above it); ids, names and descriptions have their columns' shorter limits.</summary>
+    public int MaxTextLength { get; set; } = 4096;
+
     /// <summary>Months one request's range may span, and months of a chart (INVALID_ARGUMENT above it).</summary>
     public int MaxMonthsPerRequest { get; set; } = 360;
 

@@ -1,4 +1,5 @@
 using Metrics.Domain.Operations;
+using Metrics.Domain.Requests;
 using Metrics.Server.Requests;
 using Metrics.Storage;
 
@@ -67,5 +68,5 @@ internal sealed class EventChecks(TimeProvider clock)
         string.IsNullOrEmpty(code) ? (required ? $"{field}: is required" : null)
         : code.Length > MaxIdLength ? $"{field}: is {code.Length} characters; the most is {MaxIdLength}"
         : areaCodes.Contains(code) ? null
-        : $"{field}: area '{code}' does not exist";
+        : $"{field}: area '{Quoted.Text(code)}' does not exist";
 }

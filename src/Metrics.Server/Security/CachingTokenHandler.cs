@@ -8,9 +8,10 @@ namespace Metrics.Server.Security;
 /// Validates each token once a minute, not on every call: a wall display or a load balancer's
 /// client sends the same token thousands of times. A result is kept only while valid, for at
 /// most <see cref="KeepFor"/> and never beyond the token's expiry; failures are never kept.
-/// Bounded: the cache starts again when it holds <see cref="MaxTokens"/>.
+/// Bounded: the cache starts again when it holds <see cref="MaxTokens"/>. Applies the server's
+/// own <see cref="TokenRules"/> around the standard validation.
 /// </summary>
-public sealed class CachingTokenHandler(TimeProvider clock) : JsonWebTokenHandler
+public sealed class CachingTokenHandler(TimeProvider clock, TimeSpan maxTokenLifetime) : JsonWebTokenHandler
 {
     public static readonly TimeSpan KeepFor = TimeSpan.FromMinutes(1);
     public const int MaxTokens = 10_000;
@@ -25,7 +26,17 @@ public sealed class CachingTokenHandler(TimeProvider clock) : JsonWebTokenHandle
             return kept.Result;
         }
 
+        if (CanReadToken(token) && TokenRules.BeforeValidation(ReadJsonWebToken(token)) is { } refusedBefore)
+        {
+            return Refused(refusedBefore);
+        }
+
         var result = await base.ValidateTokenAsync(token, validationParameters);
+        if (result.IsValid && result.SecurityToken is JsonWebToken checkedToken && TokenRules.AfterValidation(checkedToken, maxTokenLifetime) is { } refusedAfter)
+        {
+            return Refused(refusedAfter);
+        }
+
         if (result.IsValid && result.SecurityToken is { } validated)
         {
             if (_valid.Count >= MaxTokens)
@@ -39,4 +50,6 @@ public sealed class CachingTokenHandler(TimeProvider clock) : JsonWebTokenHandle
 
         return result;
     }
+
+    private static TokenValidationResult Refused(string why) => new() { IsValid = false, Exception = new TokenRefusedException(why) };
 }

@@ -22,16 +22,11 @@ internal sealed partial class DevelopmentTokens(
         }
 
         var directory = Path.GetFullPath(settings.TokenDirectory);
-        Directory.CreateDirectory(directory);
+        Storage.OwnerOnlyFiles.CreateFolder(directory);
         var tokens = ForceRoles.All.ToDictionary(role => role, role => issuer.Issue($"development-{role}", [role], settings.TokenLifetime));
         foreach (var (role, token) in tokens)
         {
-            var file = Path.Combine(directory, $"{role}.jwt");
-            File.WriteAllText(file, token);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            Storage.OwnerOnlyFiles.WriteAllText(Path.Combine(directory, $"{role}.jwt"), token);
         }
 
         // The TLS port serves the page when there is one (docker compose); a wildcard host is this machine.
@@ -41,13 +36,15 @@ internal sealed partial class DevelopmentTokens(
             .Replace("://*", "://localhost", StringComparison.Ordinal)
             .Replace("://+", "://localhost", StringComparison.Ordinal);
         var wall = $"{web.TrimEnd('/')}/wall/#token={tokens[ForceRoles.Viewer]}";
-        File.WriteAllText(Path.Combine(directory, "wall.url"), wall);
-        TokensWritten(logger, directory, settings.TokenLifetime, wall);
+        var wallFile = Path.Combine(directory, "wall.url");
+        Storage.OwnerOnlyFiles.WriteAllText(wallFile, wall);
+        TokensWritten(logger, directory, settings.TokenLifetime, wallFile);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Development tokens (valid {Lifetime}) written to {Directory}: viewer.jwt, publisher.jwt, admin.jwt (the console client reads METRICS_TOKEN). The wall display: {Wall}")]
-    private static partial void TokensWritten(ILogger logger, string directory, TimeSpan lifetime, string wall);
+    // Never the tokens themselves: a log is read by more people than the data directory.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Development tokens (valid {Lifetime}) written to {Directory}: viewer.jwt, publisher.jwt, admin.jwt (the console client reads METRICS_TOKEN). The wall display's address, with its viewer token, is in {WallFile}")]
+    private static partial void TokensWritten(ILogger logger, string directory, TimeSpan lifetime, string wallFile);
 }

@@ -58,6 +58,7 @@ internal sealed class GrpcAuthorizationResults : IAuthorizationMiddlewareResultH
             SecurityTokenInvalidAudienceException => "the bearer token is for another audience",
             SecurityTokenInvalidIssuerException => "the bearer token is from an issuer this server does not trust",
             SecurityTokenMalformedException => "the bearer token is not a JSON web token",
+            TokenRefusedException refused => refused.Message,
             _ => "the bearer token is not valid",
         };
     }

@@ -28,6 +28,12 @@ public sealed class SecurityOptions
     /// <summary>How long a development token lasts: a shift.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// The longest a token may last from its issue (exp − iat), whoever issued it: longer ones are
+    /// refused. A wall's viewer token is re-issued within this (docs/reliability.md).
+    /// </summary>
+    public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromDays(31);
+
     /// <summary>Tolerance for clocks that differ between the issuer and this server.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 

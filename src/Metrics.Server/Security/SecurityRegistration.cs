@@ -18,7 +18,7 @@ public static class SecurityRegistration
                 o.SigningKeyFile = Path.Combine(storage.Value.DataDirectory, o.SigningKeyFile.Length > 0 ? o.SigningKeyFile : "signing-key");
                 o.TokenDirectory = o.TokenDirectory.Length == 0 ? o.TokenDirectory : Path.Combine(storage.Value.DataDirectory, o.TokenDirectory);
             })
-            .Validate(o => o.SigningKeyFile.Length > 0 && o.TokenLifetime > TimeSpan.Zero && o.ClockSkew >= TimeSpan.Zero, "Security:SigningKeyFile must be set, Security:TokenLifetime longer than zero and Security:ClockSkew not negative")
+            .Validate(o => o.SigningKeyFile.Length > 0 && o.TokenLifetime > TimeSpan.Zero && o.TokenLifetime <= o.MaxTokenLifetime && o.ClockSkew >= TimeSpan.Zero, "Security:SigningKeyFile must be set, Security:TokenLifetime longer than zero and no longer than Security:MaxTokenLifetime, and Security:ClockSkew not negative")
             .ValidateOnStart();
 
         // The local key and its issuer exist even beside an authority: the demo publisher signs its own publisher token.
@@ -37,7 +37,7 @@ public static class SecurityRegistration
                 var options = security.Value;
                 jwt.MapInboundClaims = false;
                 jwt.TokenHandlers.Clear();
-                jwt.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System) { MapInboundClaims = false });
+                jwt.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System, options.MaxTokenLifetime) { MapInboundClaims = false });
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = options.Issuer,

@@ -11,17 +11,12 @@ public static class SigningKey
         var path = Path.GetFullPath(file);
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            Storage.OwnerOnlyFiles.CreateFolder(Path.GetDirectoryName(path)!);
             var created = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             try
             {
                 // CreateNew: two processes starting at once keep the first key, not a torn one.
-                using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-                if (!OperatingSystem.IsWindows())
-                {
-                    File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                }
-
+                using var stream = Storage.OwnerOnlyFiles.Open(path, FileMode.CreateNew);
                 using var writer = new StreamWriter(stream);
                 writer.Write(created);
             }

@@ -121,8 +121,10 @@ public sealed class Database
             var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
             if (!string.IsNullOrEmpty(folder))
             {
-                Directory.CreateDirectory(folder);
+                OwnerOnlyFiles.CreateFolder(folder);
             }
+
+            OwnerOnlyFiles.CreateFile(Path.GetFullPath(builder.DataSource));
         }
 
         var file = builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:" ? "in memory" : Path.GetFullPath(builder.DataSource);
