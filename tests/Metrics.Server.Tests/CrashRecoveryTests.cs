@@ -176,9 +176,10 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
                     await stream.RequestStream.CompleteAsync();
                 }
-                // The server gone: the call fails, or a write to its stream does (the transport's
-                // error, or "the call is complete" once gRPC has seen the failure).
-                catch (Exception e) when (e is RpcException or IOException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+                // The server gone: the call fails UNAVAILABLE, or a write to its stream does (the
+                // transport's error, or "the call is complete" once gRPC has seen the failure). Any
+                // other status (INTERNAL, a refusal) is the server failing, not going: the test fails.
+                catch (Exception e) when (e is RpcException { StatusCode: StatusCode.Unavailable } or IOException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
                 {
                     Reconnects++;
                     Failures.Add(e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : $"{e.GetType().Name}: {e.Message}");

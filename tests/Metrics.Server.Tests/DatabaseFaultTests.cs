@@ -29,6 +29,7 @@ public sealed class DatabaseFaultTests : IDisposable
         var incidentsBefore = await OpenIncidentsAsync();
 
         RpcException refused;
+        TimeSpan refusedAfter;
         ListImportsResponse read;
         HealthCheckResponse.Types.ServingStatus readinessWhileLocked, livenessWhileLocked;
         await using (var writer = new SqliteConnection($"Data Source={_server.DatabaseFile};Pooling=False"))
@@ -36,8 +37,11 @@ public sealed class DatabaseFaultTests : IDisposable
             await writer.OpenAsync();
             using var transaction = writer.BeginTransaction(deferred: false);
 
-            // A deadline far longer than the store's busy timeout: an answer before it is an answer, not a hang.
+            // A deadline far longer than the store's busy timeout (1 s): an answer well before it is
+            // the store's refusal, not a hang ended by the deadline.
+            var asked = System.Diagnostics.Stopwatch.StartNew();
             refused = await Assert.ThrowsAsync<RpcException>(() => ingest.PublishBatchAsync(Batch("during", 3), deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync);
+            refusedAfter = asked.Elapsed;
             read = await measures.ListImportsAsync(new ListImportsRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
 
             // Reads answer, writes cannot: not ready (a load balancer sends callers elsewhere), but alive.
@@ -53,6 +57,7 @@ public sealed class DatabaseFaultTests : IDisposable
         Assert.Equal(3, before.Acknowledgement.Accepted);
         Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
         Assert.Equal("the historical store is unavailable (the database file is locked); this request was not stored or answered: retry", refused.Status.Detail);
+        Assert.True(refusedAfter < TimeSpan.FromSeconds(15), $"refused after {refusedAfter.TotalSeconds:0.0} s: the store's 1 s busy timeout, not the 30 s deadline, should end the wait");
         Assert.NotEmpty(read.Imports);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, readinessWhileLocked);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, livenessWhileLocked);

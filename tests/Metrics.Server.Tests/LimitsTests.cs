@@ -156,6 +156,7 @@ public sealed class LimitsTests : IDisposable
 
         await cancel.CancelAsync();
         var cancelled = await Assert.ThrowsAsync<RpcException>(() => import.ResponseAsync);
+        await _server.UntilIdleAsync();
         var after = await measures.ListImportsAsync(new ListImportsRequest());
         var march = await measures.GetSeriesAsync(new GetSeriesRequest
         {
@@ -170,12 +171,36 @@ public sealed class LimitsTests : IDisposable
     }
 
     [Fact]
-    public async Task APassedDeadlineEndsTheCall()
+    public async Task ADeadlinePassingWhileTheServerWaitsStopsTheImportAndStoresNothing()
     {
-        var refused = await Assert.ThrowsAsync<RpcException>(() => _server.Measures()
-            .GetSeriesAsync(new GetSeriesRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia" }, deadline: DateTime.UtcNow.AddMilliseconds(-1)).ResponseAsync);
+        var measures = _server.Measures();
+        var before = (await measures.ListImportsAsync(new ListImportsRequest())).Imports.Count;
 
-        Assert.Equal(StatusCode.DeadlineExceeded, refused.StatusCode);
+        // Rows sent and the stream left open: the server holds the import's work and waits for more.
+        using var import = measures.ImportObservations(deadline: DateTime.UtcNow.AddSeconds(2));
+        await import.RequestStream.WriteAsync(new ImportObservationsRequest
+        {
+            Header = new ObservationImportHeader { Source = "deadline-import", ForceCode = "west-mercia" },
+        });
+        await import.RequestStream.WriteAsync(new ImportObservationsRequest
+        {
+            Row = new ObservationRow { MeasureId = "total_recorded_crime", Area = "west-mercia", Month = new YearMonth { Year = 2019, Month = 3 }, Value = 1 },
+        });
+        Assert.Equal(1, _server.Services.GetRequiredService<RequestsInFlight>().Count);
+
+        var ended = await Assert.ThrowsAsync<RpcException>(() => import.ResponseAsync);
+        await _server.UntilIdleAsync();
+        var after = await measures.ListImportsAsync(new ListImportsRequest());
+        var march = await measures.GetSeriesAsync(new GetSeriesRequest
+        {
+            MeasureId = "total_recorded_crime",
+            AreaCode = "west-mercia",
+            Range = new MonthRange { First = new YearMonth { Year = 2019, Month = 3 }, Last = new YearMonth { Year = 2019, Month = 3 } },
+        });
+
+        Assert.Equal(StatusCode.DeadlineExceeded, ended.StatusCode);
+        Assert.Equal(before, after.Imports.Count);
+        Assert.Equal(7767, march.Points.Single().Value);
     }
 
     private IngestService.IngestServiceClient Ingest() => new(_server.CreateChannel());

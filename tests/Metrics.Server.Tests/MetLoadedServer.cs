@@ -41,6 +41,27 @@ public sealed class MetLoadedServer : IAsyncLifetime
         return totals;
     }
 
+    /// <summary>Each borough's monthly totals read straight from the file, by the borough's name.</summary>
+    public static Dictionary<string, double[]> BoroughTotals()
+    {
+        var lines = File.ReadAllLines(MetFile);
+        var boroughs = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (var cells in lines.Skip(1).Select(l => l.Split(',')))
+        {
+            if (!boroughs.TryGetValue(cells[0], out var totals))
+            {
+                boroughs[cells[0]] = totals = new double[cells.Length - 3];
+            }
+
+            for (var i = 0; i < totals.Length; i++)
+            {
+                totals[i] += double.Parse(cells[3 + i], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return boroughs;
+    }
+
     /// <summary>Index of a month in the file's columns.</summary>
     public static int IndexOf(int year, int month) => ((year - 2008) * 12) + month - 1;
 }

@@ -2,6 +2,7 @@ using System.Reactive.Concurrency;
 using Grpc.Net.Client;
 using Metrics.Contracts.V1;
 using Metrics.Server.Security;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -42,6 +43,21 @@ public sealed class MetricsServerFactory : WebApplicationFactory<Program>
 
     public VirtualClockScheduler Scheduler { get; }
 
+    /// <summary>
+    /// Waits until the server has finished every request it took (its handler and everything
+    /// after): a test that checks what a cancelled or refused call left behind checks after the
+    /// server decided, not when the client gave up.
+    /// </summary>
+    public async Task UntilIdleAsync()
+    {
+        var idle = Services.GetRequiredService<RequestsInFlight>();
+        for (var waited = 0; idle.Count > 0; waited++)
+        {
+            Assert.True(waited < 300, $"{idle.Count} requests still in the server after 30 s");
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
     /// <summary>A channel whose calls carry a token with every role (tests of what a role may do pass their own).</summary>
     public GrpcChannel CreateChannel() => CreateChannel(Token(ForceRoles.All));
 
@@ -77,6 +93,8 @@ public sealed class MetricsServerFactory : WebApplicationFactory<Program>
 
         builder.ConfigureTestServices(services =>
         {
+            services.AddSingleton<RequestsInFlight>();
+            services.AddSingleton<IStartupFilter, RequestsInFlight.Counting>();
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IScheduler>(Scheduler);
             // The demo publisher reaches this host's own TestServer; not through the factory's Server
@@ -85,5 +103,33 @@ public sealed class MetricsServerFactory : WebApplicationFactory<Program>
                 "http://localhost",
                 new GrpcChannelOptions { HttpHandler = ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler() })));
         });
+    }
+}
+
+/// <summary>The requests the server is still handling: counted around the whole pipeline.</summary>
+internal sealed class RequestsInFlight
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    internal sealed class Counting(RequestsInFlight inFlight) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, following) =>
+            {
+                Interlocked.Increment(ref inFlight._count);
+                try
+                {
+                    await following(context);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref inFlight._count);
+                }
+            });
+            next(app);
+        };
     }
 }

@@ -88,7 +88,9 @@ internal sealed partial class FaultStatusInterceptor(Telemetry.ServiceMetrics me
         {
             // A closed wall tab or a Ctrl-C: routine, so one line at Debug (gRPC's own lines for it are filtered in appsettings.json).
             CallCancelled(logger, context.Method);
-            return new(new Status(StatusCode.Cancelled, "the call was cancelled (by the caller, or its deadline passed) and its work stopped"));
+            return context.Deadline <= DateTime.UtcNow
+                ? new(new Status(StatusCode.DeadlineExceeded, "the call's deadline passed and its work stopped (what it had not yet acknowledged was not stored)"))
+                : new(new Status(StatusCode.Cancelled, "the call was cancelled by the caller and its work stopped (what it had not yet acknowledged was not stored)"));
         }
 
         // Streamed messages are read inside the handler: gRPC's size error, with the setting named.
