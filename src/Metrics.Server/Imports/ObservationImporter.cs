@@ -14,7 +14,7 @@ namespace Metrics.Server.Imports;
 /// The figures replace what is stored for the same measure, area and period, every breakdown,
 /// and nothing else, as one undoable batch. The seed data goes through here too.
 /// </summary>
-internal sealed class ObservationImporter(CatalogueLookup lookup, ImportRepository imports, TimeProvider clock)
+internal sealed class ObservationImporter(CatalogueLookup lookup, ImportRepository imports, ObservationRepository observations, TimeProvider clock)
 {
     public const string Kind = "observations";
     private static readonly int[] PeriodLengths = [1, 3, 12];
@@ -66,15 +66,36 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
             throw new InvalidFieldException("rows", read == 0 ? "the import has no rows" : "no row of the import can be stored");
         }
 
-        var figures = header.AddTotals
-            ? ObservationTotals.AddTotals(accepted, code => code == force.Force.Code ? null : force.Find(code)?.ParentCode)
-            : accepted;
+        var figures = header.AddTotals ? await WithTotalsAsync(accepted, force, cancellationToken) : accepted;
         var stored = await imports.StoreAsync(
             header.Describe(Kind, startedAt, read, problems.Count, force.Force.Code, source), ReplaceScope.Of(figures), figures,
             versioned: true, header.DryRun, clock, cancellationToken);
         return new ImportResult(
             stored.Batch, source, startedAt, read, problems.Count, figures.Count,
             [.. figures.Select(f => f.Period.First).Distinct().Order()], stored.Changes, problems.First);
+    }
+
+    /// <summary>
+    /// The rows with every total above them. A parent area sums all its areas: those the import
+    /// leaves out count as stored, so re-importing one borough moves the force total by that
+    /// borough's change and keeps the force's breakdowns. (Read before the import's transaction:
+    /// two imports of different areas of one force at the same moment may each miss the other's.)
+    /// </summary>
+    private async Task<IReadOnlyList<Observation>> WithTotalsAsync(List<Observation> leaves, ForceAreas force, CancellationToken cancellationToken)
+    {
+        string? ParentOf(string code) => code == force.Force.Code ? null : force.Find(code)?.ParentCode;
+        var children = force.Areas.Where(a => a.ParentCode is not null).ToLookup(a => a.ParentCode!, a => a.Code, StringComparer.Ordinal);
+        var needed = ObservationTotals.StoredCellsNeeded(leaves, ParentOf, code => children[code]);
+        var stored = new List<Observation>();
+        foreach (var group in needed.GroupBy(c => (c.MeasureId, c.AreaCode, c.Period.Months)))
+        {
+            var periods = group.Select(c => c.Period).ToHashSet();
+            var read = await observations.GetPeriodsAsync(
+                group.Key.MeasureId, group.Key.AreaCode, group.Key.Months, periods.Min(p => p.First), periods.Max(p => p.First), cancellationToken);
+            stored.AddRange(read.Where(o => periods.Contains(o.Period)));
+        }
+
+        return ObservationTotals.AddTotals(leaves, ParentOf, code => children[code], stored);
     }
 
     private static (Observation? Observation, RowProblem? Problem) Check(
