@@ -80,6 +80,40 @@ public sealed class LiveSubscriptionTests : IDisposable
     }
 
     [Fact]
+    public async Task AResumeFromBeyondTheReplayBufferOrAnotherProcessGetsASnapshotThatSaysSo()
+    {
+        await using var server = new MetricsServerFactory { Settings = { ["Live:ReplayCapacity"] = "4" } };
+        var live = new LiveService.LiveServiceClient(server.CreateChannel());
+        var ingest = new IngestService.IngestServiceClient(server.CreateChannel());
+        long last;
+        using (var first = live.Subscribe(new SubscribeRequest()))
+        {
+            last = (await Next(first)).Sequence;
+        }
+
+        // Ten changes while the wall is away: more than the four the server keeps to replay.
+        for (var i = 0; i < 10; i++)
+        {
+            await ingest.PublishBatchAsync(new PublishBatchRequest { Events = { Event($"away{i}", i, new IncidentOpened { IncidentId = $"away{i}", AreaCode = "shropshire", Grade = IncidentGrade.Emergency }) } });
+            server.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var latest = server.Services.GetRequiredService<LiveBroadcast>().Sequence;
+        using var beyond = live.Subscribe(new SubscribeRequest { ResumeAfterSequence = last });
+        using var otherProcess = live.Subscribe(new SubscribeRequest { ResumeAfterSequence = 42 });
+        var missed = await Next(beyond);
+        var stranger = await Next(otherProcess);
+
+        Assert.True(latest - last > 4, $"only {latest - last} changes were made");
+        Assert.Equal(SubscribeResponse.BodyOneofCase.Snapshot, missed.BodyCase);
+        Assert.True(missed.Snapshot.ResumeMissed);
+        Assert.Equal(latest, missed.Sequence);
+        Assert.Equal(10, missed.Snapshot.Figures.Single(f => f.Key == "unresourced/shropshire/emergency").Unresourced.Count);
+        Assert.Equal(SubscribeResponse.BodyOneofCase.Snapshot, stranger.BodyCase);
+        Assert.True(stranger.Snapshot.ResumeMissed);
+    }
+
+    [Fact]
     public async Task NothingChangingGivesHeartbeats()
     {
         using var subscription = Live().Subscribe(new SubscribeRequest { Feeds = { LiveFeed.Intelligence } });

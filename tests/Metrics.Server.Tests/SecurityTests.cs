@@ -104,6 +104,20 @@ public sealed class SecurityTests(MetricsServerFactory server) : IClassFixture<M
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
     }
 
+    [Theory]
+    [InlineData("someone-else", "metrics", "the bearer token is from an issuer this server does not trust")]
+    [InlineData("metrics-server", "another-service", "the bearer token is for another audience")]
+    public async Task ATokenFromAnotherIssuerOrForAnotherAudienceIsRefusedSayingWhich(string issuer, string audience, string expected)
+    {
+        var key = SigningKey.LoadOrCreate(server.DatabaseFile + ".key");
+        var token = new TokenIssuer(key, issuer, audience).Issue("test", ForceRoles.All, TimeSpan.FromHours(1));
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() =>
+            new V1.MeasuresService.MeasuresServiceClient(server.CreateChannel(token)).ListMeasuresAsync(new V1.ListMeasuresRequest()).ResponseAsync);
+
+        Assert.Equal((StatusCode.Unauthenticated, expected), (refused.StatusCode, refused.Status.Detail));
+    }
+
     [Fact]
     public async Task HealthAnswersAnyone()
     {
