@@ -36,5 +36,51 @@ public sealed class LiveAlertTests : IDisposable
         Assert.NotNull(quiet.Heartbeat);
     }
 
+    [Fact]
+    public async Task ABacklogBackUnderTheLimitClearsOnceAfterTheClearTimeAndNotBefore()
+    {
+        var ingest = new IngestService.IngestServiceClient(_server.CreateChannel());
+        var live = new LiveService.LiveServiceClient(_server.CreateChannel());
+        var raisedAt = _server.Clock.GetUtcNow();
+        await ingest.PublishBatchAsync(Reports(4, (i, e) => e.IntelligenceSubmitted = new IntelligenceSubmitted { ReportId = $"r{i}" }));
+        _server.Advance(TimeSpan.FromSeconds(1));
+
+        // Two processed: two outstanding, under the limit of 3, from this moment.
+        var backAt = _server.Clock.GetUtcNow();
+        await ingest.PublishBatchAsync(Reports(2, (i, e) => e.IntelligenceProcessed = new IntelligenceProcessed { ReportId = $"r{i}" }));
+        _server.Advance(TimeSpan.FromSeconds(1));
+
+        // Minute by minute for a quarter of an hour: the alert as a wall would be shown it.
+        var states = new List<(TimeSpan After, bool Active)>();
+        AlertFigure? last = null;
+        for (var minute = 0; minute <= 15; minute++)
+        {
+            var snapshot = await live.GetSnapshotAsync(new GetSnapshotRequest { Feeds = { LiveFeed.Alerts } });
+            last = Assert.Single(snapshot.Figures).Alert;
+            states.Add((_server.Clock.GetUtcNow() - backAt, last.Active));
+            _server.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        // Raised until ten minutes under the limit (Alerts:ClearAfter), cleared from then on: one change.
+        Assert.All(states, s => Assert.Equal(s.After < TimeSpan.FromMinutes(10), s.Active));
+        Assert.Equal(1, states.Zip(states.Skip(1)).Count(p => p.First.Active != p.Second.Active));
+        Assert.Equal(Timestamp.FromDateTimeOffset(raisedAt), last!.RaisedAt);
+        Assert.Equal(Timestamp.FromDateTimeOffset(backAt + TimeSpan.FromMinutes(10)), last.ClearedAt);
+        Assert.Equal(2, last.Value);
+    }
+
+    private static PublishBatchRequest Reports(int count, Action<int, OperationalEvent> kind)
+    {
+        var batch = new PublishBatchRequest();
+        for (var i = 0; i < count; i++)
+        {
+            var e = new OperationalEvent { EventId = $"{Guid.NewGuid():N}", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddSeconds(i)) };
+            kind(i, e);
+            batch.Events.Add(e);
+        }
+
+        return batch;
+    }
+
     private static Task<SubscribeResponse> Next(AsyncServerStreamingCall<SubscribeResponse> call) => call.NextAsync();
 }
