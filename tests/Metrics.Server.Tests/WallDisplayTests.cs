@@ -39,6 +39,30 @@ public sealed class WallDisplayTests
     }
 
     [Fact]
+    public async Task ARaisedAlertIsShownOnTheWallInTheServersWords()
+    {
+        await using var server = await ServerProcess.StartAsync(("Alerts:OutstandingIntelligenceLimit", "3"));
+        var batch = new PublishBatchRequest();
+        batch.Events.Add(Enumerable.Range(0, 4).Select(i => new OperationalEvent
+        {
+            EventId = $"intel{i}",
+            OccurredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(-10 + i)),
+            IntelligenceSubmitted = new IntelligenceSubmitted { ReportId = $"r{i}" },
+        }));
+        Assert.Equal(4, (await new IngestService.IngestServiceClient(server.CreateChannel()).PublishBatchAsync(batch)).Acknowledgement.Accepted);
+
+        var screenshot = Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-alert.png");
+        var shown = await HeadlessChromium.RenderAsync(
+            server.WallAddress("/wall/"),
+            screenshot,
+            "[...document.querySelectorAll('#alerts [data-alert]')].some(a => a.textContent.includes('⚠ 4 intelligence reports outstanding, above the limit of 3'))",
+            TimeSpan.FromSeconds(60));
+
+        Assert.True(shown.Waited, $"status: '{shown.Status}', figures: {string.Join(", ", shown.Figures.Select(f => $"{f.Key}={f.Value}"))}");
+        Assert.Empty(shown.Errors);
+    }
+
+    [Fact]
     public async Task WhenTheServerStopsTheWallSaysItIsStale()
     {
         await using var server = await ServerProcess.StartAsync(("Live:Heartbeat", "00:00:01"));
