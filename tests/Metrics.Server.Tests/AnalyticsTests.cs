@@ -101,6 +101,25 @@ public sealed class AnalyticsTests(MetLoadedServer met) : IClassFixture<MetLoade
     }
 
     [Fact]
+    public async Task AFinancialYearIsTheSumOfItsTwelveStoredMonths()
+    {
+        // Computed, not read back: the Met's figures are stored as months only, so each year
+        // total is the server's sum of April to March, checked against sums taken from the file.
+        var totals = MetLoadedServer.ForceTotals();
+        var april2014 = MetLoadedServer.IndexOf(2014, 4);
+
+        var response = await met.Server.Measures().GetYearEndComparisonAsync(new GetYearEndComparisonRequest { AreaCode = MetLoadedServer.Force, FinancialYear = 2015 });
+
+        var crime = response.Rows.Single(r => r.Measure.Id == "total_recorded_crime");
+        var previous = totals.Skip(april2014).Take(12).Sum();
+        var current = totals.Skip(april2014 + 12).Take(12).Sum();
+        Assert.Equal(("2014/15", "2015/16"), (response.PreviousLabel, response.CurrentLabel));
+        Assert.Equal((previous, current), (crime.PreviousTotal, crime.CurrentTotal));
+        Assert.Equal((current - previous) / previous * 100, crime.PercentChange, 9);
+        Assert.True(crime.PreviousComplete && crime.CurrentComplete);
+    }
+
+    [Fact]
     public async Task UnderTwoYearsTheProjectionIsSeasonalNaiveAndUnderOneItIsRefused()
     {
         var analytics = met.Analytics();

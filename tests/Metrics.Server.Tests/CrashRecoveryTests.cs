@@ -23,8 +23,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     [Fact]
     public async Task EveryAcknowledgedEventSurvivesTenKillsExactlyOnce()
     {
-        var seed = Environment.TickCount;
-        output.WriteLine($"kill points from seed {seed}");
+        var seed = TestSeed.From("METRICS_CRASH_SEED");
+        output.WriteLine($"kill points from seed {seed} (METRICS_CRASH_SEED={seed} replays it)");
         var random = new Random(seed);
         var events = Events(DateTimeOffset.UtcNow.AddMinutes(-9), 20_000);
 

@@ -36,8 +36,8 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task HundredThousandRandomAndMutatedRequestsBreakNothing()
     {
-        var seed = Environment.TickCount;
-        output.WriteLine($"seed {seed}");
+        var seed = TestSeed.From("METRICS_FUZZ_SEED");
+        output.WriteLine($"seed {seed} (METRICS_FUZZ_SEED={seed} replays it)");
         var measures = _server.Measures();
         var catalogue = await measures.ListMeasuresAsync(new ListMeasuresRequest());
         var areas = await measures.ListAreasAsync(new ListAreasRequest());

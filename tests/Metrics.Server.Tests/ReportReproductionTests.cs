@@ -4,7 +4,15 @@ using Metrics.Contracts.V1;
 
 namespace Metrics.Server.Tests;
 
-/// <summary>The seeded March 2019 report's tables, computed by the server and compared figure by figure.</summary>
+/// <summary>
+/// The seeded March 2019 report's tables, compared figure by figure. What each comparison proves,
+/// honestly: the volumes and the year totals are read back (they were seeded from this same
+/// report); the percentages of the total and the percentage changes are computed by the server
+/// from them; the rates per 1,000 match by construction, because the areas' populations were
+/// derived from the report's own rates. Figures computed from data the report did not give are
+/// in <see cref="AnalyticsTests"/> (a financial year summed from twelve stored Met months, every
+/// borough's expected range) and <see cref="TotalsReimportTests"/>.
+/// </summary>
 public sealed partial class ReportReproductionTests(MetricsServerFactory server) : IClassFixture<MetricsServerFactory>
 {
     private static readonly string[] AreaCodes =

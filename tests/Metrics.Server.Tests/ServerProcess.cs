@@ -50,11 +50,29 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The server started from this working directory, as a unit file or a script might start it.</summary>
     public static async Task<ServerProcess> StartInAsync(string workingDirectory, params (string Key, string Value)[] settings)
     {
-        var (grpcPort, webPort) = (FreePort(), FreePort());
-        var databaseFile = Path.Combine(Path.GetTempPath(), $"metrics-process-{Guid.NewGuid():N}.db");
-        var running = new ServerProcess(grpcPort, webPort, databaseFile, workingDirectory, settings);
-        await running.WaitUntilAnsweringAsync();
-        return running;
+        // A free port is released before the server binds it, and another process may take it
+        // first: then the server exits saying so, and it starts again on other ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            var grpcPort = FreePort();
+            var webPort = FreePort();
+            while (webPort == grpcPort)
+            {
+                webPort = FreePort();
+            }
+
+            var databaseFile = Path.Combine(Path.GetTempPath(), $"metrics-process-{Guid.NewGuid():N}.db");
+            var running = new ServerProcess(grpcPort, webPort, databaseFile, workingDirectory, settings);
+            try
+            {
+                await running.WaitUntilAnsweringAsync();
+                return running;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && running.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await running.DisposeAsync();
+            }
+        }
     }
 
     private static string ProjectFolder => Path.Combine(RepositoryFolders.Root, "src", "Metrics.Server");

@@ -124,10 +124,22 @@ public sealed class TracingTests : IDisposable
             Events = { new OperationalEvent { EventId = "traced", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start), CallOffered = new CallOffered { CallId = "c1", Line = CallLine._999 } } },
         });
 
+        // A request's span ends after its response is sent: wait for both to have ended.
         List<System.Diagnostics.Activity> spans;
-        lock (_spans)
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
         {
-            spans = [.. _spans];
+            lock (_spans)
+            {
+                spans = [.. _spans];
+            }
+
+            if (spans.Count(s => s.GetTagItem("grpc.method") is "/metrics.v1.MeasuresService/GetSeries" or "/metrics.v1.IngestService/PublishBatch") >= 2 || guard.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
         }
 
         var series = Assert.Single(spans, s => Equals(s.GetTagItem("grpc.method"), "/metrics.v1.MeasuresService/GetSeries"));
