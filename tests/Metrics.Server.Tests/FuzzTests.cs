@@ -17,6 +17,7 @@ namespace Metrics.Server.Tests;
 /// INTERNAL or UNKNOWN (every refusal is a status that says what is wrong), nothing invalid
 /// stored, and the server answers as before afterwards.
 /// </summary>
+[Collection(nameof(LoadTests))]
 public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
 {
     private const int Requests = 100_000;

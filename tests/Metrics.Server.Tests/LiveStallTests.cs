@@ -14,6 +14,7 @@ namespace Metrics.Server.Tests;
 /// up have every change as soon as it is published, the stalled ones are dropped after the stall timeout
 /// (and not before), queues stay bounded, and when the rest go everything is released.
 /// </summary>
+[Collection(nameof(LoadTests))]
 public sealed class LiveStallTests(ITestOutputHelper output) : IDisposable
 {
     private const int Stalled = 100;

@@ -21,7 +21,14 @@ public sealed class ReconnectTests
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var watching = CliRunner.RunAsync(network, output, stop.Token, "watch", "--json", "--feeds", "incidents", "--areas", "herefordshire", "--server", server.GrpcAddress.ToString(), "--token", server.Token([Security.ForceRoles.Viewer], TimeSpan.FromMinutes(10)));
         await server.WaitForLiveSubscribersAsync(1, TimeSpan.FromSeconds(40));
-        var before = Snapshots(output.ToString()).Count;
+
+        // Subscribed is not yet printed: wait for the watch to show its first snapshot.
+        var before = 0;
+        while (!stop.IsCancellationRequested && (before = Snapshots(output.ToString()).Count) == 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
         await server.RestartAsync();
         await Publish(server, "after", "herefordshire");
         while (!stop.IsCancellationRequested && !Shows(output.ToString(), "unresourced/herefordshire/priority", 1))
