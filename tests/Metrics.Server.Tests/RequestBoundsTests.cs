@@ -34,6 +34,17 @@ public sealed class RequestBoundsTests(MetricsServerFactory server) : IClassFixt
     }
 
     [Fact]
+    public async Task NoResponseIsLargerThanTheLargestRequestTheServerReads()
+    {
+        await using var small = new MetricsServerFactory { Settings = { ["Limits:MaxMessageBytes"] = "2000" } };
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => small.Measures().ListMeasuresAsync(new ListMeasuresRequest()).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Contains("exceeds the maximum configured message size", refused.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ALongAreaCodeIsRefusedOrQuotedShortNeverEchoedWhole()
     {
         var live = new LiveService.LiveServiceClient(server.CreateChannel());
