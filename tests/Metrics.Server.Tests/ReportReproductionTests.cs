@@ -9,7 +9,8 @@ namespace Metrics.Server.Tests;
 /// honestly: the volumes and the year totals are read back (they were seeded from this same
 /// report); the percentages of the total and the percentage changes are computed by the server
 /// from them; the rates per 1,000 match by construction, because the areas' populations were
-/// derived from the report's own rates. Figures computed from data the report did not give are
+/// derived from the report's own rates. A rate from a population given apart from it is
+/// <see cref="ARateIsComputedFromAPopulationGivenApartFromIt"/>; other figures computed from data the report did not give are
 /// in <see cref="AnalyticsTests"/> (a financial year summed from twelve stored Met months, every
 /// borough's expected range) and <see cref="TotalsReimportTests"/>.
 /// </summary>
@@ -69,6 +70,34 @@ public sealed partial class ReportReproductionTests(MetricsServerFactory server)
 
         Assert.Equal(16 * 6, compared);
         Assert.Equal(RateBase.Households, response.Rows.Single(r => r.Measure.Id == "burglary_residential_dwelling").RateBase);
+    }
+
+    [Fact]
+    public async Task ARateIsComputedFromAPopulationGivenApartFromIt()
+    {
+        // Computed, not by construction: populations defined here, volumes imported as months.
+        var measures = server.Measures();
+        var define = new DefineForceRequest { Force = new Area { Code = "rate-shire", Name = "Rateshire Police", Kind = AreaKind.Force, Population = 358_023 } };
+        define.Areas.Add(new Area { Code = "rate-north", Name = "Rate North", Kind = AreaKind.LocalPolicingArea, ParentCode = "rate-shire", Population = 123_456 });
+        define.Areas.Add(new Area { Code = "rate-south", Name = "Rate South", Kind = AreaKind.LocalPolicingArea, ParentCode = "rate-shire", Population = 234_567 });
+        await measures.DefineForceAsync(define);
+        var march = new YearMonth { Year = 2019, Month = 3 };
+        using (var import = measures.ImportObservations())
+        {
+            await import.RequestStream.WriteAsync(new ImportObservationsRequest { Header = new ObservationImportHeader { ForceCode = "rate-shire", Source = "rates", AddTotals = true } });
+            await import.RequestStream.WriteAsync(new ImportObservationsRequest { Row = new ObservationRow { MeasureId = "total_recorded_crime", Area = "rate-north", Month = march, Value = 1_000 } });
+            await import.RequestStream.WriteAsync(new ImportObservationsRequest { Row = new ObservationRow { MeasureId = "total_recorded_crime", Area = "rate-south", Month = march, Value = 1_500 } });
+            await import.RequestStream.CompleteAsync();
+            await import.ResponseAsync;
+        }
+
+        var response = await measures.GetAreaComparisonAsync(new GetAreaComparisonRequest { ForceCode = "rate-shire", Month = march });
+
+        Assert.Equal(["rate-shire", "rate-north", "rate-south"], response.Areas.Select(a => a.Code));
+        Assert.Equal([2_500, 1_000, 1_500], response.Total.Cells.Select(c => c.Volume));
+        Assert.Equal(2_500 / 358_023.0 * 1000, response.Total.Cells[0].RatePerThousand, 9);
+        Assert.Equal(1_000 / 123_456.0 * 1000, response.Total.Cells[1].RatePerThousand, 9);
+        Assert.Equal(1_500 / 234_567.0 * 1000, response.Total.Cells[2].RatePerThousand, 9);
     }
 
     [Fact]
