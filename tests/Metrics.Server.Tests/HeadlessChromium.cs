@@ -27,7 +27,20 @@ public sealed record RenderedChart(string Measure, double Width, double Height, 
 public static class HeadlessChromium
 {
     /// <summary>Opens the page, waits until <paramref name="until"/> (a JS expression) holds if given, and reports what it shows.</summary>
-    public static async Task<RenderedPage> RenderAsync(string url, string screenshot, string? until = null, TimeSpan? timeout = null)
+    public static Task<RenderedPage> RenderAsync(string url, string screenshot, string? until = null, TimeSpan? timeout = null) =>
+        Open(url, screenshot, until, timeout).Result;
+
+    /// <summary>
+    /// As <see cref="RenderAsync"/>, and each of <paramref name="signals"/> (JS expressions, in
+    /// turn) completes its task the moment the page shows it: a test acts then, not after a sleep.
+    /// </summary>
+    public static OpenPage Open(string url, string screenshot, string? until = null, TimeSpan? timeout = null, params string[] signals)
+    {
+        var seen = signals.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        return new OpenPage([.. seen.Select(s => s.Task)], RunAsync(url, screenshot, until, timeout, signals, seen));
+    }
+
+    private static async Task<RenderedPage> RunAsync(string url, string screenshot, string? until, TimeSpan? timeout, string[] signals, TaskCompletionSource[] seen)
     {
         var root = RepositoryFolders.Root;
         var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
@@ -46,16 +59,43 @@ public static class HeadlessChromium
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        start.Environment["PAGE_SIGNALS"] = JsonSerializer.Serialize(signals);
         using var node = Process.Start(start)!;
-        var output = node.StandardOutput.ReadToEndAsync();
         var error = node.StandardError.ReadToEndAsync();
-        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await node.WaitForExitAsync(guard.Token);
-        if (node.ExitCode != 0)
+        string? result = null;
+        try
         {
-            throw new InvalidOperationException($"render-page.mjs exited {node.ExitCode}: {await error}");
-        }
+            while (await node.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith("signal ", StringComparison.Ordinal))
+                {
+                    seen[int.Parse(line["signal ".Length..], System.Globalization.CultureInfo.InvariantCulture)].TrySetResult();
+                }
+                else if (line.StartsWith('{'))
+                {
+                    result = line;
+                }
+            }
 
-        return JsonSerializer.Deserialize<RenderedPage>(await output, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+            using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            await node.WaitForExitAsync(guard.Token);
+            if (node.ExitCode != 0 || result is null)
+            {
+                throw new InvalidOperationException($"render-page.mjs exited {node.ExitCode}: {await error}");
+            }
+
+            return JsonSerializer.Deserialize<RenderedPage>(result, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        }
+        finally
+        {
+            // A signal the page never showed: whoever waits on it learns so, not hangs.
+            foreach (var signal in seen)
+            {
+                signal.TrySetException(new TimeoutException("the page never showed it"));
+            }
+        }
     }
 }
+
+/// <summary>A page being rendered: a task per signal, completed when the page shows it, and the result once rendering ends.</summary>
+public sealed record OpenPage(IReadOnlyList<Task> Signals, Task<RenderedPage> Result);

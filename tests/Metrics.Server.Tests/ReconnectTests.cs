@@ -87,15 +87,15 @@ public sealed class ReconnectTests
         var screenshot = Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-reconnected.png");
         var until = "(window.__wasStale ||= !document.getElementById('stale').hidden && document.getElementById('stale').textContent.includes('STALE')) "
             + "&& document.querySelector('[data-figure=\"unresourced/herefordshire\"]')?.textContent === '1' && document.getElementById('status').textContent === '● LIVE'";
-        var page = HeadlessChromium.RenderAsync(server.WallAddress("/wall/?stale=2"), screenshot, until, TimeSpan.FromSeconds(90));
+        var stale = "!document.getElementById('stale').hidden && document.getElementById('stale').textContent.includes('STALE')";
+        var page = HeadlessChromium.Open(server.WallAddress("/wall/?stale=2"), screenshot, until, TimeSpan.FromSeconds(90), WallDisplayTests.Live, stale);
 
-        await server.WaitForLiveSubscribersAsync(1, TimeSpan.FromSeconds(40)); // the page has loaded and subscribed
-        await Task.Delay(TimeSpan.FromSeconds(2)); // real clock: and shown its first snapshot
+        await page.Signals[0]; // the page has shown its first snapshot
         server.Kill();
-        await Task.Delay(TimeSpan.FromSeconds(4)); // long enough to be stale
+        await page.Signals[1]; // and then that it is stale
         await server.RestartAsync();
         await Publish(server, "after", "herefordshire");
-        var shown = await page;
+        var shown = await page.Result;
 
         Assert.True(shown.Waited, $"status '{shown.Status}', stale '{shown.Stale}', figures {string.Join(", ", shown.Figures.Select(f => $"{f.Key}={f.Value}"))}");
         Assert.Equal("1", shown.Figures["unresourced/shropshire"]);

@@ -6,6 +6,9 @@ namespace Metrics.Server.Tests;
 /// <summary>The browser wall display in headless Chromium against the real server.</summary>
 public sealed class WallDisplayTests
 {
+    /// <summary>The wall says it is live.</summary>
+    internal const string Live = "document.getElementById('status')?.textContent === '● LIVE'";
+
     private static string Figure(string key) => $"document.querySelector('[data-figure=\"{key}\"]')?.textContent";
 
     [Fact]
@@ -19,11 +22,10 @@ public sealed class WallDisplayTests
         // The page must show 2 for Shropshire, then 3 once the next incident arrives while it is open.
         var until = $"(window.__seen ??= new Set()).add({Figure("unresourced/shropshire")}) && window.__seen.has('2') && window.__seen.has('3')";
         var screenshot = Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-live.png");
-        var page = HeadlessChromium.RenderAsync(server.WallAddress("/wall/?areas=shropshire,herefordshire&stale=20"), screenshot, until, TimeSpan.FromSeconds(60));
-        await server.WaitForLiveSubscribersAsync(1, TimeSpan.FromSeconds(40)); // the page has loaded and subscribed
-        await Task.Delay(TimeSpan.FromSeconds(2)); // and shown its first snapshot: this test runs on the real clock
+        var page = HeadlessChromium.Open(server.WallAddress("/wall/?areas=shropshire,herefordshire&stale=20"), screenshot, until, TimeSpan.FromSeconds(60), $"{Figure("unresourced/shropshire")} === '2'");
+        await page.Signals[0]; // the page has shown its first snapshot: only then the next incident
         await Publish(ingest, now.AddSeconds(20), "b", ("shropshire", IncidentGrade.Scheduled));
-        var shown = await page;
+        var shown = await page.Result;
 
         var snapshot = await new LiveService.LiveServiceClient(server.CreateChannel()).GetSnapshotAsync(new GetSnapshotRequest { AreaCodes = { "shropshire" } });
         var computed = snapshot.Figures.Where(f => f.Key.StartsWith("unresourced/shropshire/", StringComparison.Ordinal)).Sum(f => f.Unresourced.Count);
@@ -67,16 +69,16 @@ public sealed class WallDisplayTests
     {
         await using var server = await ServerProcess.StartAsync(("Live:Heartbeat", "00:00:01"));
         var screenshot = Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-stale.png");
-        var page = HeadlessChromium.RenderAsync(
+        var page = HeadlessChromium.Open(
             server.WallAddress("/wall/?stale=3"),
             screenshot,
             "document.getElementById('stale') && !document.getElementById('stale').hidden && document.getElementById('stale').textContent.includes('STALE: no data since')",
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(60),
+            Live);
 
-        await server.WaitForLiveSubscribersAsync(1, TimeSpan.FromSeconds(40));
-        await Task.Delay(TimeSpan.FromSeconds(2)); // a heartbeat or two: the page has shown it is live
+        await page.Signals[0]; // the page has shown it is live
         server.Kill();
-        var shown = await page;
+        var shown = await page.Result;
 
         Assert.True(shown.Waited, $"stale: '{shown.Stale}', status: '{shown.Status}'");
         Assert.StartsWith("⚠ STALE: no data since", shown.Stale, StringComparison.Ordinal);

@@ -3,6 +3,8 @@
 // test needs to judge it as one JSON line: errors the page raised, requests it made elsewhere,
 // the charts it drew, every [data-figure] text, and the stale warning.
 // Usage: node render-page.mjs <url> <screenshot.png> [<until: a JS expression>] [<timeout ms>]
+// PAGE_SIGNALS, a JSON array of JS expressions: each, in turn, is waited for and announced as a
+// line "signal <index>" as soon as it holds, so that a test acts on what the page shows, not after a sleep.
 import { chromium } from 'playwright-core';
 
 const [url, screenshot, until, timeout] = process.argv.slice(2);
@@ -18,6 +20,14 @@ try {
   // Anything but the page itself (for a file) or its own origin (for a server) is external.
   page.on('request', r => { const u = r.url(); if (u !== url && (url.startsWith('file:') || !u.startsWith(origin))) requests.push(u); });
   await page.goto(url, { waitUntil: 'load' });
+  const signals = JSON.parse(process.env.PAGE_SIGNALS ?? '[]');
+  (async () => {
+    for (const [index, signal] of signals.entries()) {
+      const held = await page.waitForFunction(signal, null, { timeout: Number(timeout ?? 30000), polling: 100 }).then(() => true, () => false);
+      if (!held) return;
+      console.log(`signal ${index}`);
+    }
+  })();
   let waited = true;
   if (until) {
     waited = await page.waitForFunction(until, null, { timeout: Number(timeout ?? 30000), polling: 100 }).then(() => true, () => false);
