@@ -114,6 +114,42 @@ public sealed class LiveSubscriptionTests : IDisposable
     }
 
     [Fact]
+    public async Task ASubscriberThatFallsBehindGetsTheLatestFiguresMergedAndSaidSo()
+    {
+        // Behind for minutes without being dropped as stalled.
+        await using var server = new MetricsServerFactory { Settings = { ["Live:StallTimeout"] = "01:00:00" } };
+        var live = new LiveService.LiveServiceClient(server.CreateChannel());
+        var ingest = new IngestService.IngestServiceClient(server.CreateChannel());
+        using var behind = live.Subscribe(new SubscribeRequest { Feeds = { LiveFeed.Intelligence } });
+        await Next(behind);
+
+        // Changes one by one while the subscriber reads nothing: more than the transport holds for it.
+        const int Changes = 3000;
+        for (var i = 0; i < Changes; i++)
+        {
+            await ingest.PublishBatchAsync(new PublishBatchRequest
+            {
+                Events = { new OperationalEvent { EventId = $"behind{i}", OccurredAt = Timestamp.FromDateTimeOffset(server.Clock.GetUtcNow()), IntelligenceSubmitted = new IntelligenceSubmitted { ReportId = $"b{i}" } } },
+            });
+            server.Advance(TimeSpan.FromMilliseconds(100)); // each its own update to send
+        }
+
+        // Reading at last: until the latest backlog shows (or a read waits 20 s and fails).
+        var (updates, conflated, outstanding) = (0, 0, 0);
+        while (outstanding < Changes)
+        {
+            var response = await Next(behind);
+            updates++;
+            conflated += response.Update?.Conflated == true ? 1 : 0;
+            outstanding = response.Update?.Figures.SingleOrDefault(f => f.Key == "intelligence")?.Intelligence.Outstanding ?? outstanding;
+        }
+
+        Assert.True(conflated > 0, $"{updates} updates for {Changes} changes, none conflated");
+        Assert.True(updates < Changes, $"{updates} updates for {Changes} changes");
+        Assert.Equal(Changes, outstanding);
+    }
+
+    [Fact]
     public async Task NothingChangingGivesHeartbeats()
     {
         using var subscription = Live().Subscribe(new SubscribeRequest { Feeds = { LiveFeed.Intelligence } });
