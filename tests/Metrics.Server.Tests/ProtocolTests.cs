@@ -111,4 +111,16 @@ public sealed class WebPortTests(MetricsServerFactory server) : IClassFixture<Me
 
         Assert.Contains("--list-methods http://localhost:5080", page, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ABrowserAskingForAnIconIsToldThereIsNoneNotThatItNeedsAToken()
+    {
+        using var client = server.CreateClient();
+
+        using var icon = await client.GetAsync(new Uri("/favicon.ico", UriKind.Relative));
+        var wall = await client.GetStringAsync(new Uri("/wall/", UriKind.Relative));
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, icon.StatusCode);
+        Assert.Contains("<link rel=\"icon\" href=\"data:,\">", wall, StringComparison.Ordinal);
+    }
 }

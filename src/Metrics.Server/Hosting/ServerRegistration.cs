@@ -87,6 +87,9 @@ public static class ServerRegistration
         app.MapProtocol();
         app.MapReports().RequireAuthorization(ForceRoles.Policies.Read);
 
+        // The pages name no icon; a browser that asks anyway is told there is none, not that it needs a token.
+        app.MapGet("/favicon.ico", () => Results.NotFound()).AllowAnonymous();
+
         // Operational counts only (no police data), for a scrape on the internal network.
         app.MapPrometheusScrapingEndpoint().AllowAnonymous();
         return app;
