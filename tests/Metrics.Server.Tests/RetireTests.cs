@@ -40,6 +40,7 @@ public sealed class RetireTests : IDisposable
         var retirement = (await measures.ListImportsAsync(new ListImportsRequest())).Imports.First(b => b.Kind == "retire");
         (exit, output, error) = await Cli("imports", "show", retirement.ImportId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(exit == 0, error);
+        Assert.Contains($"Import batch {retirement.ImportId} (retire): ", output, StringComparison.Ordinal);
         Assert.Contains("Scope: no figures (it retired, or brought back, a measure or an area)", output, StringComparison.Ordinal);
 
         (exit, _, error) = await Cli("imports", "undo", retirement.ImportId.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -56,7 +56,8 @@ public sealed class ImportShowCommand : AsyncCommand<ImportShowCommand.Settings>
         return Output.Print(response, settings.Json, () =>
         {
             var b = response.Import;
-            AnsiConsole.MarkupLine($"Import [bold]{b.ImportId}[/] ({Markup.Escape(b.Kind)}) of [bold]{Markup.Escape(b.Source)}[/] for {Markup.Escape(b.ForceCode)}{(b.Subject.Length > 0 ? $", by {Markup.Escape(b.Subject)}" : "")}: {BatchText.State(b)}");
+            // "Import batch 4: …", not "Import 4 of …", which reads like "4 of N".
+            AnsiConsole.MarkupLine($"Import batch [bold]{b.ImportId}[/] ({Markup.Escape(b.Kind)}): [bold]{Markup.Escape(b.Source)}[/], for {Markup.Escape(b.ForceCode)}{(b.Subject.Length > 0 ? $", by {Markup.Escape(b.Subject)}" : "")}: {BatchText.State(b)}");
             var scope = response.Scope;
             AnsiConsole.MarkupLine(
                 !b.Versioned ? "[grey]Not versioned (stored before versions were kept, or a live roll-up): its scope and the figures it replaced are not known.[/]"
