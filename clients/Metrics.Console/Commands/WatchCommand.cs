@@ -48,6 +48,7 @@ public sealed class WatchCommand : AsyncCommand<WatchCommand.Settings>
             return 0;
         }
 
+        board.AreaNames = await AreaNamesAsync(settings, cancellationToken);
         await AnsiConsole.Live(board.Render(DateTimeOffset.Now)).AutoClear(false).StartAsync(async live =>
         {
             using var redraw = new CancellationTokenSource();
@@ -73,6 +74,20 @@ public sealed class WatchCommand : AsyncCommand<WatchCommand.Settings>
             }
         });
         return 0;
+    }
+
+    /// <summary>The areas' names, as the wall shows them; codes (an empty list) if the catalogue cannot be read now.</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> AreaNamesAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var areas = await settings.Measures().ListAreasAsync(new ListAreasRequest(), deadline: settings.Deadline(10), cancellationToken: cancellationToken);
+            return areas.Areas.ToDictionary(a => a.Code, a => a.Name, StringComparer.Ordinal);
+        }
+        catch (Grpc.Core.RpcException)
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
     }
 
     /// <summary>Subscribes, and after any break resumes from the last sequence (waiting 1, 2, 4, 8, then 10 s).</summary>

@@ -6,9 +6,12 @@ using Spectre.Console.Rendering;
 namespace Metrics.Console.Watch;
 
 /// <summary>The latest figure per key and how old it is, drawn as a terminal wallboard.</summary>
-internal sealed class Wallboard(double staleAfterSeconds)
+public sealed class Wallboard(double staleAfterSeconds)
 {
     private readonly Dictionary<string, LiveFigure> _figures = new(StringComparer.Ordinal);
+
+    /// <summary>Areas by code, to show each by name as the wall does; a code not here is shown as it is.</summary>
+    public IReadOnlyDictionary<string, string> AreaNames { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public long? LastSequence { get; private set; }
 
@@ -76,7 +79,7 @@ internal sealed class Wallboard(double staleAfterSeconds)
             var oldest = byGrade.Where(u => u.OldestAge is not null).Select(u => u.OldestAge.ToTimeSpan()).DefaultIfEmpty().Max();
             var totalText = tolerance > 0 && total > tolerance ? $"[red]{total} ✗ over {tolerance}[/]" : $"{total}";
             incidents.AddRow(
-                Markup.Escape(area.Key.Length == 0 ? "force" : area.Key),
+                Markup.Escape(area.Key.Length == 0 ? "Force-wide" : AreaNames.GetValueOrDefault(area.Key, area.Key)),
                 Count(IncidentGrade.Emergency).ToString(CultureInfo.InvariantCulture),
                 Count(IncidentGrade.Priority).ToString(CultureInfo.InvariantCulture),
                 Count(IncidentGrade.Scheduled).ToString(CultureInfo.InvariantCulture),
