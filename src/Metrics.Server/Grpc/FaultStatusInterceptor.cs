@@ -88,7 +88,8 @@ internal sealed partial class FaultStatusInterceptor(Telemetry.ServiceMetrics me
         {
             // A closed wall tab or a Ctrl-C: routine, so one line at Debug (gRPC's own lines for it are filtered in appsettings.json).
             CallCancelled(logger, context.Method);
-            return context.Deadline <= DateTime.UtcNow
+            // Within a moment of its deadline it is the deadline, whichever end's timer fired first.
+            return context.Deadline <= DateTime.UtcNow.AddMilliseconds(250)
                 ? new(new Status(StatusCode.DeadlineExceeded, "the call's deadline passed and its work stopped (what it had not yet acknowledged was not stored)"))
                 : new(new Status(StatusCode.Cancelled, "the call was cancelled by the caller and its work stopped (what it had not yet acknowledged was not stored)"));
         }
