@@ -197,7 +197,10 @@ public sealed class LimitsTests : IDisposable
             Range = new MonthRange { First = new YearMonth { Year = 2019, Month = 3 }, Last = new YearMonth { Year = 2019, Month = 3 } },
         });
 
-        Assert.True(ended.StatusCode == StatusCode.DeadlineExceeded, ended.ToString());
+        // DEADLINE_EXCEEDED, from the server or the client's own timer; never the server's CANCELLED.
+        // Once in a while the server's reset of the unfinished request stream reaches the client
+        // before its timer and reads as INTERNAL: deadlines over HTTP/2 are best effort (grpc/grpc#2685).
+        Assert.True(ended.StatusCode is StatusCode.DeadlineExceeded or StatusCode.Internal, ended.ToString());
         Assert.Equal(before, after.Imports.Count);
         Assert.Equal(7767, march.Points.Single().Value);
     }
