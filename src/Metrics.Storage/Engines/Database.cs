@@ -124,7 +124,12 @@ public sealed class Database
                 OwnerOnlyFiles.CreateFolder(folder);
             }
 
-            OwnerOnlyFiles.CreateFile(Path.GetFullPath(builder.DataSource));
+            // Made owner-only before SQLite makes it, when SQLite would make it (not for an
+            // in-memory name, nor a mode that refuses to create one).
+            if (builder.Mode == SqliteOpenMode.ReadWriteCreate && builder.DataSource != ":memory:")
+            {
+                OwnerOnlyFiles.CreateFile(Path.GetFullPath(builder.DataSource));
+            }
         }
 
         var file = builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:" ? "in memory" : Path.GetFullPath(builder.DataSource);
