@@ -53,7 +53,7 @@ public sealed class AlertEvaluatorTests
     public void ABreachDuringRecoveryKeepsTheAlertRaised()
     {
         var state = new LiveState(new LiveOptions());
-        var alerts = new AlertEvaluator(Rules);
+        var alerts = new AlertEvaluator(Rules, code => code == "shropshire" ? "Shropshire" : code);
         var at = At("2019-03-12T10:00:00Z");
         state.Apply(Opened(at.ToString("O"), "i1", "shropshire", IncidentGrade.Priority), false);
         state.Apply(Opened(at.ToString("O"), "i2", "shropshire", IncidentGrade.Priority), false);
@@ -70,7 +70,7 @@ public sealed class AlertEvaluatorTests
         var afterTenFromFirstRecovery = Single(alerts.Evaluate(state.Snapshot(at.AddMinutes(12))), AlertKind.UnresourcedAboveTolerance);
         var afterTenFromSecond = Single(alerts.Evaluate(state.Snapshot(at.AddMinutes(17))), AlertKind.UnresourcedAboveTolerance);
 
-        Assert.Equal("shropshire: 3 unresourced incidents, above the tolerance of 2", raised.Message);
+        Assert.Equal("Shropshire: 3 unresourced incidents, above the tolerance of 2", raised.Message);
         Assert.True(afterTenFromFirstRecovery.Active, "the breach at 10:06 restarted the recovery");
         Assert.False(afterTenFromSecond.Active);
     }
@@ -89,6 +89,28 @@ public sealed class AlertEvaluatorTests
 
         Assert.Equal("4 intelligence reports outstanding, above the limit of 3", alert.Message);
         Assert.DoesNotContain(alerts.Current, a => a.Kind == AlertKind.BelowStandard);
+    }
+
+    [Fact]
+    public void ALineIsNotJudgedUntilItHasAnsweredEnoughCalls()
+    {
+        var state = new LiveState(new LiveOptions { MinimumAnsweredToJudge = 10 });
+        var alerts = new AlertEvaluator(Rules);
+        var at = At("2019-03-12T10:00:00Z");
+        for (var i = 0; i < 9; i++)
+        {
+            state.Apply(Answered(at.AddSeconds(i).ToString("O"), $"c{i}", 60), false);
+        }
+
+        var nine = state.Snapshot(at.AddMinutes(1));
+        var notJudged = alerts.Evaluate(nine);
+        state.Apply(Answered(at.AddSeconds(30).ToString("O"), "c9", 60), false);
+        var ten = state.Snapshot(at.AddMinutes(1));
+
+        Assert.Null(nine.CallsOn(CallLine.Emergency999).Window(WindowKind.RollingHour).MeetsStandard);
+        Assert.DoesNotContain(notJudged, a => a.Kind == AlertKind.BelowStandard);
+        Assert.False(ten.CallsOn(CallLine.Emergency999).Window(WindowKind.RollingHour).MeetsStandard);
+        Assert.Equal("999: 0.0% answered in time over the last hour, below the 90% standard", Single(alerts.Evaluate(ten), AlertKind.BelowStandard).Message);
     }
 
     private static Alert Single(IReadOnlyList<Alert> alerts, AlertKind kind) => Assert.Single(alerts, a => a.Kind == kind);

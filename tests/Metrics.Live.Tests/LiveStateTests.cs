@@ -106,6 +106,7 @@ public sealed class LiveStateTests
     public void AverageLongestAndWithinThresholdFollowEachLinesStandard()
     {
         var state = Applied(
+            Options with { MinimumAnsweredToJudge = 3 },
             Answered("2019-03-12T10:00:00Z", "a", 8),
             Answered("2019-03-12T10:00:00Z", "b", 10),
             Answered("2019-03-12T10:00:00Z", "c", 30),

@@ -21,14 +21,14 @@ public sealed class ConfigurationDefaultsTests
         var pipelineRules = new AlertRules();
 
         Assert.Equal(
-            (pipeline.AllowedLateness, pipeline.ShortAbandon, pipeline.Interval, pipeline.EmergencyAttendance),
-            (windows.AllowedLateness, windows.ShortAbandon, windows.Interval, windows.EmergencyAttendance));
+            (pipeline.AllowedLateness, pipeline.ShortAbandon, pipeline.Interval, pipeline.EmergencyAttendance, pipeline.MinimumAnsweredToJudge),
+            (windows.AllowedLateness, windows.ShortAbandon, windows.Interval, windows.EmergencyAttendance, windows.MinimumAnsweredToJudge));
         Assert.Equal(pipeline.StandardFor(CallLine.Emergency999), windows.StandardFor(CallLine.Emergency999));
         Assert.Equal(pipeline.StandardFor(CallLine.NonEmergency101), windows.StandardFor(CallLine.NonEmergency101));
         Assert.Equal(pipelineRules.AbandonRateLimit.OrderBy(p => p.Key), rules.AbandonRateLimit.OrderBy(p => p.Key));
         Assert.Equal(
-            (pipelineRules.DefaultUnresourcedTolerance, pipelineRules.OutstandingIntelligenceLimit, pipelineRules.MinimumAnsweredForStandard, pipelineRules.ClearAfter),
-            (rules.DefaultUnresourcedTolerance, rules.OutstandingIntelligenceLimit, rules.MinimumAnsweredForStandard, rules.ClearAfter));
+            (pipelineRules.DefaultUnresourcedTolerance, pipelineRules.OutstandingIntelligenceLimit, pipelineRules.ClearAfter),
+            (rules.DefaultUnresourcedTolerance, rules.OutstandingIntelligenceLimit, rules.ClearAfter));
     }
 
     [Theory]

@@ -15,7 +15,27 @@ public sealed record RenderedPage(
     string Status,
     bool Waited,
     List<string> Errors,
-    List<string> ExternalRequests);
+    List<string> ExternalRequests,
+    PageLayout Layout);
+
+/// <summary>How the page sits on its screen: whether it scrolls, which tiles are not wholly visible, what it names.</summary>
+public sealed record PageLayout(
+    double ScrollWidth,
+    double ScrollHeight,
+    double InnerWidth,
+    double InnerHeight,
+    List<string> Clipped,
+    int Tiles,
+    double SmallestTextPx,
+    double Fit,
+    string Scope,
+    List<string> AreaNames,
+    Dictionary<string, string> Judged,
+    List<string> CallScopes,
+    string Header)
+{
+    public bool Scrolls => ScrollHeight > InnerHeight || ScrollWidth > InnerWidth;
+}
 
 /// <summary>A chart as drawn in the browser.</summary>
 public sealed record RenderedChart(string Measure, double Width, double Height, int Points, int Special, bool HasLimits, bool HasProjection);
@@ -30,6 +50,10 @@ public static class HeadlessChromium
     public static Task<RenderedPage> RenderAsync(string url, string screenshot, string? until = null, TimeSpan? timeout = null) =>
         Open(url, screenshot, until, timeout).Result;
 
+    /// <summary>As <see cref="RenderAsync"/> on a screen of <paramref name="width"/> × <paramref name="height"/> CSS pixels.</summary>
+    public static Task<RenderedPage> RenderOnScreenAsync(string url, string screenshot, int width, int height, string until, TimeSpan timeout) =>
+        RunAsync(url, screenshot, until, timeout, [], [], $"{width}x{height}");
+
     /// <summary>
     /// As <see cref="RenderAsync"/>, and each of <paramref name="signals"/> (JS expressions, in
     /// turn) completes its task the moment the page shows it: a test acts then, not after a sleep.
@@ -37,10 +61,10 @@ public static class HeadlessChromium
     public static OpenPage Open(string url, string screenshot, string? until = null, TimeSpan? timeout = null, params string[] signals)
     {
         var seen = signals.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
-        return new OpenPage([.. seen.Select(s => s.Task)], RunAsync(url, screenshot, until, timeout, signals, seen));
+        return new OpenPage([.. seen.Select(s => s.Task)], RunAsync(url, screenshot, until, timeout, signals, seen, viewport: null));
     }
 
-    private static async Task<RenderedPage> RunAsync(string url, string screenshot, string? until, TimeSpan? timeout, string[] signals, TaskCompletionSource[] seen)
+    private static async Task<RenderedPage> RunAsync(string url, string screenshot, string? until, TimeSpan? timeout, string[] signals, TaskCompletionSource[] seen, string? viewport)
     {
         var root = RepositoryFolders.Root;
         var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
@@ -60,6 +84,10 @@ public static class HeadlessChromium
             RedirectStandardError = true,
         };
         start.Environment["PAGE_SIGNALS"] = JsonSerializer.Serialize(signals);
+        if (viewport is not null)
+        {
+            start.Environment["PAGE_VIEWPORT"] = viewport;
+        }
         using var node = Process.Start(start)!;
         var error = node.StandardError.ReadToEndAsync();
         string? result = null;

@@ -37,7 +37,8 @@ public sealed class LiveSubscriptionTests : IDisposable
         Assert.Equal((2, 1, 1), (interval.Offered, interval.Answered, interval.Abandoned));
         Assert.Equal(100, interval.AnsweredWithinThresholdPercent);
         Assert.Equal(50, interval.AbandonRate);
-        Assert.True(interval.MeetsStandard);
+        Assert.False(interval.HasMeetsStandard, "one answered call is too few to judge");
+        Assert.Equal(10, interval.MinimumAnsweredToJudge);
         Assert.Equal(TimeSpan.FromSeconds(6), interval.AverageWait.ToTimeSpan());
         Assert.Equal(Timestamp.FromDateTimeOffset(MetricsServerFactory.Start), interval.Start);
         Assert.Equal(1, figures["calls/101/waiting"].CallsWaiting.Count);

@@ -64,6 +64,97 @@ public sealed class WallDisplayTests
         Assert.Empty(shown.Errors);
     }
 
+    /// <summary>Every area of the seeded force by name, as its tiles show them (the force first).</summary>
+    private static readonly string[] WestMerciaTiles = ["Force-wide", "Herefordshire", "North Worcestershire", "Shropshire", "South Worcestershire", "Telford & Wrekin"];
+
+    [Fact]
+    public async Task TheWallFitsEachScreenWithThreeAlertsAndNamesEveryArea()
+    {
+        await using var server = await ServerProcess.StartAsync(
+            ("Alerts:OutstandingIntelligenceLimit", "3"),
+            ("Alerts:UnresourcedTolerance:shropshire", "2"),
+            ("Alerts:UnresourcedTolerance:telford-and-wrekin", "2"));
+        await PublishABusyMoment(new IngestService.IngestServiceClient(server.CreateChannel()), DateTimeOffset.UtcNow.AddSeconds(-40));
+        const string Ready = "document.querySelectorAll('#alerts [data-alert]').length === 3 && document.querySelectorAll('[data-area]').length === 6 && document.querySelector('[data-line=\"101\"]') !== null && document.querySelector('#intelligence article') !== null";
+
+        foreach (var (width, height) in new[] { (1920, 1080), (1366, 768), (3840, 2160) })
+        {
+            var screenshot = Path.Combine(RepositoryFolders.Artifacts("wall"), $"wall-{width}x{height}-three-alerts.png");
+            var shown = await HeadlessChromium.RenderOnScreenAsync(server.WallAddress("/wall/"), screenshot, width, height, Ready, TimeSpan.FromSeconds(60));
+            var layout = shown.Layout;
+            var at = $"at {width}×{height}";
+
+            Assert.True(shown.Waited, $"{at}: alerts {string.Join(" | ", shown.Alerts)}; areas {string.Join(", ", layout.AreaNames)}");
+            Assert.Empty(shown.Errors);
+            Assert.False(layout.Scrolls, $"{at} the page is {layout.ScrollWidth}×{layout.ScrollHeight}");
+            Assert.True(layout.Clipped.Count == 0, $"{at} not wholly visible: {string.Join(", ", layout.Clipped)}");
+            Assert.Equal(9, layout.Tiles); // two call lines, six areas and the intelligence backlog
+            Assert.Equal(WestMerciaTiles, layout.AreaNames);
+            Assert.Equal(
+                ["⚠ 4 intelligence reports outstanding, above the limit of 3", "⚠ Shropshire: 3 unresourced incidents, above the tolerance of 2", "⚠ Telford & Wrekin: 3 unresourced incidents, above the tolerance of 2"],
+                shown.Alerts.Select(a => a[..a.IndexOf(" since ", StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
+            Assert.Equal("Too few calls to judge (5 of 10 answered)", layout.Judged["999"]);
+            Assert.Equal("No calls answered yet", layout.Judged["101"]);
+            Assert.Equal("emergency: none attended yet today", shown.Figures["attendance/shropshire/today"]);
+            Assert.DoesNotMatch(@"#\d", layout.Header); // no sequence number on the wall
+            // Legible across a room: no text under 1/64 of the screen's height (17 px on 1080 lines).
+            Assert.True(layout.SmallestTextPx >= height / 64.0, $"{at} the smallest text is {layout.SmallestTextPx} px (fitted at {layout.Fit})");
+        }
+    }
+
+    [Fact]
+    public async Task AWallOfChosenAreasNamesThemAndSaysTheCallsAreForceWide()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        await PublishABusyMoment(new IngestService.IngestServiceClient(server.CreateChannel()), DateTimeOffset.UtcNow.AddSeconds(-40));
+
+        var shown = await HeadlessChromium.RenderOnScreenAsync(
+            server.WallAddress("/wall/?areas=shropshire,telford-and-wrekin"),
+            Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-1920x1080-two-areas.png"),
+            1920,
+            1080,
+            "document.querySelectorAll('[data-area]').length === 3 && document.querySelector('[data-line=\"101\"]') !== null && document.getElementById('scope').textContent.includes('&')",
+            TimeSpan.FromSeconds(60));
+
+        Assert.True(shown.Waited, $"scope '{shown.Layout.Scope}', areas {string.Join(", ", shown.Layout.AreaNames)}");
+        Assert.Equal("Shropshire, Telford & Wrekin", shown.Layout.Scope);
+        Assert.Equal(["Force-wide", "Shropshire", "Telford & Wrekin"], shown.Layout.AreaNames);
+        Assert.Equal(["force-wide", "force-wide"], shown.Layout.CallScopes);
+        Assert.False(shown.Layout.Scrolls);
+    }
+
+    /// <summary>
+    /// Three unresourced in Shropshire and in Telford &amp; Wrekin, one in each other area; four
+    /// intelligence reports; five 999 calls answered (too few to judge) and one 101 call waiting.
+    /// </summary>
+    private static async Task PublishABusyMoment(IngestService.IngestServiceClient ingest, DateTimeOffset at)
+    {
+        (string Area, int Count)[] incidents = [("shropshire", 3), ("telford-and-wrekin", 3), ("herefordshire", 1), ("north-worcestershire", 1), ("south-worcestershire", 1)];
+        await Publish(ingest, at, "i", [.. incidents.SelectMany(a => Enumerable.Repeat((a.Area, IncidentGrade.Priority), a.Count))]);
+        var batch = new PublishBatchRequest();
+        OperationalEvent At(int second, string id) => new() { EventId = id, OccurredAt = Timestamp.FromDateTimeOffset(at.AddSeconds(second)) };
+        for (var i = 0; i < 4; i++)
+        {
+            var e = At(i, $"intel{i}");
+            e.IntelligenceSubmitted = new IntelligenceSubmitted { ReportId = $"r{i}" };
+            batch.Events.Add(e);
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            var offered = At(i, $"offered{i}");
+            offered.CallOffered = new CallOffered { CallId = $"c{i}", Line = CallLine._999 };
+            var answered = At(i + 3, $"answered{i}");
+            answered.CallAnswered = new CallAnswered { CallId = $"c{i}", Line = CallLine._999, Wait = Duration.FromTimeSpan(TimeSpan.FromSeconds(3)) };
+            batch.Events.Add([offered, answered]);
+        }
+
+        var waiting = At(10, "offered-101");
+        waiting.CallOffered = new CallOffered { CallId = "c101", Line = CallLine._101 };
+        batch.Events.Add(waiting);
+        Assert.Equal(batch.Events.Count, (await ingest.PublishBatchAsync(batch)).Acknowledgement.Accepted);
+    }
+
     [Fact]
     public async Task WhenTheServerStopsTheWallSaysItIsStale()
     {

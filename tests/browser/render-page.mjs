@@ -3,6 +3,8 @@
 // test needs to judge it as one JSON line: errors the page raised, requests it made elsewhere,
 // the charts it drew, every [data-figure] text, and the stale warning.
 // Usage: node render-page.mjs <url> <screenshot.png> [<until: a JS expression>] [<timeout ms>]
+// PAGE_VIEWPORT, WIDTHxHEIGHT (1600x1000 unless given): the screen; the result's layout says
+// whether the page scrolls and which tiles are not wholly on the screen at that size.
 // PAGE_SIGNALS, a JSON array of JS expressions: each, in turn, is waited for and announced as a
 // line "signal <index>" as soon as it holds, so that a test acts on what the page shows, not after a sleep.
 import { chromium } from 'playwright-core';
@@ -11,7 +13,8 @@ const [url, screenshot, until, timeout] = process.argv.slice(2);
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
 try {
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const [width, height] = (process.env.PAGE_VIEWPORT ?? '1600x1000').split('x').map(Number);
+  const page = await browser.newPage({ viewport: { width, height } });
   const origin = new URL(url).origin;
   const errors = [];
   const requests = [];
@@ -52,6 +55,29 @@ try {
     alerts: [...document.querySelectorAll('[data-alert]')].map(e => e.textContent.trim()),
     stale: document.getElementById('stale') && !document.getElementById('stale').hidden ? document.getElementById('stale').textContent.trim() : '',
     status: document.getElementById('status')?.textContent.trim() ?? '',
+    layout: (() => {
+      const root = document.documentElement;
+      const name = e => e.dataset.area ?? e.dataset.line ?? e.dataset.alert ?? e.id ?? e.className;
+      // A tile is clipped when any of it lies off the screen or its content overflows its box.
+      const clipped = [...document.querySelectorAll('article, .alert, header, #stale:not([hidden])')].filter(e => {
+        const box = e.getBoundingClientRect();
+        return box.top < 0 || box.left < 0 || box.bottom > innerHeight + 0.5 || box.right > innerWidth + 0.5
+          || e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1;
+      }).map(name);
+      const texts = [...document.querySelectorAll('body *')].filter(e => e.childNodes.length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) && e.getClientRects().length);
+      return {
+        scrollWidth: root.scrollWidth, scrollHeight: root.scrollHeight, innerWidth, innerHeight,
+        clipped,
+        tiles: document.querySelectorAll('article').length,
+        smallestTextPx: Math.min(1e6, ...texts.filter(e => !e.closest('footer')).map(e => parseFloat(getComputedStyle(e).fontSize))),
+        fit: Number(root.dataset.fit ?? '1'),
+        scope: document.getElementById('scope')?.textContent.trim() ?? '',
+        areaNames: [...document.querySelectorAll('[data-area] h3')].map(e => e.textContent.trim()),
+        judged: Object.fromEntries([...document.querySelectorAll('[data-line]')].map(e => [e.dataset.line, e.querySelector('[data-figure$="/judged"]')?.textContent.trim() ?? ''])),
+        callScopes: [...document.querySelectorAll('[data-line] [data-scope]')].map(e => e.textContent.trim()),
+        header: document.querySelector('header')?.textContent.replace(/\s+/g, ' ').trim() ?? '',
+      };
+    })(),
   }));
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(JSON.stringify({ ...result, waited, errors, externalRequests: requests }));

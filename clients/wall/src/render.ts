@@ -21,24 +21,32 @@ function badge(rag: Rag, words?: string): string {
   return `<span class="rag ${rag}" data-rag="${rag}">${escape(words ?? ragWords[rag])}</span>`;
 }
 
-function callLine(figures: Figures, line: "999" | "101"): string {
+/** Under the minimum a window is not judged (meets_standard unset): say so, never "below standard" on 5 calls. */
+function standardBadge(window: CallWindowFigure | undefined): string {
+  if (!window || window.answered === 0) return `<span class="rag none" data-rag="none">No calls answered yet</span>`;
+  if (window.meetsStandard === undefined) {
+    return `<span class="rag none" data-rag="none">Too few calls to judge (${window.answered} of ${window.minimumAnsweredToJudge} answered)</span>`;
+  }
+  const rag = againstStandard(window.answeredWithinThresholdPercent ?? 0, window.standardPercent);
+  return badge(rag, rag === "green" ? "✓ Meets standard" : rag === "amber" ? "▲ Just below standard" : "✗ Below standard");
+}
+
+function callLine(figures: Figures, line: "999" | "101", forceWide: boolean): string {
   const waiting = figures.get(`calls/${line}/waiting`)?.figure;
   const hour = figures.get(`calls/${line}/rolling_hour`)?.figure;
   const interval = figures.get(`calls/${line}/current_interval`)?.figure;
   const today = figures.get(`calls/${line}/today`)?.figure;
   const w = (f: typeof hour): CallWindowFigure | undefined => (f?.case === "callWindow" ? f.value : undefined);
   const [h, i, t] = [w(hour), w(interval), w(today)];
-  const answeredInTime = h?.answeredWithinThresholdPercent;
-  const rag = answeredInTime === undefined || !h ? undefined : againstStandard(answeredInTime, h.standardPercent);
   return `
     <article class="card" data-line="${line}">
-      <h2>${line}</h2>
-      <div class="big" data-figure="calls/${line}/waiting">${waiting?.case === "callsWaiting" ? waiting.value.count : 0}</div>
-      <div class="label">waiting now</div>
-      <div class="row">
-        <span class="big-ish" data-figure="calls/${line}/rolling_hour/in_time">${percent(answeredInTime)}</span>
-        <span class="label">answered in time, last hour (standard ${h?.standardPercent ?? "–"}%)</span>
-        ${rag ? badge(rag, rag === "green" ? "✓ Meets standard" : rag === "amber" ? "▲ Just below standard" : "✗ Below standard") : ""}
+      <h2>${line} calls${forceWide ? ' <span class="scope" data-scope="force-wide">force-wide</span>' : ""}</h2>
+      <div class="headline">
+        <div><div class="big" data-figure="calls/${line}/waiting">${waiting?.case === "callsWaiting" ? waiting.value.count : 0}</div>
+          <div class="label">waiting now</div></div>
+        <div><div class="big" data-figure="calls/${line}/rolling_hour/in_time">${percent(h?.answeredWithinThresholdPercent)}</div>
+          <div class="label">answered in time, last hour (standard ${h?.standardPercent ?? "–"}%)</div>
+          <div data-figure="calls/${line}/rolling_hour/judged">${standardBadge(h)}</div></div>
       </div>
       <dl>
         <dt>Abandoned, last hour</dt><dd data-figure="calls/${line}/rolling_hour/abandon_rate">${percent(h?.abandonRate)}</dd>
@@ -69,18 +77,24 @@ function areaTile(figures: Figures, areaKey: string, name: string): string {
       <div class="label">unresourced (tolerance ${tolerance})</div>
       ${badge(rag)}
       <div class="detail">${byGrade}</div>
-      <div class="detail">oldest ${count > 0 ? age(oldest) : "–"}</div>
-      <div class="detail">emergency attended in 20 min today: ${percent(today?.percentWithinTarget)}</div>
+      <div class="detail">oldest ${count > 0 ? age(oldest) : "none waiting"}</div>
+      <div class="detail" data-figure="attendance/${escape(areaKey)}/today">${
+        today?.percentWithinTarget === undefined ? "emergency: none attended yet today" : `emergency attended in 20 min today: ${percent(today.percentWithinTarget)}`
+      }</div>
     </article>`;
 }
 
-export function render(figures: Figures, areaNames: Map<string, string>): void {
-  element("calls").innerHTML = figures.all("calls/").length === 0 ? "" : callLine(figures, "999") + callLine(figures, "101");
+/** The most alerts listed in full: more would push the tiles off the screen, so the rest are counted. */
+const alertsListed = 3;
+
+/** Draws every section; <paramref name="forceWide"/>: the wall shows chosen areas, so the call lines (force-wide) say so. */
+export function render(figures: Figures, areaNames: Map<string, string>, forceWide: boolean): void {
+  element("calls").innerHTML = figures.all("calls/").length === 0 ? "" : callLine(figures, "999", forceWide) + callLine(figures, "101", forceWide);
 
   const areas = [...new Set(figures.all("unresourced/").map((f) => f.key.split("/")[1]!))].sort((a, b) =>
     a === "force" ? -1 : b === "force" ? 1 : a.localeCompare(b),
   );
-  element("incidents").innerHTML = areas.map((a) => areaTile(figures, a, a === "force" ? "Force" : areaNames.get(a) ?? a)).join("");
+  element("incidents").innerHTML = areas.map((a) => areaTile(figures, a, a === "force" ? "Force-wide" : areaNames.get(a) ?? a)).join("");
 
   const intelligence = figures.get("intelligence")?.figure;
   if (intelligence?.case === "intelligence") {
@@ -97,8 +111,15 @@ export function render(figures: Figures, areaNames: Map<string, string>): void {
       </article>`;
   }
 
-  const alerts = figures.all("alert/").flatMap((f) => (f.figure.case === "alert" && f.figure.value.active ? [f.figure.value] : []));
-  element("alerts").innerHTML = alerts
-    .map((a) => `<div class="alert" role="alert" data-alert="${escape(a.subject)}">⚠ ${escape(a.message)} <span class="since">since ${time(a.raisedAt)}</span></div>`)
-    .join("");
+  // Newest first; past the third, a count, so that the tiles stay on the screen.
+  const alerts = figures
+    .all("alert/")
+    .flatMap((f) => (f.figure.case === "alert" && f.figure.value.active ? [f.figure.value] : []))
+    .sort((a, b) => Number(b.raisedAt?.seconds ?? 0n) - Number(a.raisedAt?.seconds ?? 0n));
+  const more = alerts.length - alertsListed;
+  element("alerts").innerHTML =
+    alerts
+      .slice(0, alertsListed)
+      .map((a) => `<div class="alert" role="alert" data-alert="${escape(a.subject)}">⚠ ${escape(a.message)} <span class="since">since ${time(a.raisedAt)}</span></div>`)
+      .join("") + (more > 0 ? `<div class="alert more" data-alert-more="${more}">⚠ and ${more} more alert${more === 1 ? "" : "s"}</div>` : "");
 }

@@ -5,6 +5,7 @@ import { LiveFeed } from "./gen/metrics/v1/live_pb";
 import { Figures } from "./figures";
 import { measures, subscribeForever, type ConnectionState } from "./connection";
 import { render } from "./render";
+import { fitToScreen } from "./fit";
 
 const parameters = new URLSearchParams(window.location.search);
 const list = (name: string): string[] => (parameters.get(name) ?? "").split(",").map((s) => s.trim()).filter((s) => s.length > 0);
@@ -33,7 +34,9 @@ function showStatus(): void {
   const age = figures.receivedAt ? (Date.now() - figures.receivedAt.getTime()) / 1000 : Infinity;
   const isStale = age > staleAfterSeconds;
   document.body.classList.toggle("is-stale", isStale);
+  const wasHidden = stale.hidden;
   stale.hidden = !isStale && state.kind !== "refused";
+  if (stale.hidden !== wasHidden) fitToScreen();
   stale.textContent = state.kind === "refused"
     ? `⚠ NOT AUTHORISED: ${state.reason}. Open this page with a viewer token: /wall/#token=…`
     : figures.receivedAt
@@ -42,23 +45,33 @@ function showStatus(): void {
   status.textContent =
     state.kind === "live" && !isStale ? "● LIVE" : state.kind === "refused" ? "○ NOT AUTHORISED" : state.kind === "retrying" ? "○ RECONNECTING" : isStale ? "○ STALE" : "○ CONNECTING";
   status.className = state.kind === "live" && !isStale ? "live" : "down";
-  updated.textContent = `Updated ${clock(figures.receivedAt)} · figures as of ${clock(figures.asOf)} · #${figures.sequence}`;
+  // The sequence is for support, not for the room: kept on the element, out of sight.
+  updated.textContent = `Updated ${clock(figures.receivedAt)} · figures as of ${clock(figures.asOf)}`;
+  updated.dataset.sequence = String(figures.sequence);
 }
 
-document.getElementById("scope")!.textContent = areaCodes.length > 0 ? areaCodes.join(", ") : "all areas";
+function draw(): void {
+  document.getElementById("scope")!.textContent =
+    areaCodes.length > 0 ? areaCodes.map((code) => areaNames.get(code) ?? code).join(", ") : "all areas";
+  render(figures, areaNames, areaCodes.length > 0);
+  fitToScreen();
+}
+
+draw();
 measures
   .listAreas({})
   .then((response) => {
     for (const area of response.areas) areaNames.set(area.code, area.name);
-    render(figures, areaNames);
+    draw();
   })
   .catch(() => undefined);
+window.addEventListener("resize", fitToScreen);
 
 setInterval(showStatus, 1000);
 void subscribeForever(feeds, areaCodes, {
   onMessage(message) {
     figures.apply(message);
-    if (message.body.case !== "heartbeat") render(figures, areaNames);
+    if (message.body.case !== "heartbeat") draw();
     showStatus();
   },
   onState(next) {

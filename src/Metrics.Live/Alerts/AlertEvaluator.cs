@@ -30,7 +30,7 @@ public sealed record Alert(
 /// first time its figure breaches, and cleared only when the figure has stayed on the right
 /// side of the threshold for <see cref="AlertRules.ClearAfter"/>; a breach in that time keeps it raised.
 /// </summary>
-public sealed class AlertEvaluator(AlertRules rules)
+public sealed class AlertEvaluator(AlertRules rules, Func<string, string>? areaName = null)
 {
     private static readonly CultureInfo English = CultureInfo.InvariantCulture;
     private readonly Dictionary<(AlertKind, string), (Alert Alert, DateTimeOffset? BackSince)> _alerts = [];
@@ -60,7 +60,7 @@ public sealed class AlertEvaluator(AlertRules rules)
         {
             var name = line.Line == CallLine.Emergency999 ? "999" : "101";
             var hour = line.Window(WindowKind.RollingHour);
-            if (hour.Counts.Answered >= rules.MinimumAnsweredForStandard && hour.Counts.PercentAnsweredWithinThreshold is { } within)
+            if (hour.MeetsStandard is not null && hour.Counts.PercentAnsweredWithinThreshold is { } within)
             {
                 yield return (AlertKind.BelowStandard, name, "", within, hour.StandardPercent, within < hour.StandardPercent,
                     string.Format(English, "{0}: {1:0.0}% answered in time over the last hour, below the {2:0}% standard", name, within, hour.StandardPercent));
@@ -78,7 +78,7 @@ public sealed class AlertEvaluator(AlertRules rules)
             var count = area.Sum(u => u.Count);
             var tolerance = rules.ToleranceFor(area.Key);
             yield return (AlertKind.UnresourcedAboveTolerance, area.Key, area.Key, count, tolerance, count > tolerance,
-                string.Format(English, "{0}: {1} unresourced incidents, above the tolerance of {2}", area.Key, count, tolerance));
+                string.Format(English, "{0}: {1} unresourced incidents, above the tolerance of {2}", areaName?.Invoke(area.Key) ?? area.Key, count, tolerance));
         }
 
         var outstanding = snapshot.Intelligence.Outstanding;

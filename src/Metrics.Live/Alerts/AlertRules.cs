@@ -24,9 +24,6 @@ public sealed record AlertRules
     /// <summary>Outstanding intelligence reports above which the force alerts.</summary>
     public int OutstandingIntelligenceLimit { get; init; } = 300;
 
-    /// <summary>Calls a line must have answered in the rolling hour before its standard is judged.</summary>
-    public int MinimumAnsweredForStandard { get; init; } = 10;
-
     /// <summary>A raised alert clears only after the figure has been back past its threshold this long: no flapping.</summary>
     public TimeSpan ClearAfter { get; init; } = TimeSpan.FromMinutes(10);
 

@@ -38,11 +38,12 @@ public readonly record struct CallCounts(int Offered, int Answered, int Abandone
         Math.Max(LongestWaitSeconds, other.LongestWaitSeconds));
 }
 
-/// <summary>A line's calls over one window, against the line's standard.</summary>
-public sealed record CallWindow(WindowKind Kind, DateTimeOffset Start, DateTimeOffset End, CallCounts Counts, bool Final, double StandardPercent)
+/// <summary>A line's calls over one window, against the line's standard once it has answered enough calls to be judged.</summary>
+public sealed record CallWindow(WindowKind Kind, DateTimeOffset Start, DateTimeOffset End, CallCounts Counts, bool Final, double StandardPercent, int MinimumAnsweredToJudge)
 {
-    /// <summary>Null until a call is answered in the window.</summary>
-    public bool? MeetsStandard => Counts.PercentAnsweredWithinThreshold is { } percent ? percent >= StandardPercent : null;
+    /// <summary>Null until the window has answered <see cref="MinimumAnsweredToJudge"/> calls: too few to judge.</summary>
+    public bool? MeetsStandard =>
+        Counts.Answered >= MinimumAnsweredToJudge && Counts.PercentAnsweredWithinThreshold is { } percent ? percent >= StandardPercent : null;
 }
 
 /// <summary>Everything shown for a line.</summary>

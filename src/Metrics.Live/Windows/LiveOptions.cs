@@ -22,6 +22,12 @@ public sealed record LiveOptions
     /// <summary>How far behind the latest event (or the clock) an event may be and still change its windows.</summary>
     public TimeSpan AllowedLateness { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Calls a window must have answered before it is judged against its standard (and before a
+    /// line can alert): 2 late answers out of 3 is not a failing control room.
+    /// </summary>
+    public int MinimumAnsweredToJudge { get; init; } = 10;
+
     /// <summary>The length of the clock-aligned interval (15 minutes: :00, :15, :30, :45).</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(15);
 

@@ -25,6 +25,9 @@ public sealed class LivePipeline : IDisposable
     private readonly AlertEvaluator _alerts;
     private readonly AlertRules _rules;
 
+    /// <summary>Area names by code, for alerts in the words a control room uses; swapped whole, read on the tick.</summary>
+    private volatile IReadOnlyDictionary<string, string> _areaNames = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Late events applied since the last tick: a force system catching up on a backlog when there are many.</summary>
     private int _lateSinceTick;
 
@@ -38,7 +41,7 @@ public sealed class LivePipeline : IDisposable
     {
         _state = new LiveState(options);
         _rules = alertRules ?? new AlertRules();
-        _alerts = new AlertEvaluator(_rules);
+        _alerts = new AlertEvaluator(_rules, code => _areaNames.GetValueOrDefault(code, code));
         _scheduler = scheduler;
         _applying = _events.Subscribe(e =>
         {
@@ -76,6 +79,10 @@ public sealed class LivePipeline : IDisposable
             return [.. batch.Select(e => e.OccurredAt < watermark)];
         }
     }
+
+    /// <summary>The names alerts give areas (a code without one is shown as its code); the catalogue's, as ingest last read it.</summary>
+    public void NameAreas(IEnumerable<(string Code, string Name)> areas) =>
+        _areaNames = areas.ToDictionary(a => a.Code, a => a.Name, StringComparer.Ordinal);
 
     /// <summary>Applies events once they are stored.</summary>
     public void Apply(IEnumerable<StoredEvent> events)

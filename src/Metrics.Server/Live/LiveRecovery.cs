@@ -4,14 +4,16 @@ using Metrics.Storage.Repositories;
 namespace Metrics.Server.Live;
 
 /// <summary>
-/// Rebuilds the live figures from the stored events when the host starts, before it listens,
+/// Names the areas and rebuilds the live figures from the stored events when the host starts, before it listens,
 /// so that a restart changes nothing a display shows. Events are replayed in the order they
 /// arrived, with the late flag they were stored with.
 /// </summary>
-internal sealed class LiveRecovery(EventRepository events, LivePipeline pipeline, IServiceProvider services, ILogger<LiveRecovery> logger) : IHostedService
+internal sealed class LiveRecovery(EventRepository events, LivePipeline pipeline, History.CatalogueLookup lookup, IServiceProvider services, ILogger<LiveRecovery> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Alerts name areas as the wall does, from the first tick.
+        pipeline.NameAreas((await lookup.AreasAsync(cancellationToken)).Select(a => (a.Code, a.Name)));
         var replayed = 0;
         var page = new List<Metrics.Domain.Operations.StoredEvent>(1000);
         await foreach (var e in events.ReadAfterAsync(0, cancellationToken))

@@ -13,11 +13,12 @@ internal static class LiveRegistration
     {
         services.AddOptions<LiveServiceOptions>().BindConfiguration(LiveServiceOptions.SectionName)
             .Validate(o => o.PublishEvery > TimeSpan.Zero && o.Heartbeat > TimeSpan.Zero && o.StallTimeout > TimeSpan.Zero, "Live:PublishEvery, Live:Heartbeat and Live:StallTimeout must be longer than zero")
+            .Validate(o => o.MinimumAnsweredToJudge >= 1, "Live:MinimumAnsweredToJudge must be at least 1")
             .ValidateOnStart();
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName)
             .Validate(
                 o => o.AbandonRateLimit999 >= 0 && o.AbandonRateLimit101 >= 0 && o.DefaultUnresourcedTolerance >= 0 && o.OutstandingIntelligenceLimit >= 0
-                    && o.MinimumAnsweredForStandard >= 0 && o.ClearAfter >= TimeSpan.Zero && o.UnresourcedTolerance.Values.All(t => t >= 0)
+                    && o.ClearAfter >= TimeSpan.Zero && o.UnresourcedTolerance.Values.All(t => t >= 0)
                     && o.CatchUpLateEvents >= 1,
                 "Alerts settings must not be negative (Alerts:CatchUpLateEvents at least 1)")
             .ValidateOnStart();

@@ -45,6 +45,9 @@ public sealed class LiveServiceOptions
 
     public double Standard101Percent { get; set; } = Windows.StandardFor(CallLine.NonEmergency101).StandardPercent;
 
+    /// <summary>Calls a window must have answered before it is judged against its line's standard.</summary>
+    public int MinimumAnsweredToJudge { get; set; } = Windows.MinimumAnsweredToJudge;
+
     /// <summary>The clock-aligned interval a wall shows beside the rolling hour.</summary>
     public TimeSpan Interval { get; set; } = Windows.Interval;
 
@@ -56,6 +59,7 @@ public sealed class LiveServiceOptions
     {
         AllowedLateness = AllowedLateness,
         ShortAbandon = ShortAbandon,
+        MinimumAnsweredToJudge = MinimumAnsweredToJudge,
         Interval = Interval,
         EmergencyAttendance = EmergencyAttendance,
         Standards = new Dictionary<CallLine, CallStandard>
@@ -87,8 +91,6 @@ public sealed class AlertOptions
 
     public int OutstandingIntelligenceLimit { get; set; } = Rules.OutstandingIntelligenceLimit;
 
-    public int MinimumAnsweredForStandard { get; set; } = Rules.MinimumAnsweredForStandard;
-
     public TimeSpan ClearAfter { get; set; } = Rules.ClearAfter;
 
     /// <summary>Late events within a tick that make a backlog: alerts wait until it is in.</summary>
@@ -104,7 +106,6 @@ public sealed class AlertOptions
         DefaultUnresourcedTolerance = DefaultUnresourcedTolerance,
         UnresourcedTolerance = UnresourcedTolerance,
         OutstandingIntelligenceLimit = OutstandingIntelligenceLimit,
-        MinimumAnsweredForStandard = MinimumAnsweredForStandard,
         ClearAfter = ClearAfter,
         CatchUpLateEvents = CatchUpLateEvents,
     };

@@ -58,7 +58,8 @@ internal sealed class CallsState(LiveOptions options, EventCalendar calendar)
             MinuteBuckets.Time(last + 1),
             MinuteBuckets.Sum(line.Value, first, last, default(CallCounts), (a, b) => a.Plus(b)),
             MinuteBuckets.Time(last + 1) <= minutes.Watermark,
-            standard);
+            standard,
+            options.MinimumAnsweredToJudge);
 
         var (start, length) = (minutes.IntervalStart, minutes.IntervalMinutes);
         return new CallLineFigures(line.Key, _waiting.Values.Count(w => w.Line == line.Key),

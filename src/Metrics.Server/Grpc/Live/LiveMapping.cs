@@ -116,6 +116,7 @@ internal static class LiveMapping
             Answered = counts.Answered,
             Abandoned = counts.Abandoned,
             StandardPercent = window.StandardPercent,
+            MinimumAnsweredToJudge = window.MinimumAnsweredToJudge,
             AverageWait = Duration.FromTimeSpan(TimeSpan.FromSeconds(counts.AverageWaitSeconds ?? 0)),
             LongestWait = Duration.FromTimeSpan(TimeSpan.FromSeconds(counts.LongestWaitSeconds)),
             Final = window.Final,
