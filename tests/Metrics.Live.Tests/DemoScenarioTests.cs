@@ -61,6 +61,22 @@ public sealed class DemoScenarioTests
     }
 
     [Fact]
+    public void IntelligenceComesInAroundTheClockAndIsProcessedThroughTheWorkingDay()
+    {
+        var scenario = new DemoScenario(5, Areas);
+        var week = Enumerable.Range(0, 7 * 24).SelectMany(h => scenario.ArrivalsInHour(March2019.AddHours(h))).ToList();
+        int LocalHour(OperationalEvent e) => TimeZoneInfo.ConvertTime(e.OccurredAt, Metrics.Domain.Calendar.UkTime.Zone).Hour;
+        var submitted = week.OfType<IntelligenceSubmitted>().ToList();
+        var processed = week.OfType<IntelligenceProcessed>().Where(p => p.OccurredAt < March2019.AddDays(7)).ToList();
+
+        Assert.All(processed, p => Assert.InRange(LocalHour(p), 8, 19)); // the bureau's hours, 08:00 to 20:00
+        Assert.Contains(submitted, s => LocalHour(s) is < 8 or >= 20);
+        // Every working hour of the week processes reports, and takes in about what comes in.
+        Assert.All(Enumerable.Range(8, 12), hour => Assert.Contains(processed, p => LocalHour(p) == hour));
+        Assert.InRange(processed.Count, 0.8 * submitted.Count, 1.2 * submitted.Count);
+    }
+
+    [Fact]
     public void OnTheWallTheFiguresLookLikeAControlRoomsDay()
     {
         var scenario = new DemoScenario(11, Areas);
@@ -79,6 +95,7 @@ public sealed class DemoScenarioTests
         Assert.True(snapshot.CallsOn(CallLine.Emergency999).Window(WindowKind.Today).MeetsStandard, "999 above standard");
         Assert.False(snapshot.CallsOn(CallLine.NonEmergency101).Window(WindowKind.Today).MeetsStandard, "101 below standard, as in the report");
         Assert.InRange(snapshot.Attendance.Single(a => a.AreaCode.Length == 0).Today.PercentWithinTarget!.Value, 65, 95);
-        Assert.InRange(snapshot.Intelligence.Outstanding, 60, 300);
+        Assert.InRange(snapshot.Intelligence.Outstanding, 20, 300);
+        Assert.True(snapshot.Intelligence.SubmittedToday > 0 && snapshot.Intelligence.ProcessedToday > 0, "at 15:00 the day has taken in and processed reports");
     }
 }

@@ -40,8 +40,17 @@ public sealed record DemoCalibration
 
     public double IntelligencePerHour { get; init; } = 420 / (7.0 * 24);
 
-    /// <summary>Mean time to process an intelligence report.</summary>
-    public TimeSpan ProcessIntelligence { get; init; } = TimeSpan.FromDays(2);
+    /// <summary>
+    /// Mean working time before a report is processed: the intelligence bureau works through its
+    /// queue in office hours (<see cref="BureauOpens"/> to <see cref="BureauCloses"/>, every day),
+    /// so reports come in around the clock and are processed through the day, as the report's
+    /// weekly submitted / processed / outstanding figures describe.
+    /// </summary>
+    public TimeSpan ProcessIntelligence { get; init; } = TimeSpan.FromHours(10);
+
+    public TimeSpan BureauOpens { get; init; } = TimeSpan.FromHours(8);
+
+    public TimeSpan BureauCloses { get; init; } = TimeSpan.FromHours(20);
 
     /// <summary>Demand by hour of the day (local), mean 1: quiet before dawn, busy in the evening.</summary>
     public IReadOnlyList<double> ByHourOfDay { get; init; } =

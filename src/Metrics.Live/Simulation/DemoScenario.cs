@@ -72,7 +72,7 @@ public sealed class DemoScenario(int seed, IReadOnlyList<(string AreaCode, doubl
             var submitted = InHour();
             var reportId = Id("intelligence");
             events.Add(new IntelligenceSubmitted(Id("submitted"), submitted, reportId, Area(random)));
-            events.Add(new IntelligenceProcessed(Id("processed"), submitted + Exponential(random, _c.ProcessIntelligence), reportId));
+            events.Add(new IntelligenceProcessed(Id("processed"), AfterWorkingTime(submitted, Exponential(random, _c.ProcessIntelligence)), reportId));
         }
 
         return [.. events.OrderBy(e => e.OccurredAt).ThenBy(e => e.EventId, StringComparer.Ordinal)];
@@ -90,6 +90,29 @@ public sealed class DemoScenario(int seed, IReadOnlyList<(string AreaCode, doubl
             z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
             z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
             return (int)(z ^ (z >> 31));
+        }
+    }
+
+    /// <summary>When the bureau has worked <paramref name="work"/> on a report that came in at <paramref name="from"/>: its hours are local, every day.</summary>
+    private DateTimeOffset AfterWorkingTime(DateTimeOffset from, TimeSpan work)
+    {
+        var local = TimeZoneInfo.ConvertTime(from, UkTime.Zone).DateTime;
+        for (; ; local = local.Date.AddDays(1) + _c.BureauOpens)
+        {
+            var (opens, closes) = (local.Date + _c.BureauOpens, local.Date + _c.BureauCloses);
+            local = local < opens ? opens : local;
+            if (local >= closes)
+            {
+                continue;
+            }
+
+            if (work <= closes - local)
+            {
+                // Office hours never hold a clock change (01:00-02:00), so the local time is never ambiguous.
+                return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local + work, UkTime.Zone), TimeSpan.Zero);
+            }
+
+            work -= closes - local;
         }
     }
 
