@@ -28,6 +28,7 @@ public sealed record PageLayout(
     int Tiles,
     double SmallestTextPx,
     double Fit,
+    bool Dense,
     string Scope,
     List<string> AreaNames,
     Dictionary<string, string> Judged,

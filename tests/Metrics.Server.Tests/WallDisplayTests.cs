@@ -88,6 +88,7 @@ public sealed class WallDisplayTests
             Assert.Empty(shown.Errors);
             Assert.False(layout.Scrolls, $"{at} the page is {layout.ScrollWidth}×{layout.ScrollHeight}");
             Assert.True(layout.Clipped.Count == 0, $"{at} not wholly visible: {string.Join(", ", layout.Clipped)}");
+            Assert.False(layout.Dense, $"{at} every tile keeps its detail lines");
             Assert.Equal(9, layout.Tiles); // two call lines, six areas and the intelligence backlog
             Assert.Equal(WestMerciaTiles, layout.AreaNames);
             Assert.Equal(
@@ -121,6 +122,33 @@ public sealed class WallDisplayTests
         Assert.Equal(["Force-wide", "Shropshire", "Telford & Wrekin"], shown.Layout.AreaNames);
         Assert.Equal(["force-wide", "force-wide"], shown.Layout.CallScopes);
         Assert.False(shown.Layout.Scrolls);
+    }
+
+    [Fact]
+    public async Task AWallOfEveryLondonBoroughShrinksToFitRatherThanScroll()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var boroughs = File.ReadLines(Path.Combine(RepositoryFolders.Root, "src", "Metrics.Server", "Seed", "forces", "metropolitan-police", "areas.csv"))
+            .Select(line => line.Split(','))
+            .Where(fields => fields[2] == "local_policing_area")
+            .Select(fields => (fields[0], IncidentGrade.Priority))
+            .ToArray();
+        await Publish(new IngestService.IngestServiceClient(server.CreateChannel()), DateTimeOffset.UtcNow.AddSeconds(-40), "b", boroughs);
+
+        var shown = await HeadlessChromium.RenderOnScreenAsync(
+            server.WallAddress("/wall/"),
+            Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-1920x1080-every-borough.png"),
+            1920,
+            1080,
+            $"document.querySelectorAll('[data-area]').length === {boroughs.Length + 1}",
+            TimeSpan.FromSeconds(60));
+
+        Assert.True(shown.Waited, $"{shown.Layout.AreaNames.Count} area tiles");
+        Assert.False(shown.Layout.Scrolls, $"the page is {shown.Layout.ScrollWidth}×{shown.Layout.ScrollHeight}");
+        Assert.Empty(shown.Layout.Clipped);
+        Assert.True(shown.Layout.Dense, "33 area tiles show their big figures only");
+        Assert.InRange(shown.Layout.Fit, 0.6, 0.99); // and stepped down to fit
+        Assert.Contains("Kensington and Chelsea", shown.Layout.AreaNames);
     }
 
     /// <summary>

@@ -71,6 +71,7 @@ try {
         tiles: document.querySelectorAll('article').length,
         smallestTextPx: Math.min(1e6, ...texts.filter(e => !e.closest('footer')).map(e => parseFloat(getComputedStyle(e).fontSize))),
         fit: Number(root.dataset.fit ?? '1'),
+        dense: root.dataset.dense === 'true',
         scope: document.getElementById('scope')?.textContent.trim() ?? '',
         areaNames: [...document.querySelectorAll('[data-area] h3')].map(e => e.textContent.trim()),
         judged: Object.fromEntries([...document.querySelectorAll('[data-line]')].map(e => [e.dataset.line, e.querySelector('[data-figure$="/judged"]')?.textContent.trim() ?? ''])),
