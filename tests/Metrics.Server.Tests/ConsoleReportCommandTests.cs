@@ -26,6 +26,39 @@ public sealed class ConsoleReportCommandTests(MetLoadedServer met) : IClassFixtu
     }
 
     [Fact]
+    public async Task WithoutOutTheReportGoesToTheFolderItIsRunFromAndSaysWhere()
+    {
+        // The client as a process of its own, run from a folder of the user's (never the repository).
+        await using var server = await ServerProcess.StartAsync();
+        var folder = Directory.CreateTempSubdirectory("metrics-report-").FullName;
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "metrics.dll"), "report", "west-mercia", "2019-03"])
+            {
+                WorkingDirectory = folder,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            start.Environment["METRICS_SERVER"] = server.GrpcAddress.AbsoluteUri;
+            start.Environment["METRICS_TOKEN"] = server.Token([Metrics.Server.Security.ForceRoles.Viewer]);
+            start.Environment["COLUMNS"] = "300";
+            using var client = System.Diagnostics.Process.Start(start)!;
+            var output = await client.StandardOutput.ReadToEndAsync();
+            var error = await client.StandardError.ReadToEndAsync();
+            await client.WaitForExitAsync();
+
+            Assert.True(client.ExitCode == 0, error);
+            var written = Assert.Single(Directory.GetFiles(folder));
+            Assert.EndsWith(".html", written, StringComparison.Ordinal);
+            Assert.Contains($"Report written to {written}", output.ReplaceLineEndings(""), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task SummaryPrintsTheFirstPage()
     {
         var (exit, output, _) = await RunAsync("summary", MetLoadedServer.Force, "2016-12", "--json");
