@@ -28,7 +28,7 @@ internal sealed class GrpcAuthorizationResults : IAuthorizationMiddlewareResultH
 
         var (code, message) = authorizeResult.Forbidden
             ? (StatusCode.PermissionDenied, NeedsRoles(context, policy))
-            : (StatusCode.Unauthenticated, await WhyNotAuthenticated(context));
+            : await WhyNotAuthenticated(context);
 
         Grpc.TrailersOnly.Refuse(context, code, message);
         if (code == StatusCode.Unauthenticated)
@@ -45,11 +45,17 @@ internal sealed class GrpcAuthorizationResults : IAuthorizationMiddlewareResultH
         return $"{context.Request.Path} needs the role {string.Join(" or ", needed)}; the token {carries}";
     }
 
-    private static async Task<string> WhyNotAuthenticated(HttpContext context)
+    private static async Task<(StatusCode, string)> WhyNotAuthenticated(HttpContext context)
     {
         // The handler keeps its result for the request, so this reads the failure, not a second validation.
         var result = await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
-        return result.Failure switch
+        if (IdentityProviderCheck.IsUnreachable(result.Failure))
+        {
+            // Not the caller's fault, and waiting helps: the keys are fetched again within Security:KeysRefreshAtMostEvery.
+            return (StatusCode.Unavailable, $"the identity provider could not be reached to check the bearer token's signature; try again shortly{IdentityProviderCheck.Reason(result.Failure!)}");
+        }
+
+        return (StatusCode.Unauthenticated, result.Failure switch
         {
             null => "a bearer token is required: send the header 'authorization: Bearer <token>'",
             SecurityTokenExpiredException expired => $"the bearer token expired at {expired.Expires:yyyy-MM-dd HH:mm:ss}Z",
@@ -60,6 +66,6 @@ internal sealed class GrpcAuthorizationResults : IAuthorizationMiddlewareResultH
             SecurityTokenMalformedException => "the bearer token is not a JSON web token",
             TokenRefusedException refused => refused.Message,
             _ => "the bearer token is not valid",
-        };
+        });
     }
 }

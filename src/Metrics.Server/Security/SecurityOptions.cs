@@ -34,6 +34,29 @@ public sealed class SecurityOptions
     /// </summary>
     public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromDays(31);
 
+    /// <summary>
+    /// A claim the identity provider puts roles or groups in beyond those always read ("roles",
+    /// "role" and Microsoft's role-claim URI): "groups" for Entra ID or AD FS group membership.
+    /// </summary>
+    public string RoleClaim { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The provider's role or group values that mean this server's roles: "Metrics.Readers" →
+    /// "viewer", an Entra group's object id → "admin" (several roles: "viewer,admin"). Values that
+    /// are this server's role names already need no entry.
+    /// </summary>
+    public Dictionary<string, string> RoleMap { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How often the provider's signing keys are fetched again, so that keys it retires stop working.</summary>
+    public TimeSpan KeysRefreshEvery { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The least time between two fetches of the provider's keys when a token names a key not yet
+    /// seen (a rotation) or the provider could not be reached: how soon a new key, or the provider
+    /// back after an outage, is used.
+    /// </summary>
+    public TimeSpan KeysRefreshAtMostEvery { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Tolerance for clocks that differ between the issuer and this server.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 

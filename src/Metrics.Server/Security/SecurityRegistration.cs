@@ -18,6 +18,10 @@ public static class SecurityRegistration
                 o.SigningKeyFile = Path.Combine(storage.Value.DataDirectory, o.SigningKeyFile.Length > 0 ? o.SigningKeyFile : "signing-key");
                 o.TokenDirectory = o.TokenDirectory.Length == 0 ? o.TokenDirectory : Path.Combine(storage.Value.DataDirectory, o.TokenDirectory);
             })
+            .Validate(o => !ProviderRoles.UnknownRoles(o.RoleMap).Any(), $"Security:RoleMap maps to roles this server does not have: it has {string.Join(", ", ForceRoles.All)}")
+            .Validate(
+                o => o.KeysRefreshEvery >= TimeSpan.FromMinutes(5) && o.KeysRefreshAtMostEvery >= TimeSpan.FromSeconds(1),
+                "Security:KeysRefreshEvery must be at least 5 minutes and Security:KeysRefreshAtMostEvery at least 1 second (the identity model's own least)")
             .Validate(o => o.SigningKeyFile.Length > 0 && o.TokenLifetime > TimeSpan.Zero && o.TokenLifetime <= o.MaxTokenLifetime && o.ClockSkew >= TimeSpan.Zero, "Security:SigningKeyFile must be set, Security:TokenLifetime longer than zero and no longer than Security:MaxTokenLifetime, and Security:ClockSkew not negative")
             .ValidateOnStart();
 
@@ -29,6 +33,12 @@ public static class SecurityRegistration
             return new TokenIssuer(sp.GetRequiredService<SymmetricSecurityKey>(), options.Issuer, options.Audience);
         });
         services.AddHostedService<DevelopmentTokens>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SecurityOptions>>().Value;
+            return new ProviderRoles(options.RoleClaim, options.RoleMap);
+        });
+        services.AddHostedService<IdentityProviderCheck>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -48,8 +58,12 @@ public static class SecurityRegistration
                 };
                 if (options.Authority.Length > 0)
                 {
+                    // Discovery and keys from the provider; its issuer is the one its discovery document names.
                     jwt.Authority = options.Authority;
+                    jwt.Audience = options.Audience;
                     jwt.TokenValidationParameters.ValidIssuer = null;
+                    jwt.AutomaticRefreshInterval = options.KeysRefreshEvery;
+                    jwt.RefreshInterval = options.KeysRefreshAtMostEvery;
                 }
                 else
                 {
@@ -57,8 +71,22 @@ public static class SecurityRegistration
                 }
 
                 // A browser cannot put a header on a link: the report page also takes ?access_token=.
+                var roles = sp.GetRequiredService<ProviderRoles>();
                 jwt.Events = new JwtBearerEvents
                 {
+                    // Roles as the provider spells them become this server's roles, once per request.
+                    // The provider out of reach is said so (UNAVAILABLE, GrpcAuthorizationResults), never
+                    // "an issuer this server does not trust", which is what the token handler makes of
+                    // having no keys, and never an exception out of the request.
+                    OnAuthenticationFailed = async context =>
+                    {
+                        context.Fail(await IdentityProviderCheck.UnreachableOr(context.Exception, context.Options.ConfigurationManager, context.HttpContext.RequestAborted));
+                    },
+                    OnTokenValidated = context =>
+                    {
+                        context.Principal = roles.Apply(context.Principal!);
+                        return Task.CompletedTask;
+                    },
                     OnMessageReceived = context =>
                     {
                         if (context.Request.Path.StartsWithSegments("/reports", StringComparison.Ordinal)
@@ -78,6 +106,16 @@ public static class SecurityRegistration
             .AddPolicy(ForceRoles.Policies.Publish, p => p.RequireRole(ForceRoles.RolesFor(ForceRoles.Policies.Publish)))
             .AddPolicy(ForceRoles.Policies.Administer, p => p.RequireRole(ForceRoles.RolesFor(ForceRoles.Policies.Administer)));
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResults>();
+
+        // After JwtBearer has made its configuration manager: a key the provider has withdrawn is
+        // refused from the next fetch on, not honoured for another hour as "last known good".
+        services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
+        {
+            if (jwt.ConfigurationManager is Microsoft.IdentityModel.Tokens.BaseConfigurationManager manager)
+            {
+                manager.UseLastKnownGoodConfiguration = false;
+            }
+        });
         return services;
     }
 }
