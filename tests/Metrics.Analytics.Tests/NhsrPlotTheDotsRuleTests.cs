@@ -41,23 +41,33 @@ public sealed class NhsrPlotTheDotsRuleTests
         Assert.Equal(flagged, rules.Select(r => r.HasFlag(SpcRule.Trend) ? 1 : 0));
     }
 
-    // ptd_part_of_two_in_three: 1 = beyond the near-limit band; only those points are flagged.
+    // ptd_two_in_three and ptd_part_of_two_in_three: 1 = close to a limit (beyond the near-limit
+    // band, inside the limits), 2 = outside the limits (not close: close_to_limits excludes it);
+    // sides relative to the mean, which all three of a window must share. Only close points are flagged.
     [Theory]
-    [InlineData(new[] { 1, 0, 1 }, new[] { 1, 0, 1 })]
-    [InlineData(new[] { 0, 1, 1 }, new[] { 0, 1, 1 })]
-    [InlineData(new[] { 1, 1, 0 }, new[] { 1, 1, 0 })]
-    [InlineData(new[] { 0, 0, 1, 0, 1, 0, 0 }, new[] { 0, 0, 1, 0, 1, 0, 0 })]
-    [InlineData(new[] { 0, 0, 1, 1, 0, 0, 0 }, new[] { 0, 0, 1, 1, 0, 0, 0 })]
-    [InlineData(new[] { 1, 0, 0, 1 }, new[] { 0, 0, 0, 0 })]
-    [InlineData(new[] { 1, 0, 0, 1, 1 }, new[] { 0, 0, 0, 1, 1 })]
-    public void TwoInThreeBeyondTheNearLimitBand(int[] beyondBand, int[] flagged)
+    [InlineData(new[] { 1, 0, 1 }, new[] { 1, 1, 1 }, new[] { 1, 0, 1 })]
+    [InlineData(new[] { 0, 1, 1 }, new[] { 1, 1, 1 }, new[] { 0, 1, 1 })]
+    [InlineData(new[] { 1, 1, 0 }, new[] { 1, 1, 1 }, new[] { 1, 1, 0 })]
+    [InlineData(new[] { 0, 0, 1, 0, 1, 0, 0 }, new[] { 1, 1, 1, 1, 1, 1, 1 }, new[] { 0, 0, 1, 0, 1, 0, 0 })]
+    [InlineData(new[] { 0, 0, 1, 1, 0, 0, 0 }, new[] { 1, 1, 1, 1, 1, 1, 1 }, new[] { 0, 0, 1, 1, 0, 0, 0 })]
+    [InlineData(new[] { 1, 0, 0, 1 }, new[] { 1, 1, 1, 1 }, new[] { 0, 0, 0, 0 })]
+    [InlineData(new[] { 1, 0, 0, 1, 1 }, new[] { 1, 1, 1, 1, 1 }, new[] { 0, 0, 0, 1, 1 })]
+    // "when points are on opposite sides of the mean": none.
+    [InlineData(new[] { 1, 0, 1 }, new[] { 1, -1, 1 }, new[] { 0, 0, 0 })]
+    [InlineData(new[] { 0, 1, 1 }, new[] { 1, -1, 1 }, new[] { 0, 0, 0 })]
+    [InlineData(new[] { 1, 1, 0 }, new[] { 1, -1, 1 }, new[] { 0, 0, 0 })]
+    [InlineData(new[] { 0, 0, 1, 0, 1, 0, 0 }, new[] { 1, -1, 1, -1, 1, -1, 1 }, new[] { 0, 0, 0, 0, 0, 0, 0 })]
+    [InlineData(new[] { 0, 0, 1, 1, 0, 0, 0 }, new[] { -1, 1, -1, 1, -1, 1, -1 }, new[] { 0, 0, 0, 0, 0, 0, 0 })]
+    // A point outside the limits is not close to them: beside one close point it makes no pair.
+    [InlineData(new[] { 2, 1, 0 }, new[] { 1, 1, 1 }, new[] { 0, 0, 0 })]
+    [InlineData(new[] { 2, 1, 1 }, new[] { 1, 1, 1 }, new[] { 0, 1, 1 })]
+    public void TwoInThreeCloseToALimitOnOneSideOfTheMean(int[] closeness, int[] sides, int[] flagged)
     {
-        // 4.0 is beyond the band (3.55) and inside the limit (5.32); -0.5 is neither, and on
-        // the other side of the mean so no shift forms.
-        var rules = RulesAfterBaseline([.. beyondBand.Select(b => b == 1 ? 4.0 : -0.5)]);
+        // 4.0 is beyond the band (3.55) and inside the limit (5.32); 6.0 is outside; 0.5 is neither.
+        var rules = RulesAfterBaseline([.. closeness.Zip(sides, (c, side) => side * (c == 2 ? 6.0 : c == 1 ? 4.0 : 0.5))]);
 
         Assert.Equal(flagged, rules.Select(r => r.HasFlag(SpcRule.TwoOfThreeNearLimit) ? 1 : 0));
-        Assert.DoesNotContain(rules, r => r.HasFlag(SpcRule.OutsideLimits));
+        Assert.Equal(closeness.Select(c => c == 2 ? 1 : 0), rules.Select(r => r.HasFlag(SpcRule.OutsideLimits) ? 1 : 0));
     }
 
     private static List<SpcRule> RulesAfterBaseline(IReadOnlyList<double> pattern)

@@ -97,16 +97,17 @@ public static class XmrChart
         // Trend: each point strictly higher (or lower) than the one before; the run's first point counts.
         FlagRuns(values.Count, options.TrendLength, i => i == 0 ? 0 : Math.Sign(values[i] - values[i - 1]), (i, side) => Flag(i, SpcRule.Trend, side > 0), includePrevious: true);
 
-        // Two of three beyond the near-limit band on the same side: flag those beyond it.
+        // Two of three close to a limit (beyond the near-limit band, inside the limits) with all
+        // three on the same side of the mean: flag the close ones. As NHSRplotthedots: a point
+        // outside the limits is not close to them, and a window across the mean does not count.
+        bool Close(int j) => values[j] <= upper && values[j] >= lower && (values[j] > upperNear || values[j] < lowerNear);
         for (var i = 0; i + 2 < values.Count; i++)
         {
-            foreach (var high in new[] { true, false })
+            var window = Enumerable.Range(i, 3).ToList();
+            var side = Math.Sign(values[i] - mean);
+            if (side != 0 && window.All(j => Math.Sign(values[j] - mean) == side) && window.Count(Close) >= 2)
             {
-                var beyond = Enumerable.Range(i, 3).Where(j => high ? values[j] > upperNear : values[j] < lowerNear).ToList();
-                if (beyond.Count >= 2)
-                {
-                    beyond.ForEach(j => Flag(j, SpcRule.TwoOfThreeNearLimit, high));
-                }
+                window.Where(Close).ToList().ForEach(j => Flag(j, SpcRule.TwoOfThreeNearLimit, side > 0));
             }
         }
 
