@@ -18,6 +18,16 @@ public sealed class ConsoleHistoryCommandTests(MetricsServerFactory server) : IC
     }
 
     [Fact]
+    public async Task TheSeriesChartFormatsItsFigures()
+    {
+        var (exit, output, _) = await RunAsync("series", "total_recorded_crime", "west-mercia", "--from", "2019-02", "--to", "2019-03");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("7,767", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("7767", output, StringComparison.Ordinal); // the bars' labels too
+    }
+
+    [Fact]
     public async Task ComparisonPrintsTheReportsTable()
     {
         var (exit, output, _) = await RunAsync("comparison", "west-mercia", "2019-03", "--json");

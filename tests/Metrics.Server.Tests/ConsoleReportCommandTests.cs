@@ -59,6 +59,23 @@ public sealed class ConsoleReportCommandTests(MetLoadedServer met) : IClassFixtu
     }
 
     [Fact]
+    public async Task TheYearlyChartOfACountLeavesOutPartYearsAndSaysWhich()
+    {
+        var json = await RunAsync("series", "total_recorded_crime", MetLoadedServer.Force, "--by", "year", "--json");
+        var (exit, output, _) = await RunAsync("series", "total_recorded_crime", MetLoadedServer.Force, "--by", "year");
+
+        using var points = JsonDocument.Parse(json.Output);
+        var part = points.RootElement.GetProperty("points").EnumerateArray()
+            .Where(p => p.TryGetProperty("value", out _) && !(p.TryGetProperty("complete", out var complete) && complete.GetBoolean()))
+            .Select(p => $"{p.GetProperty("label").GetString()} ({p.GetProperty("monthsWithData").GetInt32()} of 12 months)")
+            .ToList();
+        Assert.Equal(0, exit);
+        Assert.NotEmpty(part); // the file's first and last financial years are part years
+        Assert.Contains($"Not charted, part periods: {string.Join(", ", part)}.", output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.DoesNotContain(output.Split('\n'), line => line.Contains('█') && part.Any(p => line.StartsWith(p[..7], StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task SummaryPrintsTheFirstPage()
     {
         var (exit, output, _) = await RunAsync("summary", MetLoadedServer.Force, "2016-12", "--json");

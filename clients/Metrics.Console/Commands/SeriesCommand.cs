@@ -96,13 +96,23 @@ public sealed class SeriesCommand : AsyncCommand<SeriesCommand.Settings>
             }
 
             AnsiConsole.Write(table);
-            var chart = new BarChart().Width(60);
-            foreach (var point in response.Points.Where(p => p.HasValue))
+
+            // A count over part of a period (3 months of a year) is not comparable with whole
+            // periods: as a bar it reads as a crash. Averages and percentages still compare.
+            var isTotal = response.Measure.Unit == Unit.Count;
+            var charted = response.Points.Where(p => p.HasValue && (p.Complete || !isTotal)).ToList();
+            var chart = new BarChart().Width(60).UseValueFormatter(value => Output.Figure(value, isTotal ? "N0" : "N1") + unit);
+            foreach (var point in charted)
             {
-                chart.AddItem(point.Label, Math.Round(point.Value, 1), Color.SteelBlue1);
+                chart.AddItem(point.Complete ? point.Label : $"{point.Label} ({point.MonthsWithData} of {point.Months} months)", Math.Round(point.Value, 1), Color.SteelBlue1);
             }
 
             AnsiConsole.Write(chart);
+            var part = response.Points.Where(p => p.HasValue && !p.Complete && isTotal).ToList();
+            if (part.Count > 0)
+            {
+                AnsiConsole.MarkupLine(Markup.Escape($"Not charted, part periods: {string.Join(", ", part.Select(p => $"{p.Label} ({p.MonthsWithData} of {p.Months} months)"))}."));
+            }
         });
     }
 }
