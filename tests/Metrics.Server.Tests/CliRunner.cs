@@ -11,9 +11,17 @@ internal static class CliRunner
     public static Task<(int Exit, string Output, string Error)> RunAsync(Func<string, GrpcChannel> channels, params string[] args) =>
         RunAsync(channels, new StringWriter(), default, args);
 
+    /// <summary>As in a terminal <paramref name="width"/> columns wide (80: the narrowest a user is expected to have).</summary>
+    public static Task<(int Exit, string Output, string Error)> RunAtWidthAsync(Func<string, GrpcChannel> channels, int width, params string[] args) =>
+        RunAsync(channels, new StringWriter(), default, width, args);
+
     /// <summary>Runs until the command ends or <paramref name="cancellationToken"/> stops it; <paramref name="output"/> can be read while it runs.</summary>
-    public static async Task<(int Exit, string Output, string Error)> RunAsync(
-        Func<string, GrpcChannel> channels, StringWriter output, CancellationToken cancellationToken, params string[] args)
+    public static Task<(int Exit, string Output, string Error)> RunAsync(
+        Func<string, GrpcChannel> channels, StringWriter output, CancellationToken cancellationToken, params string[] args) =>
+        RunAsync(channels, output, cancellationToken, 250, args);
+
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(
+        Func<string, GrpcChannel> channels, StringWriter output, CancellationToken cancellationToken, int width, string[] args)
     {
         ServerSettings.ChannelFactory = channels;
         var error = new StringWriter();
@@ -23,7 +31,7 @@ internal static class CliRunner
 
         // Spectre's console keeps the writer it was first made with: this run's, wide enough that tables do not wrap.
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-        console.Profile.Width = 250;
+        console.Profile.Width = width;
         AnsiConsole.Console = console;
         try
         {

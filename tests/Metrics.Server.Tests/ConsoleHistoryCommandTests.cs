@@ -53,6 +53,19 @@ public sealed class ConsoleHistoryCommandTests(MetricsServerFactory server) : IC
     }
 
     [Fact]
+    public async Task At80ColumnsEveryMeasureIdIsWholeOnItsLine()
+    {
+        var ids = (await new Metrics.Contracts.V1.MeasuresService.MeasuresServiceClient(server.CreateChannel()).ListMeasuresAsync(new())).Measures.Select(m => m.Id).ToList();
+
+        var (exit, output, _) = await CliRunner.RunAtWidthAsync(_ => server.CreateChannel(), 80, "measures");
+
+        var lines = output.Split('\n');
+        Assert.Equal(0, exit);
+        Assert.All(lines, line => Assert.True(line.TrimEnd().Length <= 80, $"{line.Length} columns: {line}"));
+        Assert.All(ids, id => Assert.Contains(lines, line => line.Contains($"│ {id} ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task MeasuresAndAreasListTheCatalogue()
     {
         var measures = await RunAsync("measures", "--json");

@@ -25,10 +25,17 @@ public sealed class MeasuresCommand : AsyncCommand<MeasuresCommand.Settings>
             new ListMeasuresRequest { Section = settings.Section, IncludeRetired = settings.IncludeRetired }, deadline: settings.Deadline(30), cancellationToken: cancellationToken);
         return Output.Print(response, settings.Json, () =>
         {
-            var table = Output.Table("Id", "Name", "Unit", "Polarity", "Breakdown");
+            // Ids are what a user copies into the next command: never wrapped; the name wraps, with
+            // the breakdown under it, so that the table keeps to 80 columns.
+            var table = Output.Table("Id", "Name", "Unit", "Better");
+            table.Columns[0].NoWrap();
             foreach (var m in response.Measures)
             {
-                table.AddRow(Markup.Escape(m.Id) + (m.Retired ? " [grey](retired)[/]" : ""), Markup.Escape(m.Name), m.Unit.ToString(), m.Polarity.ToString(), Markup.Escape(m.BreakdownKind));
+                table.AddRow(
+                    Markup.Escape(m.Id) + (m.Retired ? " [grey](retired)[/]" : ""),
+                    Markup.Escape(m.Name) + (m.BreakdownKind.Length > 0 ? $"\n[grey]by {Markup.Escape(m.BreakdownKind)}[/]" : ""),
+                    m.Unit switch { Unit.Count => "count", Unit.Percent => "%", Unit.Rate => "rate", Unit.Duration => "time", _ => "" },
+                    m.Polarity switch { Polarity.UpIsGood => "higher", Polarity.DownIsGood => "lower", _ => "–" });
             }
 
             AnsiConsole.Write(table);
