@@ -66,6 +66,19 @@ public sealed class ConsoleHistoryCommandTests(MetricsServerFactory server) : IC
     }
 
     [Fact]
+    public async Task At80ColumnsTheComparisonIsATablePerCrimeTypeWithAFigureACell()
+    {
+        var (exit, output, _) = await CliRunner.RunAtWidthAsync(_ => server.CreateChannel(), 80, "comparison", "west-mercia", "2019-03");
+
+        var lines = output.Split('\n');
+        Assert.Equal(0, exit);
+        Assert.All(lines, line => Assert.True(line.TrimEnd().Length <= 80, $"{line.Length} columns: {line}"));
+        // Violence with injury comes first: Telford & Wrekin's volume, share and rate on one line.
+        var telford = lines.First(l => l.Contains("Telford & Wrekin", StringComparison.Ordinal)).Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["Telford & Wrekin", "196", "–", "13%", "1.13"], telford);
+    }
+
+    [Fact]
     public async Task MeasuresAndAreasListTheCatalogue()
     {
         var measures = await RunAsync("measures", "--json");

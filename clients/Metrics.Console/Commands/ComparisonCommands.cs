@@ -17,24 +17,57 @@ public sealed class ComparisonCommand : AsyncCommand<MonthSettings>
             cancellationToken: cancellationToken);
         return Output.Print(response, settings.Json, () =>
         {
-            AnsiConsole.MarkupLine($"[bold]Policing area comparison[/] · {response.Month.Year}-{response.Month.Month:D2} · volume, 12-month average, % of total, per 1,000");
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("Crime type");
-            foreach (var area in response.Areas)
+            AnsiConsole.MarkupLine($"[bold]Policing area comparison[/] · {response.Month.Year}-{response.Month.Month:D2}");
+            var rows = response.Rows.Append(response.Total).ToList();
+            var cells = rows.Select(r => r.Cells.Select(Cell).ToList()).ToList();
+
+            // The report's layout (a column per area, four figures a cell) when the terminal holds
+            // it on one line a row; else a table per crime type, an area a row, that fits 80 columns.
+            var wide = 4 + rows.Max(r => r.Measure.Name.Length) + response.Areas.Select((a, i) => 3 + Math.Max(a.Name.Length, cells.Max(c => c[i].Length))).Sum();
+            if (wide <= AnsiConsole.Profile.Width)
             {
-                table.AddColumn(new TableColumn(Markup.Escape(area.Name)).RightAligned());
+                AnsiConsole.MarkupLine("Each cell: volume · 12-month average · % of total · per 1,000");
+                var table = new Table().Border(TableBorder.Rounded).AddColumn("Crime type");
+                foreach (var area in response.Areas)
+                {
+                    table.AddColumn(new TableColumn(Markup.Escape(area.Name)).RightAligned());
+                }
+
+                foreach (var (row, i) in rows.Select((r, i) => (r, i)))
+                {
+                    table.AddRow([Markup.Escape(row.Measure.Name), .. cells[i].Select(Markup.Escape)]);
+                }
+
+                AnsiConsole.Write(table);
+                return;
             }
 
-            foreach (var row in response.Rows.Append(response.Total))
+            foreach (var row in rows)
             {
-                table.AddRow(
-                    [Markup.Escape(row.Measure.Name), .. row.Cells.Select(c => Markup.Escape(
-                        $"{Output.Figure(c.HasVolume ? c.Volume : null)} · {Output.Figure(c.HasTwelveMonthAverage ? c.TwelveMonthAverage : null)} · " +
-                        $"{Output.Figure(c.HasPercentOfTotal ? c.PercentOfTotal : null, "N0")}% · {Output.Figure(c.HasRatePerThousand ? c.RatePerThousand : null, "N2")}"))]);
-            }
+                var table = Output.Table("Area", "Volume", "12-month avg", "% of total", "Per 1,000").Title(Markup.Escape(row.Measure.Name));
+                foreach (var column in table.Columns.Skip(1))
+                {
+                    column.RightAligned();
+                }
 
-            AnsiConsole.Write(table);
+                foreach (var (area, c) in response.Areas.Zip(row.Cells))
+                {
+                    table.AddRow(
+                        Markup.Escape(area.Name),
+                        Output.Figure(c.HasVolume ? c.Volume : null),
+                        Output.Figure(c.HasTwelveMonthAverage ? c.TwelveMonthAverage : null),
+                        Output.Figure(c.HasPercentOfTotal ? c.PercentOfTotal : null, "N0") + "%",
+                        Output.Figure(c.HasRatePerThousand ? c.RatePerThousand : null, "N2"));
+                }
+
+                AnsiConsole.Write(table);
+            }
         });
     }
+
+    private static string Cell(AreaComparisonCell c) =>
+        $"{Output.Figure(c.HasVolume ? c.Volume : null)} · {Output.Figure(c.HasTwelveMonthAverage ? c.TwelveMonthAverage : null)} · " +
+        $"{Output.Figure(c.HasPercentOfTotal ? c.PercentOfTotal : null, "N0")}% · {Output.Figure(c.HasRatePerThousand ? c.RatePerThousand : null, "N2")}";
 }
 
 /// <summary>metrics year-end: each measure's financial year against the year before.</summary>
