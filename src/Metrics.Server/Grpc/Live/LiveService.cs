@@ -53,8 +53,9 @@ internal sealed class LiveService(
             catch (OperationCanceledException) when (watched.Stalled.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
             {
                 metrics.SubscriberDropped();
+                // UNAVAILABLE: reconnecting is what helps (a slow network, a frozen tab), and it is what clients retry.
                 throw new RpcException(new Status(
-                    StatusCode.ResourceExhausted,
+                    StatusCode.Unavailable,
                     $"subscriber took no message for {settings.StallTimeout.TotalSeconds:0} s (Live:StallTimeout) and was dropped; reconnect with resume_after_sequence"));
             }
         }
