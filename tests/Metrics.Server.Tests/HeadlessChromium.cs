@@ -16,6 +16,7 @@ public sealed record RenderedPage(
     bool Waited,
     List<string> Errors,
     List<string> ExternalRequests,
+    Dictionary<string, string> Dataset,
     PageLayout Layout);
 
 /// <summary>How the page sits on its screen: whether it scrolls, which tiles are not wholly visible, what it names.</summary>

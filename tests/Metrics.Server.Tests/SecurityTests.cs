@@ -41,6 +41,7 @@ public sealed class SecurityTests(MetricsServerFactory server) : IClassFixture<M
         ["metrics.v1.IngestService/PublishBatch"] = ForceRoles.Policies.Publish,
         ["metrics.v1.LiveService/Subscribe"] = ForceRoles.Policies.Read,
         ["metrics.v1.LiveService/GetSnapshot"] = ForceRoles.Policies.Read,
+        ["metrics.v1.LiveService/RenewViewerToken"] = ForceRoles.Policies.Read,
     };
 
     public static TheoryData<string> Callers() => ["anonymous", "expired", "forged", "unsigned", "no role", .. ForceRoles.All];

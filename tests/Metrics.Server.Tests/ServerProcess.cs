@@ -162,8 +162,8 @@ public sealed class ServerProcess : IAsyncDisposable
         new TokenIssuer(SigningKey.LoadOrCreate(SigningKeyFile), "metrics-server", "metrics").Issue("test", roles, lifetime ?? TimeSpan.FromHours(1));
 
     /// <summary>The wall display at this path and query, signed in as a viewer through the address's fragment.</summary>
-    public string WallAddress(string pathAndQuery) =>
-        $"{new Uri(WebAddress, pathAndQuery).AbsoluteUri}#token={Token([ForceRoles.Viewer])}";
+    public string WallAddress(string pathAndQuery, TimeSpan? tokenLifetime = null) =>
+        $"{new Uri(WebAddress, pathAndQuery).AbsoluteUri}#token={Token([ForceRoles.Viewer], tokenLifetime)}";
 
     private string SigningKeyFile => _databaseFile + ".key";
 

@@ -184,6 +184,36 @@ public sealed class WallDisplayTests
     }
 
     [Fact]
+    public async Task AWallRenewsItsTokenAndStaysLiveAcrossEachTokensExpiry()
+    {
+        // Tokens of 12 s: the page renews at half-life, and each stream ends when the token that opened it expires.
+        await using var server = await ServerProcess.StartAsync(("Security:TokenLifetime", "00:00:12"), ("Live:Heartbeat", "00:00:01"));
+        var ingest = new IngestService.IngestServiceClient(server.CreateChannel());
+        await Publish(ingest, DateTimeOffset.UtcNow.AddSeconds(-30), "a", ("shropshire", IncidentGrade.Priority));
+        const string NeverDown = "(window.__statuses ??= new Set()).add(document.getElementById('status').textContent) && ![...window.__statuses].some(s => s.includes('NOT AUTHORISED') || s.includes('STALE'))";
+        const string Renewed = "Number(document.body.dataset.tokenRenewals ?? 0) >= 3 && Number(document.body.dataset.streams ?? 0) >= 2";
+
+        var page = HeadlessChromium.Open(
+            server.WallAddress("/wall/?stale=4", TimeSpan.FromSeconds(12)),
+            Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-renewed.png"),
+            $"{NeverDown} && {Renewed} && {Figure("unresourced/shropshire")} === '2'",
+            TimeSpan.FromSeconds(90),
+            $"{NeverDown} && {Renewed}");
+        if (await Task.WhenAny(page.Signals[0], page.Result) == page.Signals[0])
+        {
+            // Renewed three times and reconnected past the first token's expiry: one more incident.
+            await Publish(ingest, DateTimeOffset.UtcNow.AddSeconds(-5), "b", ("shropshire", IncidentGrade.Scheduled));
+        }
+
+        var shown = await page.Result;
+
+        Assert.True(shown.Waited, $"status '{shown.Status}', stale '{shown.Stale}', page {string.Join(", ", shown.Dataset.Select(d => $"{d.Key}={d.Value}"))}, figures {string.Join(", ", shown.Figures.Select(f => $"{f.Key}={f.Value}"))}\n{server.Output}");
+        Assert.Equal("● LIVE", shown.Status);
+        Assert.Empty(shown.Errors);
+        Assert.DoesNotContain("eyJ", server.Output, StringComparison.Ordinal); // no token in the server's log
+    }
+
+    [Fact]
     public async Task WhenTheServerStopsTheWallSaysItIsStale()
     {
         await using var server = await ServerProcess.StartAsync(("Live:Heartbeat", "00:00:01"));

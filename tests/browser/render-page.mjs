@@ -55,6 +55,7 @@ try {
     alerts: [...document.querySelectorAll('[data-alert]')].map(e => e.textContent.trim()),
     stale: document.getElementById('stale') && !document.getElementById('stale').hidden ? document.getElementById('stale').textContent.trim() : '',
     status: document.getElementById('status')?.textContent.trim() ?? '',
+    dataset: { ...document.body.dataset, statuses: [...(window.__statuses ?? [])].join(' | ') },
     layout: (() => {
       const root = document.documentElement;
       const name = e => e.dataset.area ?? e.dataset.line ?? e.dataset.alert ?? e.id ?? e.className;

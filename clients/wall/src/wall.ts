@@ -3,7 +3,7 @@
 // the viewer token in the fragment: /wall/?areas=…#token=…
 import { LiveFeed } from "./gen/metrics/v1/live_pb";
 import { Figures } from "./figures";
-import { measures, subscribeForever, type ConnectionState } from "./connection";
+import { measures, renewForever, subscribeForever, type ConnectionState } from "./connection";
 import { render } from "./render";
 import { fitToScreen } from "./fit";
 
@@ -20,6 +20,7 @@ const areaCodes = list("areas");
 const staleAfterSeconds = Number(parameters.get("stale") ?? "15");
 
 const figures = new Figures();
+const openedAt = new Date();
 const areaNames = new Map<string, string>();
 const status = document.getElementById("status")!;
 const updated = document.getElementById("updated")!;
@@ -31,7 +32,8 @@ function clock(date: Date | undefined): string {
 }
 
 function showStatus(): void {
-  const age = figures.receivedAt ? (Date.now() - figures.receivedAt.getTime()) / 1000 : Infinity;
+  // Stale: nothing for the threshold since the last data, or since the page opened (not from the first second).
+  const age = (Date.now() - (figures.receivedAt ?? openedAt).getTime()) / 1000;
   const isStale = age > staleAfterSeconds;
   document.body.classList.toggle("is-stale", isStale);
   const wasHidden = stale.hidden;
@@ -68,6 +70,7 @@ measures
 window.addEventListener("resize", fitToScreen);
 
 setInterval(showStatus, 1000);
+void renewForever();
 void subscribeForever(feeds, areaCodes, {
   onMessage(message) {
     figures.apply(message);

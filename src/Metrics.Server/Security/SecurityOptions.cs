@@ -57,6 +57,12 @@ public sealed class SecurityOptions
     /// </summary>
     public TimeSpan KeysRefreshAtMostEvery { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long after a person issued a viewer token a wall may go on renewing it by itself
+    /// (LiveService.RenewViewerToken): a stolen wall token is not good for ever.
+    /// </summary>
+    public TimeSpan WallRenewableFor { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>Tolerance for clocks that differ between the issuer and this server.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -33,6 +33,7 @@ public static class SecurityRegistration
             return new TokenIssuer(sp.GetRequiredService<SymmetricSecurityKey>(), options.Issuer, options.Audience);
         });
         services.AddHostedService<DevelopmentTokens>();
+        services.AddSingleton<ViewerTokenRenewal>();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SecurityOptions>>().Value;

@@ -13,10 +13,11 @@ public sealed class TokenIssuer(SymmetricSecurityKey key, string issuer, string 
 {
     private readonly JsonWebTokenHandler handler = new();
 
-    public string Issue(string subject, IEnumerable<string> roles, TimeSpan lifetime, DateTimeOffset? now = null)
+    public string Issue(string subject, IEnumerable<string> roles, TimeSpan lifetime, DateTimeOffset? now = null, IEnumerable<Claim>? more = null)
     {
         var issuedAt = (now ?? DateTimeOffset.UtcNow).UtcDateTime;
         var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, subject) };
+        claims.AddRange(more ?? []);
         claims.AddRange(roles.Select(role => new Claim(ForceRoles.ClaimType, role)));
         return handler.CreateToken(new SecurityTokenDescriptor
         {

@@ -25,6 +25,7 @@ internal sealed class LiveService(
     TimeProvider clock,
     StalledWrites stalledWrites,
     SharedUpdates sharedUpdates,
+    ViewerTokenRenewal renewal,
     Telemetry.ServiceMetrics metrics)
     : V1.LiveService.LiveServiceBase
 {
@@ -35,11 +36,24 @@ internal sealed class LiveService(
         using var subscription = broadcast.Subscribe(filter, request.HasResumeAfterSequence ? request.ResumeAfterSequence : null);
         var settings = options.Value;
 
+        // A stream lives no longer than the token that opened it (real time: a security fact).
+        var expires = ViewerTokenRenewal.ExpiryOf(context.GetHttpContext().User);
+        using var expiry = ExpiryTimer(expires);
+        using var open = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, expiry.Token);
         using var watched = stalledWrites.Watch();
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, watched.Stalled);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(open.Token, watched.Stalled);
         while (!context.CancellationToken.IsCancellationRequested)
         {
-            var message = await subscription.NextAsync(settings.Heartbeat, clock, context.CancellationToken);
+            LiveMessage message;
+            try
+            {
+                message = await subscription.NextAsync(settings.Heartbeat, clock, open.Token);
+            }
+            catch (OperationCanceledException) when (expiry.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+            {
+                throw Expired(expires!.Value);
+            }
+
             try
             {
                 watched.WriteStarting();
@@ -50,6 +64,10 @@ internal sealed class LiveService(
                     metrics.UpdateDelivered(clock.GetElapsedTime(message.PublishedAt));
                 }
             }
+            catch (OperationCanceledException) when (expiry.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+            {
+                throw Expired(expires!.Value);
+            }
             catch (OperationCanceledException) when (watched.Stalled.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
             {
                 metrics.SubscriberDropped();
@@ -59,6 +77,34 @@ internal sealed class LiveService(
                     $"subscriber took no message for {settings.StallTimeout.TotalSeconds:0} s (Live:StallTimeout) and was dropped; reconnect with resume_after_sequence"));
             }
         }
+    }
+
+    public override Task<V1.RenewViewerTokenResponse> RenewViewerToken(V1.RenewViewerTokenRequest request, ServerCallContext context)
+    {
+        var renewed = renewal.Renew(context.GetHttpContext().User);
+        return Task.FromResult(new V1.RenewViewerTokenResponse
+        {
+            Token = renewed.Token,
+            ExpiresAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(renewed.ExpiresAt),
+            RenewableUntil = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(renewed.RenewableUntil),
+        });
+    }
+
+    private static RpcException Expired(DateTimeOffset at) => new(new Status(
+        StatusCode.Unauthenticated,
+        $"the bearer token expired at {at:yyyy-MM-dd HH:mm:ss}Z; reconnect with a renewed token (RenewViewerToken) and resume_after_sequence"));
+
+    /// <summary>Cancelled when the token expires; never for a token without an expiry or beyond a timer's reach (49 days).</summary>
+    private static CancellationTokenSource ExpiryTimer(DateTimeOffset? expires)
+    {
+        var left = expires - DateTimeOffset.UtcNow;
+        return left switch
+        {
+            null => new CancellationTokenSource(),
+            { } l when l <= TimeSpan.Zero => new CancellationTokenSource(TimeSpan.Zero, TimeProvider.System),
+            { } l when l < TimeSpan.FromDays(49) => new CancellationTokenSource(l, TimeProvider.System),
+            _ => new CancellationTokenSource(),
+        };
     }
 
     public override async Task<V1.GetSnapshotResponse> GetSnapshot(V1.GetSnapshotRequest request, ServerCallContext context)
