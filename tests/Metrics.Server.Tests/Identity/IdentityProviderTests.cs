@@ -74,6 +74,25 @@ public sealed class IdentityProviderTests
     }
 
     [Fact]
+    public async Task KeysAlreadyFetchedKeepWorkingWhileTheProviderIsDownLater()
+    {
+        await using var provider = new TestIdentityProvider();
+        var key = provider.Publish(TestIdentityProvider.NewEcKey("k1"));
+        await provider.StartAsync();
+        await using var server = await ServerProcess.StartAsync(provider.ServerSettings());
+        var before = await ListMeasures(server, provider.Token(key, Roles("viewer")));
+
+        await provider.StopAsync();
+        var duringOutage = await ListMeasures(server, provider.Token(key, Roles("viewer"), lifetime: TimeSpan.FromMinutes(20)));
+        await provider.StartAsync();
+        var after = await ListMeasures(server, provider.Token(key, Roles("viewer"), lifetime: TimeSpan.FromMinutes(40)));
+
+        Assert.Equal((StatusCode.OK, ""), before);
+        Assert.Equal((StatusCode.OK, ""), duringOutage); // a new token, signed by a key the server already holds
+        Assert.Equal((StatusCode.OK, ""), after);
+    }
+
+    [Fact]
     public async Task RolesAreReadAsProvidersSendThemAndGroupsThroughTheRoleMap()
     {
         const string AdminsGroup = "6f1c9a4e-3b1d-4c55-9a77-0e2f1b7d8c90";
