@@ -198,6 +198,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         Add("metrics.v1.AnalyticsService/GetPerformanceSummary", 1, new GetPerformanceSummaryRequest { ForceCode = "west-mercia", Month = march, ChartMonths = 12 });
         Add("metrics.v1.LiveService/GetSnapshot", 6, new GetSnapshotRequest { AreaCodes = { "shropshire" } });
         Add("metrics.v1.LiveService/Subscribe", 2, new SubscribeRequest { Feeds = { LiveFeed.Incidents } });
+        Add("metrics.v1.LiveService/RenewViewerToken", 1, new RenewViewerTokenRequest());
 
         // Batches of events, most of them mutated from valid ones.
         plan.AddRange(Enumerable.Repeat<(string, Func<Random, MessageFuzzer, List<Sent>>)>(("metrics.v1.IngestService/PublishBatch", (random, fuzz) =>

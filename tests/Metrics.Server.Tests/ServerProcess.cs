@@ -158,8 +158,8 @@ public sealed class ServerProcess : IAsyncDisposable
     public GrpcChannel CreateChannel(string? token) => GrpcChannel.ForAddress(GrpcAddress, TestTokens.ChannelOptions(token));
 
     /// <summary>A token signed with the key this server reads (the test made it before the server started).</summary>
-    public string Token(IEnumerable<string> roles, TimeSpan? lifetime = null) =>
-        new TokenIssuer(SigningKey.LoadOrCreate(SigningKeyFile), "metrics-server", "metrics").Issue("test", roles, lifetime ?? TimeSpan.FromHours(1));
+    public string Token(IEnumerable<string> roles, TimeSpan? lifetime = null, DateTimeOffset? issuedAt = null) =>
+        new TokenIssuer(SigningKey.LoadOrCreate(SigningKeyFile), "metrics-server", "metrics").Issue("test", roles, lifetime ?? TimeSpan.FromHours(1), issuedAt);
 
     /// <summary>The wall display at this path and query, signed in as a viewer through the address's fragment.</summary>
     public string WallAddress(string pathAndQuery, TimeSpan? tokenLifetime = null) =>

@@ -39,7 +39,15 @@ public class ServerSettings : CommandSettings
 
     public LiveService.LiveServiceClient Live() => new(Calls());
 
-    /// <summary>The server's calls, each with the bearer token when there is one.</summary>
+    private string? _renewed;
+
+    /// <summary>The token calls carry now: the one given, or the one a long-running command renewed it to.</summary>
+    public string? CurrentToken => _renewed ?? Token?.Trim();
+
+    /// <summary>From now on calls carry this token (metrics watch renews its viewer token as the wall does).</summary>
+    public void UseRenewedToken(string token) => _renewed = token;
+
+    /// <summary>The server's calls, each with the bearer token when there is one (read at each call, so a renewal takes effect).</summary>
     private CallInvoker Calls()
     {
         var channel = ChannelFactory(Server);
@@ -47,7 +55,7 @@ public class ServerSettings : CommandSettings
             ? channel.CreateCallInvoker()
             : channel.Intercept(metadata =>
             {
-                metadata.Add("authorization", $"Bearer {Token.Trim()}");
+                metadata.Add("authorization", $"Bearer {CurrentToken}");
                 return metadata;
             });
     }

@@ -90,14 +90,31 @@ public sealed class WatchCommand : AsyncCommand<WatchCommand.Settings>
         }
     }
 
-    /// <summary>Subscribes, and after any break resumes from the last sequence (waiting 1, 2, 4, 8, then 10 s).</summary>
+    /// <summary>Follows the feed while renewing the viewer token, as the wall does, so that a terminal wallboard runs for weeks.</summary>
     private static async Task FollowAsync(Settings settings, Wallboard board, Action<SubscribeResponse> shown, Action stateChanged, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewing = ViewerTokenRenewals.RenewForeverAsync(settings, stop.Token);
+        try
+        {
+            await SubscribeForeverAsync(settings, board, shown, stateChanged, cancellationToken);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await renewing;
+        }
+    }
+
+    /// <summary>Subscribes, and after any break resumes from the last sequence (waiting 1, 2, 4, 8, then 10 s).</summary>
+    private static async Task SubscribeForeverAsync(Settings settings, Wallboard board, Action<SubscribeResponse> shown, Action stateChanged, CancellationToken cancellationToken)
     {
         var client = settings.Live();
         var received = 0;
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var opening = settings.CurrentToken;
             var request = new SubscribeRequest();
             request.AreaCodes.Add(settings.Areas.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             request.Feeds.Add(settings.Feeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Feed));
@@ -122,6 +139,10 @@ public sealed class WatchCommand : AsyncCommand<WatchCommand.Settings>
                         return;
                     }
                 }
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated && settings.CurrentToken != opening && !cancellationToken.IsCancellationRequested)
+            {
+                // The stream ended with the token that opened it, and a renewed one is at hand: on at once.
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown or StatusCode.ResourceExhausted && !cancellationToken.IsCancellationRequested)
             {

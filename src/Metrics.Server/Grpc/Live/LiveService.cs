@@ -41,7 +41,9 @@ internal sealed class LiveService(
         using var expiry = ExpiryTimer(expires);
         using var open = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, expiry.Token);
         using var watched = stalledWrites.Watch();
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(open.Token, watched.Stalled);
+        // Expiry interrupts the wait for the next message, never a write: a write cut short resets
+        // the stream, and the caller would learn nothing of why.
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, watched.Stalled);
         while (!context.CancellationToken.IsCancellationRequested)
         {
             LiveMessage message;
@@ -63,10 +65,6 @@ internal sealed class LiveService(
                 {
                     metrics.UpdateDelivered(clock.GetElapsedTime(message.PublishedAt));
                 }
-            }
-            catch (OperationCanceledException) when (expiry.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
-            {
-                throw Expired(expires!.Value);
             }
             catch (OperationCanceledException) when (watched.Stalled.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
             {
