@@ -49,30 +49,37 @@ if (series.points.at(-1)?.value !== 7767) fail('March 2019 total recorded crime 
 
 const stream = live.Subscribe({ feeds: ['LIVE_FEED_INCIDENTS'], areaCodes: ['telford-and-wrekin'] }, viewer);
 const timer = setTimeout(() => fail('no update with the published incident within 30 s'), 30_000);
-let published = false;
+// The acknowledgement and the update it causes race (the update can come first): the update waits for it.
+let published;
 stream.on('data', async (message) => {
   if (message.body === 'snapshot' && !published) {
     console.log(`snapshot #${message.sequence} with ${message.snapshot.figures.length} figures`);
-    published = true;
-    const at = new Date(Date.now() - 1000);
-    const ack = await call(ingest, 'PublishBatch', {
-      events: [{
-        eventId: `node-${process.pid}-${Date.now()}`,
-        occurredAt: { seconds: Math.floor(at.getTime() / 1000), nanos: 0 },
-        incidentOpened: { incidentId: `node-incident-${process.pid}`, areaCode: 'telford-and-wrekin', grade: 'INCIDENT_GRADE_PRIORITY' },
-      }],
-    }, publisher);
-    console.log(`published: accepted ${ack.acknowledgement.accepted}`);
+    published = publish();
+    await published;
     return;
   }
   const figure = message.update?.figures.find((f) => f.key === 'unresourced/telford-and-wrekin/priority');
   if (figure) {
+    await published;
     console.log(`update #${message.sequence}: unresourced/telford-and-wrekin/priority = ${figure.unresourced.count}`);
     clearTimeout(timer);
     stream.cancel();
     process.exit(figure.unresourced.count >= 1 ? 0 : 1);
   }
 });
+
+async function publish() {
+  const at = new Date(Date.now() - 1000);
+  const ack = await call(ingest, 'PublishBatch', {
+    events: [{
+      eventId: `node-${process.pid}-${Date.now()}`,
+      occurredAt: { seconds: Math.floor(at.getTime() / 1000), nanos: 0 },
+      incidentOpened: { incidentId: `node-incident-${process.pid}`, areaCode: 'telford-and-wrekin', grade: 'INCIDENT_GRADE_PRIORITY' },
+    }],
+  }, publisher).catch((error) => fail(`publish: ${error.message}`));
+  console.log(`published: accepted ${ack.acknowledgement.accepted}`);
+}
+
 stream.on('error', (error) => {
   if (error.code !== grpc.status.CANCELLED) fail(`stream: ${error.message}`);
 });
