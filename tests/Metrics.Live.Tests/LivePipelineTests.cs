@@ -10,6 +10,22 @@ namespace Metrics.Live.Tests;
 public sealed class LivePipelineTests
 {
     [Fact]
+    public void AlertsNameAreasAsTheCatalogueLastNamedThem()
+    {
+        var scheduler = new HistoricalScheduler(At("2019-03-12T10:00:00Z"));
+        using var feed = new LivePipeline(new LiveOptions(), scheduler, TimeSpan.FromSeconds(1), new AlertRules { DefaultUnresourcedTolerance = 2 });
+        var seen = new List<LiveSnapshot>();
+        using var subscription = feed.Snapshots.Subscribe(seen.Add);
+
+        feed.NameAreas([("shropshire", "Shropshire")]);
+        feed.NameAreas([("shropshire", "Salop")]); // renamed since: the same codes, another name
+        feed.Apply([.. Enumerable.Range(0, 3).Select(i => new StoredEvent(i + 1, Opened($"2019-03-12T10:00:0{i}Z", $"i{i}", "shropshire"), false))]);
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+
+        Assert.Equal("Salop: 3 unresourced incidents, above the tolerance of 2", Assert.Single(seen[^1].Alerts).Message);
+    }
+
+    [Fact]
     public void ASnapshotComesOnEveryTickWithTheEventsAppliedSoFar()
     {
         var scheduler = new HistoricalScheduler(At("2019-03-12T10:00:00Z"));

@@ -81,8 +81,18 @@ public sealed class LivePipeline : IDisposable
     }
 
     /// <summary>The names alerts give areas (a code without one is shown as its code); the catalogue's, as ingest last read it.</summary>
-    public void NameAreas(IEnumerable<(string Code, string Name)> areas) =>
+    public void NameAreas(IReadOnlyCollection<(string Code, string Name)> areas)
+    {
+        // Called for every ingest batch: the names change only when the catalogue does, so the
+        // usual call compares and keeps what it has rather than building a dictionary per batch.
+        var current = _areaNames;
+        if (areas.Count == current.Count && areas.All(a => current.TryGetValue(a.Code, out var name) && name == a.Name))
+        {
+            return;
+        }
+
         _areaNames = areas.ToDictionary(a => a.Code, a => a.Name, StringComparer.Ordinal);
+    }
 
     /// <summary>Applies events once they are stored.</summary>
     public void Apply(IEnumerable<StoredEvent> events)

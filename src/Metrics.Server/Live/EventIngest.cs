@@ -36,7 +36,7 @@ internal sealed class EventIngest(
         var rejected = new List<RejectedEvent>();
         var areas = await lookup.AreasAsync(cancellationToken);
         var areaCodes = areas.Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
-        pipeline.NameAreas(areas.Select(a => (a.Code, a.Name))); // an area defined since the last batch is named in its alerts
+        pipeline.NameAreas([.. areas.Select(a => (a.Code, a.Name))]); // an area defined since the last batch is named in its alerts
         var valid = new List<OperationalEvent>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {

@@ -13,7 +13,7 @@ internal sealed class LiveRecovery(EventRepository events, LivePipeline pipeline
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Alerts name areas as the wall does, from the first tick.
-        pipeline.NameAreas((await lookup.AreasAsync(cancellationToken)).Select(a => (a.Code, a.Name)));
+        pipeline.NameAreas([.. (await lookup.AreasAsync(cancellationToken)).Select(a => (a.Code, a.Name))]);
         var replayed = 0;
         var page = new List<Metrics.Domain.Operations.StoredEvent>(1000);
         await foreach (var e in events.ReadAfterAsync(0, cancellationToken))
