@@ -171,6 +171,7 @@ internal static class FanOut
             {
                 new OperationalEvent
                 {
+                    Source = "load-test",
                     EventId = $"fanout-{run}-{id}",
                     OccurredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
                     IncidentOpened = new IncidentOpened { IncidentId = $"fanout-{run}-{id}", AreaCode = Area, Grade = IncidentGrade.Emergency },

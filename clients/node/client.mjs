@@ -72,6 +72,7 @@ async function publish() {
   const at = new Date(Date.now() - 1000);
   const ack = await call(ingest, 'PublishBatch', {
     events: [{
+      source: 'node-sample-client',
       eventId: `node-${process.pid}-${Date.now()}`,
       occurredAt: { seconds: Math.floor(at.getTime() / 1000), nanos: 0 },
       incidentOpened: { incidentId: `node-incident-${process.pid}`, areaCode: 'telford-and-wrekin', grade: 'INCIDENT_GRADE_PRIORITY' },

@@ -146,6 +146,30 @@ public sealed class LiveStateTests
     }
 
     [Fact]
+    public void TwoSystemsNumberingTheirIncidentsCallsAndReportsAlikeAreToldApart()
+    {
+        // Two command-and-control systems (a merger, a neighbouring force's) both with incident
+        // "1001"; two call-handling systems both with call "7"; two intelligence systems with report "r1".
+        var state = Applied(
+            Opened("2019-03-12T09:00:00Z", "1001", "shropshire") with { Source = "cad-north" },
+            Opened("2019-03-12T09:10:00Z", "1001", "herefordshire") with { Source = "cad-south" },
+            Resourced("2019-03-12T09:20:00Z", "1001") with { Source = "cad-north" },
+            Offered("2019-03-12T09:59:00Z", "7") with { Source = "calls-north" },
+            Offered("2019-03-12T09:59:10Z", "7") with { Source = "calls-south" },
+            Answered("2019-03-12T09:59:30Z", "7", 30) with { Source = "calls-north" },
+            Submitted("2019-03-12T09:00:00Z", "r1") with { Source = "intel-north" },
+            Submitted("2019-03-12T09:05:00Z", "r1") with { Source = "intel-south" },
+            Processed("2019-03-12T09:30:00Z", "r1") with { Source = "intel-south" });
+
+        var snapshot = state.Snapshot(At("2019-03-12T10:00:00Z"));
+
+        Assert.Equal(0, snapshot.Unresourced.Single(u => u.AreaCode == "shropshire").Count);
+        Assert.Equal(1, snapshot.Unresourced.Single(u => u.AreaCode == "herefordshire").Count);
+        Assert.Equal(1, snapshot.CallsOn(CallLine.Emergency999).WaitingNow);
+        Assert.Equal(1, snapshot.Intelligence.Outstanding);
+    }
+
+    [Fact]
     public void EmergencyAttendanceWithinTwentyMinutesPerAreaAndForce()
     {
         var state = Applied(

@@ -35,6 +35,7 @@ public sealed class ConsoleWatchCommandTests : IDisposable
                 {
                     new OperationalEvent
                     {
+                        Source = "test-system",
                         EventId = "watch-1",
                         OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start),
                         IncidentOpened = new IncidentOpened { IncidentId = "i1", AreaCode = "shropshire", Grade = IncidentGrade.Priority },

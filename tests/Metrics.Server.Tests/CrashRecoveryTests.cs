@@ -105,7 +105,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
         void Add(string id, DateTimeOffset at, Action<OperationalEvent> kind)
         {
-            var e = new OperationalEvent { EventId = id, OccurredAt = Timestamp.FromDateTimeOffset(at) };
+            var e = new OperationalEvent { Source = "test-system", EventId = id, OccurredAt = Timestamp.FromDateTimeOffset(at) };
             kind(e);
             events.Add(e);
         }

@@ -144,6 +144,7 @@ public sealed class DatabaseFaultTests : IDisposable
         var batch = new PublishBatchRequest();
         batch.Events.Add(Enumerable.Range(0, count).Select(i => new OperationalEvent
         {
+            Source = "test-system",
             EventId = $"{prefix}-{i}",
             OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddSeconds(-10 + i)),
             IncidentOpened = new IncidentOpened { IncidentId = $"{prefix}-incident-{i}", AreaCode = "shropshire", Grade = IncidentGrade.Priority },

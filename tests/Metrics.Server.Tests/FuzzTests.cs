@@ -160,10 +160,10 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         var now = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddMinutes(-1));
         OperationalEvent[] validEvents =
         [
-            new() { EventId = "e", OccurredAt = now, CallOffered = new V1.CallOffered { CallId = "c", Line = V1.CallLine._999 } },
-            new() { EventId = "e", OccurredAt = now, CallAnswered = new V1.CallAnswered { CallId = "c", Line = V1.CallLine._101, Wait = Duration.FromTimeSpan(TimeSpan.FromSeconds(7)) } },
-            new() { EventId = "e", OccurredAt = now, IncidentOpened = new V1.IncidentOpened { IncidentId = "i", AreaCode = "shropshire", Grade = V1.IncidentGrade.Emergency } },
-            new() { EventId = "e", OccurredAt = now, IntelligenceSubmitted = new V1.IntelligenceSubmitted { ReportId = "r", AreaCode = "herefordshire" } },
+            new() { Source = "test-system", EventId = "e", OccurredAt = now, CallOffered = new V1.CallOffered { CallId = "c", Line = V1.CallLine._999 } },
+            new() { Source = "test-system", EventId = "e", OccurredAt = now, CallAnswered = new V1.CallAnswered { CallId = "c", Line = V1.CallLine._101, Wait = Duration.FromTimeSpan(TimeSpan.FromSeconds(7)) } },
+            new() { Source = "test-system", EventId = "e", OccurredAt = now, IncidentOpened = new V1.IncidentOpened { IncidentId = "i", AreaCode = "shropshire", Grade = V1.IncidentGrade.Emergency } },
+            new() { Source = "test-system", EventId = "e", OccurredAt = now, IntelligenceSubmitted = new V1.IntelligenceSubmitted { ReportId = "r", AreaCode = "herefordshire" } },
         ];
 
         var plan = new List<(string, Func<Random, MessageFuzzer, List<Sent>>)>();

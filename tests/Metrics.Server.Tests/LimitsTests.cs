@@ -218,6 +218,7 @@ public sealed class LimitsTests : IDisposable
         var batch = new PublishBatchRequest();
         batch.Events.Add(Enumerable.Range(0, count).Select(i => new OperationalEvent
         {
+            Source = "test-system",
             EventId = $"{prefix}-{i}",
             OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddSeconds(-i)),
             CallOffered = new CallOffered { CallId = $"{prefix}-call-{i}", Line = CallLine._999 },

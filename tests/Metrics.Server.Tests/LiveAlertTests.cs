@@ -20,6 +20,7 @@ public sealed class LiveAlertTests : IDisposable
         var batch = new PublishBatchRequest();
         batch.Events.Add(Enumerable.Range(0, 4).Select(i => new OperationalEvent
         {
+            Source = "test-system",
             EventId = $"intel{i}",
             OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddSeconds(i)),
             IntelligenceSubmitted = new IntelligenceSubmitted { ReportId = $"r{i}" },
@@ -74,7 +75,7 @@ public sealed class LiveAlertTests : IDisposable
         var batch = new PublishBatchRequest();
         for (var i = 0; i < count; i++)
         {
-            var e = new OperationalEvent { EventId = $"{Guid.NewGuid():N}", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddSeconds(i)) };
+            var e = new OperationalEvent { Source = "test-system", EventId = $"{Guid.NewGuid():N}", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddSeconds(i)) };
             kind(i, e);
             batch.Events.Add(e);
         }

@@ -77,7 +77,7 @@ public sealed class LiveHistoryTests : IDisposable
 
     private static OperationalEvent Event(string id, double seconds, Action<OperationalEvent> kind)
     {
-        var e = new OperationalEvent { EventId = id, OccurredAt = Timestamp.FromDateTimeOffset(Start.AddSeconds(seconds)) };
+        var e = new OperationalEvent { Source = "test-system", EventId = id, OccurredAt = Timestamp.FromDateTimeOffset(Start.AddSeconds(seconds)) };
         kind(e);
         return e;
     }

@@ -42,6 +42,33 @@ public sealed class LiveIngestTests : IDisposable
     }
 
     [Fact]
+    public async Task TwoSystemsMayUseTheSameIdsAndAnIdReusedForOtherContentIsRejectedKeepingTheFirst()
+    {
+        // Call handling and command and control both number from 12345: both events are stored.
+        // The same source and id again with another area is refused, saying so, and changes nothing.
+        var ingest = Client();
+        var first = (await ingest.PublishBatchAsync(new PublishBatchRequest
+        {
+            Events = { Opened("12345", 0, "i1", "shropshire"), FromSource("command-and-control", Opened("12345", 0, "i1", "herefordshire")) },
+        })).Acknowledgement;
+        var again = (await ingest.PublishBatchAsync(new PublishBatchRequest
+        {
+            Events = { Opened("12345", 0, "i1", "shropshire"), FromSource("command-and-control", Opened("12345", 0, "i1", "telford-and-wrekin")) },
+        })).Acknowledgement;
+        _server.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal((2, 0, 0), (first.Accepted, first.Duplicates, first.Rejected.Count));
+        Assert.Equal((0, 1), (again.Accepted, again.Duplicates));
+        var reused = Assert.Single(again.Rejected);
+        Assert.Equal((1, "command-and-control", "12345", EventRejection.IdReused, "event_id"), (reused.Index, reused.Source, reused.EventId, reused.Rejection, reused.Field));
+        Assert.Equal(
+            "event_id: '12345' from 'command-and-control' is stored already for an event that says something else; the stored event is kept: give this one its own id",
+            reused.Reason);
+        var unresourced = Feed().Snapshot().Unresourced.Where(u => u.Count > 0).Select(u => u.AreaCode).Order(StringComparer.Ordinal);
+        Assert.Equal(["", "herefordshire", "shropshire"], unresourced);
+    }
+
+    [Fact]
     public async Task InvalidEventsAreRejectedWithTheReasonAndTheRestAreStored()
     {
         var batch = new PublishBatchRequest
@@ -49,18 +76,20 @@ public sealed class LiveIngestTests : IDisposable
             Events =
             {
                 Offered("ok", 0, "c1"),
-                new OperationalEvent { EventId = "no-kind", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start) },
+                new OperationalEvent { Source = "test-system", EventId = "no-kind", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start) },
                 Answered("negative", 1, "c1", waitSeconds: -3),
                 Offered("", 1, "c2"),
                 Offered("future", 3600, "c3"),
                 new OperationalEvent
                 {
+                    Source = "test-system",
                     EventId = "nowhere",
                     OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start),
                     IncidentOpened = new IncidentOpened { IncidentId = "i1", AreaCode = "atlantis", Grade = IncidentGrade.Emergency },
                 },
                 new OperationalEvent
                 {
+                    Source = "test-system",
                     EventId = "no-line",
                     OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start),
                     CallOffered = new CallOffered { CallId = "c4" },
@@ -69,16 +98,19 @@ public sealed class LiveIngestTests : IDisposable
                 Offered("padded-call", 1, " c6"),
                 new OperationalEvent
                 {
+                    Source = "test-system",
                     EventId = "endless-wait", // issue 16: a Duration out of range answered UNKNOWN and stored nothing of the batch
                     OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start),
                     CallAnswered = new CallAnswered { CallId = "c7", Line = CallLine._999, Wait = new Duration { Seconds = long.MaxValue } },
                 },
                 new OperationalEvent
                 {
+                    Source = "test-system",
                     EventId = "no-time",
                     OccurredAt = new Timestamp { Seconds = long.MaxValue },
                     CallOffered = new CallOffered { CallId = "c8", Line = CallLine._999 },
                 },
+                FromSource("", Offered("no-source", 1, "c9")),
             },
         };
 
@@ -97,8 +129,15 @@ public sealed class LiveIngestTests : IDisposable
                 "8 padded-call: call_offered.call_id: ' c6' begins or ends with white space; ids are compared exactly",
                 "9 endless-wait: call_answered.wait: seconds 9223372036854775807 and nanos 0 are not a duration (seconds within ±922,337,203,685; nanos of the same sign, below 1,000,000,000)",
                 "10 no-time: occurred_at: seconds 9223372036854775807 and nanos 0 are not a time (nanos 0 to 999,999,999; years 1 to 9999)",
+                "11 no-source: source: is required",
             ],
             ack.Rejected.Select(r => $"{r.Index} {r.EventId}: {r.Reason}"));
+        Assert.Equal(
+            [
+                "1 Malformed kind", "2 Malformed call_answered.wait", "3 Malformed event_id", "4 AheadOfServerClock occurred_at", "5 UnknownArea incident_opened.area_code",
+                "6 Malformed call_offered.line", "7 Malformed event_id", "8 Malformed call_offered.call_id", "9 Malformed call_answered.wait", "10 Malformed occurred_at", "11 Malformed source",
+            ],
+            ack.Rejected.Select(r => $"{r.Index} {r.Rejection} {r.Field}"));
     }
 
     [Fact]
@@ -112,7 +151,7 @@ public sealed class LiveIngestTests : IDisposable
         })).Acknowledgement;
 
         Assert.Equal(3, ack.Accepted);
-        Assert.Equal(["old"], ack.LateEventIds);
+        Assert.Equal([("test-system", "old")], ack.LateEvents.Select(e => (e.Source, e.EventId)));
         Assert.Equal(1, ack.Late);
     }
 
@@ -122,6 +161,7 @@ public sealed class LiveIngestTests : IDisposable
         using var call = Client().Publish();
         var endless = new OperationalEvent
         {
+            Source = "test-system",
             EventId = "t-endless",
             OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start),
             CallAbandoned = new CallAbandoned { CallId = "t1", Line = CallLine._101, Wait = new Duration { Seconds = -long.MaxValue } },
@@ -196,15 +236,21 @@ public sealed class LiveIngestTests : IDisposable
 
     private static Timestamp At(double seconds) => Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddSeconds(seconds));
 
+    private static OperationalEvent FromSource(string source, OperationalEvent e)
+    {
+        e.Source = source;
+        return e;
+    }
+
     private static OperationalEvent Offered(string id, double seconds, string call) =>
-        new() { EventId = id, OccurredAt = At(seconds), CallOffered = new CallOffered { CallId = call, Line = CallLine._999 } };
+        new() { Source = "test-system", EventId = id, OccurredAt = At(seconds), CallOffered = new CallOffered { CallId = call, Line = CallLine._999 } };
 
     private static OperationalEvent Answered(string id, double seconds, string call, double waitSeconds) =>
-        new() { EventId = id, OccurredAt = At(seconds), CallAnswered = new CallAnswered { CallId = call, Line = CallLine._999, Wait = Duration.FromTimeSpan(TimeSpan.FromSeconds(waitSeconds)) } };
+        new() { Source = "test-system", EventId = id, OccurredAt = At(seconds), CallAnswered = new CallAnswered { CallId = call, Line = CallLine._999, Wait = Duration.FromTimeSpan(TimeSpan.FromSeconds(waitSeconds)) } };
 
     private static OperationalEvent Opened(string id, double seconds, string incident, string area) =>
-        new() { EventId = id, OccurredAt = At(seconds), IncidentOpened = new IncidentOpened { IncidentId = incident, AreaCode = area, Grade = IncidentGrade.Emergency } };
+        new() { Source = "test-system", EventId = id, OccurredAt = At(seconds), IncidentOpened = new IncidentOpened { IncidentId = incident, AreaCode = area, Grade = IncidentGrade.Emergency } };
 
     private static OperationalEvent Resourced(string id, double seconds, string incident) =>
-        new() { EventId = id, OccurredAt = At(seconds), IncidentResourced = new IncidentResourced { IncidentId = incident } };
+        new() { Source = "test-system", EventId = id, OccurredAt = At(seconds), IncidentResourced = new IncidentResourced { IncidentId = incident } };
 }

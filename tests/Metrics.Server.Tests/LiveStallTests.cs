@@ -150,12 +150,14 @@ public sealed class LiveStallTests(ITestOutputHelper output) : IDisposable
         {
             new OperationalEvent
             {
+                Source = "test-system",
                 EventId = $"stall{second}",
                 OccurredAt = Timestamp.FromDateTimeOffset(_server.Clock.GetUtcNow()),
                 IncidentOpened = new IncidentOpened { IncidentId = $"i{second}", AreaCode = "shropshire", Grade = IncidentGrade.Priority },
             },
             new OperationalEvent
             {
+                Source = "test-system",
                 EventId = $"call{second}",
                 OccurredAt = Timestamp.FromDateTimeOffset(_server.Clock.GetUtcNow()),
                 CallOffered = new CallOffered { CallId = $"c{second}", Line = CallLine._101 },

@@ -130,7 +130,7 @@ public sealed class LiveSubscriptionTests : IDisposable
         {
             await ingest.PublishBatchAsync(new PublishBatchRequest
             {
-                Events = { new OperationalEvent { EventId = $"behind{i}", OccurredAt = Timestamp.FromDateTimeOffset(server.Clock.GetUtcNow()), IntelligenceSubmitted = new IntelligenceSubmitted { ReportId = $"b{i}" } } },
+                Events = { new OperationalEvent { Source = "test-system", EventId = $"behind{i}", OccurredAt = Timestamp.FromDateTimeOffset(server.Clock.GetUtcNow()), IntelligenceSubmitted = new IntelligenceSubmitted { ReportId = $"b{i}" } } },
             });
             server.Advance(TimeSpan.FromMilliseconds(100)); // each its own update to send
         }
@@ -203,7 +203,7 @@ public sealed class LiveSubscriptionTests : IDisposable
 
     private static OperationalEvent Event(string id, double seconds, Google.Protobuf.IMessage kind)
     {
-        var e = new OperationalEvent { EventId = id, OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddSeconds(seconds)) };
+        var e = new OperationalEvent { Source = "test-system", EventId = id, OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddSeconds(seconds)) };
         switch (kind)
         {
             case CallOffered offered: e.CallOffered = offered; break;

@@ -17,12 +17,14 @@ public sealed class LiveWeeklyTests : IDisposable
         var batch = new PublishBatchRequest();
         batch.Events.Add(Enumerable.Range(0, 3).Select(i => new OperationalEvent
         {
+            Source = "test-system",
             EventId = $"w{i}",
             OccurredAt = Timestamp.FromDateTimeOffset(SundayNight.AddMinutes(i)),
             IntelligenceSubmitted = new IntelligenceSubmitted { ReportId = $"r{i}" },
         }));
         batch.Events.Add(new OperationalEvent
         {
+            Source = "test-system",
             EventId = "w-incident",
             OccurredAt = Timestamp.FromDateTimeOffset(SundayNight),
             IncidentOpened = new IncidentOpened { IncidentId = "i1", AreaCode = "shropshire", Grade = IncidentGrade.Priority },

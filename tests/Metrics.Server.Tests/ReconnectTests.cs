@@ -109,6 +109,7 @@ public sealed class ReconnectTests
             {
                 new OperationalEvent
                 {
+                    Source = "test-system",
                     EventId = id,
                     OccurredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(-5)),
                     IncidentOpened = new IncidentOpened { IncidentId = $"{id}-incident", AreaCode = area, Grade = IncidentGrade.Priority },

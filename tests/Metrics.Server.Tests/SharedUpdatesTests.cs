@@ -119,7 +119,7 @@ public sealed class SharedUpdatesTests : IDisposable
     private IncidentOpened Opened(string area)
     {
         var n = ++_events;
-        return new IncidentOpened($"e{n}", Start, $"i{n}", area, IncidentGrade.Emergency);
+        return new IncidentOpened("test-system", $"e{n}", Start, $"i{n}", area, IncidentGrade.Emergency);
     }
 
     private void Publish(params OperationalEvent[] events)

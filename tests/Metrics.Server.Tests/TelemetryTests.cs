@@ -26,9 +26,9 @@ public sealed class TelemetryTests : IDisposable
         {
             Events =
             {
-                new OperationalEvent { EventId = "t1", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start), CallOffered = new CallOffered { CallId = "c1", Line = CallLine._999 } },
-                new OperationalEvent { EventId = "t1", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start), CallOffered = new CallOffered { CallId = "c1", Line = CallLine._999 } },
-                new OperationalEvent { EventId = "bad" },
+                new OperationalEvent { Source = "test-system", EventId = "t1", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start), CallOffered = new CallOffered { CallId = "c1", Line = CallLine._999 } },
+                new OperationalEvent { Source = "test-system", EventId = "t1", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start), CallOffered = new CallOffered { CallId = "c1", Line = CallLine._999 } },
+                new OperationalEvent { Source = "test-system", EventId = "bad" },
             },
         });
         using var subscription = new LiveService.LiveServiceClient(_server.CreateChannel()).Subscribe(new SubscribeRequest());
@@ -61,7 +61,7 @@ public sealed class TelemetryTests : IDisposable
 
         await new IngestService.IngestServiceClient(_server.CreateChannel()).PublishBatchAsync(new PublishBatchRequest
         {
-            Events = { new OperationalEvent { EventId = "d1", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start), CallOffered = new CallOffered { CallId = "c1", Line = CallLine._999 } } },
+            Events = { new OperationalEvent { Source = "test-system", EventId = "d1", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start), CallOffered = new CallOffered { CallId = "c1", Line = CallLine._999 } } },
         });
         _server.Advance(TimeSpan.FromSeconds(1));
         do
@@ -121,7 +121,7 @@ public sealed class TracingTests : IDisposable
         await _server.Measures().GetSeriesAsync(new GetSeriesRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia" });
         await new IngestService.IngestServiceClient(_server.CreateChannel()).PublishBatchAsync(new PublishBatchRequest
         {
-            Events = { new OperationalEvent { EventId = "traced", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start), CallOffered = new CallOffered { CallId = "c1", Line = CallLine._999 } } },
+            Events = { new OperationalEvent { Source = "test-system", EventId = "traced", OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start), CallOffered = new CallOffered { CallId = "c1", Line = CallLine._999 } } },
         });
 
         // A request's span ends after its response is sent: wait for both to have ended.

@@ -47,6 +47,7 @@ public sealed class WallDisplayTests
         var batch = new PublishBatchRequest();
         batch.Events.Add(Enumerable.Range(0, 4).Select(i => new OperationalEvent
         {
+            Source = "test-system",
             EventId = $"intel{i}",
             OccurredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(-10 + i)),
             IntelligenceSubmitted = new IntelligenceSubmitted { ReportId = $"r{i}" },
@@ -256,6 +257,7 @@ public sealed class WallDisplayTests
         var batch = new PublishBatchRequest();
         batch.Events.Add(incidents.Select((incident, i) => new OperationalEvent
         {
+            Source = "test-system",
             EventId = $"{prefix}{i}",
             OccurredAt = Timestamp.FromDateTimeOffset(at.AddSeconds(i)),
             IncidentOpened = new IncidentOpened { IncidentId = $"{prefix}-incident-{i}", AreaCode = incident.Area, Grade = incident.Grade },

@@ -186,15 +186,15 @@ public abstract class RepositoryContract : IDisposable
         var at = TenOClock;
         OperationalEvent[] all =
         [
-            new CallOffered("e1", at, "call-1", CallLine.Emergency999),
-            new CallAnswered("e2", at.AddSeconds(7), "call-1", CallLine.Emergency999, TimeSpan.FromMilliseconds(7250)),
-            new CallAbandoned("e3", at.AddSeconds(9), "call-2", CallLine.NonEmergency101, TimeSpan.FromSeconds(40)),
-            new IncidentOpened("e4", at, "inc-1", "lpa", IncidentGrade.Priority),
-            new IncidentResourced("e5", at.AddMinutes(1), "inc-1"),
-            new IncidentAttended("e6", at.AddMinutes(9), "inc-1"),
-            new IncidentClosed("e7", at.AddHours(1), "inc-1"),
-            new IntelligenceSubmitted("e8", at, "int-1", "lpa"),
-            new IntelligenceProcessed("e9", at.AddDays(2), "int-1"),
+            new CallOffered("test-system", "e1", at, "call-1", CallLine.Emergency999),
+            new CallAnswered("test-system", "e2", at.AddSeconds(7), "call-1", CallLine.Emergency999, TimeSpan.FromMilliseconds(7250)),
+            new CallAbandoned("test-system", "e3", at.AddSeconds(9), "call-2", CallLine.NonEmergency101, TimeSpan.FromSeconds(40)),
+            new IncidentOpened("test-system", "e4", at, "inc-1", "lpa", IncidentGrade.Priority),
+            new IncidentResourced("test-system", "e5", at.AddMinutes(1), "inc-1"),
+            new IncidentAttended("test-system", "e6", at.AddMinutes(9), "inc-1"),
+            new IncidentClosed("test-system", "e7", at.AddHours(1), "inc-1"),
+            new IntelligenceSubmitted("test-system", "e8", at, "int-1", "lpa"),
+            new IntelligenceProcessed("test-system", "e9", at.AddDays(2), "int-1"),
         ];
 
         var first = await events.StoreAsync([.. all.Take(5).Select(e => (e, false)), (all[0], false)], at, default);
@@ -219,7 +219,7 @@ public abstract class RepositoryContract : IDisposable
         var database = Open();
         var events = new EventRepository(database);
         var at = TenOClock;
-        OperationalEvent Opened(int i) => new IncidentOpened($"e{i}", at.AddSeconds(i), $"inc-{i}", i % 2 == 0 ? "lpa" : "Ystrad Mynach \"north\" ☎", IncidentGrade.Emergency);
+        OperationalEvent Opened(int i) => new IncidentOpened("test-system", $"e{i}", at.AddSeconds(i), $"inc-{i}", i % 2 == 0 ? "lpa" : "Ystrad Mynach \"north\" ☎", IncidentGrade.Emergency);
         await events.StoreAsync([.. Enumerable.Range(140, 20).Select(i => (Opened(i), false))], at, default);
 
         // 250 events: 20 of them stored before, and e5 twice (the second a repeat).
@@ -237,6 +237,44 @@ public abstract class RepositoryContract : IDisposable
         Assert.Equal(stored.Skip(20).Select(e => (e.Sequence, e.Event)), result.Stored.Select(e => (e.Sequence, e.Event)));
         Assert.Equal("Ystrad Mynach \"north\" ☎", ((IncidentOpened)stored.Single(e => e.Event.EventId == "e1").Event).AreaCode);
         Assert.Equal(["e7"], stored.Where(e => e.Late).Select(e => e.Event.EventId));
+    }
+
+    [SkippableFact]
+    public async Task AnEventIsItsSourceAndIdAndAnIdReusedForOtherContentIsRefusedLeavingTheStoredOne()
+    {
+        var database = Open();
+        var events = new EventRepository(database);
+        var at = TenOClock;
+        OperationalEvent Opened(string source, string area, int minutes = 0) => new IncidentOpened(source, "12345", at.AddMinutes(minutes), "inc-1", area, IncidentGrade.Emergency);
+        var first = await events.StoreAsync([(Opened("call-handling", "lpa"), false)], at, default);
+
+        // The same id from another system is another event; from the same system with the same
+        // content a duplicate (late or not); with other content (area, time) refused, the first
+        // of its identity in a batch deciding when both are new.
+        var second = await events.StoreAsync(
+        [
+            (Opened("command-and-control", "force"), false),
+            (Opened("call-handling", "lpa"), true),
+            (Opened("call-handling", "force"), false),
+            (Opened("call-handling", "lpa", minutes: 1), false),
+            (new IncidentOpened("intelligence", "x", at, "inc-9", "lpa", IncidentGrade.Priority), false),
+            (new IncidentOpened("intelligence", "x", at, "inc-9", "lpa", IncidentGrade.Emergency), false),
+        ],
+            at,
+            default);
+        var stored = new List<StoredEvent>();
+        await foreach (var e in events.ReadAfterAsync(0, default))
+        {
+            stored.Add(e);
+        }
+
+        Assert.Equal((1, 0, 0), (first.Stored.Count, first.Duplicates, first.IdsReused.Count));
+        Assert.Equal((2, 1), (second.Stored.Count, second.Duplicates));
+        Assert.Equal([2, 3, 5], second.IdsReused);
+        Assert.Equal(
+            [("call-handling", "12345", "lpa", IncidentGrade.Emergency), ("command-and-control", "12345", "force", IncidentGrade.Emergency), ("intelligence", "x", "lpa", IncidentGrade.Priority)],
+            stored.Select(e => (IncidentOpened)e.Event).Select(e => (e.Source, e.EventId, e.AreaCode, e.Grade)));
+        Assert.Equal(at, stored[0].Event.OccurredAt);
     }
 
     [SkippableFact]
@@ -289,9 +327,9 @@ public abstract class RepositoryContract : IDisposable
         var at = TenOClock;
         var march = March;
 
-        var oneBatch = await events.StoreAsync([(new CallOffered("ABC", at, "c1", CallLine.Emergency999), false), (new CallOffered("abc", at, "c2", CallLine.Emergency999), false)], at, default);
-        await events.StoreAsync([(new CallOffered("E1", at, "c3", CallLine.Emergency999), false)], at, default);
-        var laterBatch = await events.StoreAsync([(new CallOffered("e1", at, "c4", CallLine.Emergency999), false)], at, default);
+        var oneBatch = await events.StoreAsync([(new CallOffered("test-system", "ABC", at, "c1", CallLine.Emergency999), false), (new CallOffered("test-system", "abc", at, "c2", CallLine.Emergency999), false)], at, default);
+        await events.StoreAsync([(new CallOffered("test-system", "E1", at, "c3", CallLine.Emergency999), false)], at, default);
+        var laterBatch = await events.StoreAsync([(new CallOffered("test-system", "e1", at, "c4", CallLine.Emergency999), false)], at, default);
         var definedAgain = await catalogue.UpsertMeasuresAsync([Crime with { Id = "Crime", Name = "Crime, capitalised" }], default);
         await imports.StoreAsync(new BatchDescription("test", "march", "force", "", DateTimeOffset.UnixEpoch, 2, 0), ReplaceScope.Product(["crime"], ["lpa"], [march]),
             [Figure(march, "Burglary", 4), Figure(march, "burglary", 9)], versioned: true, dryRun: false, TimeProvider.System, default);
@@ -333,7 +371,7 @@ public abstract class RepositoryContract : IDisposable
         await imports.StoreAsync(new BatchDescription("test", "good", "force", "", DateTimeOffset.UnixEpoch, 1, 0), scope, [Figure(march, "Burglary", 4)], versioned: true, dryRun: false, TimeProvider.System, default);
 
         var eventRefused = await Assert.ThrowsAsync<StoreRefusedException>(() =>
-            events.StoreAsync([(new CallOffered("E2", at, "c1", CallLine.Emergency999), false), (new CallOffered("E1 ", at, "c2", CallLine.Emergency999), false)], at, default));
+            events.StoreAsync([(new CallOffered("test-system", "E2", at, "c1", CallLine.Emergency999), false), (new CallOffered("test-system", "E1 ", at, "c2", CallLine.Emergency999), false)], at, default));
         var measureRefused = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertMeasuresAsync([Crime with { Id = "robbery" }, Crime with { Id = " burglary" }], default));
         var areaRefused = await Assert.ThrowsAsync<StoreRefusedException>(() => catalogue.UpsertAreasAsync([Lpa with { Districts = ["Telford "] }], default));
         var breakdownRefused = await Assert.ThrowsAsync<StoreRefusedException>(() =>

@@ -13,6 +13,13 @@ namespace Metrics.Live.Simulation;
 /// </summary>
 public sealed class DemoScenario(int seed, IReadOnlyList<(string AreaCode, double Weight)> areas, DemoCalibration? calibration = null)
 {
+    /// <summary>The systems the demo stands in for, as the sources of its events.</summary>
+    public const string CallHandling = "demo-call-handling";
+
+    public const string CommandAndControl = "demo-command-and-control";
+
+    public const string IntelligenceSystem = "demo-intelligence";
+
     private readonly DemoCalibration _c = calibration ?? new DemoCalibration();
     private readonly double _totalWeight = areas.Sum(a => a.Weight);
 
@@ -39,11 +46,11 @@ public sealed class DemoScenario(int seed, IReadOnlyList<(string AreaCode, doubl
             {
                 var offered = InHour();
                 var callId = Id($"call{name}");
-                events.Add(new CallOffered(Id("offered"), offered, callId, line));
+                events.Add(new CallOffered(CallHandling, Id("offered"), offered, callId, line));
                 var waited = Exponential(random, wait);
                 events.Add(random.NextDouble() < abandon
-                    ? new CallAbandoned(Id("abandoned"), offered + waited, callId, line, waited)
-                    : new CallAnswered(Id("answered"), offered + waited, callId, line, waited));
+                    ? new CallAbandoned(CallHandling, Id("abandoned"), offered + waited, callId, line, waited)
+                    : new CallAnswered(CallHandling, Id("answered"), offered + waited, callId, line, waited));
             }
         }
 
@@ -58,12 +65,12 @@ public sealed class DemoScenario(int seed, IReadOnlyList<(string AreaCode, doubl
             {
                 var opened = InHour();
                 var incidentId = Id("incident");
-                events.Add(new IncidentOpened(Id("opened"), opened, incidentId, Area(random), grade));
+                events.Add(new IncidentOpened(CommandAndControl, Id("opened"), opened, incidentId, Area(random), grade));
                 var resourced = opened + Exponential(random, resourcing);
-                events.Add(new IncidentResourced(Id("resourced"), resourced, incidentId));
+                events.Add(new IncidentResourced(CommandAndControl, Id("resourced"), resourced, incidentId));
                 var attended = resourced + Exponential(random, grade == IncidentGrade.Emergency ? _c.TravelEmergency : TimeSpan.FromMinutes(25));
-                events.Add(new IncidentAttended(Id("attended"), attended, incidentId));
-                events.Add(new IncidentClosed(Id("closed"), attended + Exponential(random, TimeSpan.FromMinutes(50)), incidentId));
+                events.Add(new IncidentAttended(CommandAndControl, Id("attended"), attended, incidentId));
+                events.Add(new IncidentClosed(CommandAndControl, Id("closed"), attended + Exponential(random, TimeSpan.FromMinutes(50)), incidentId));
             }
         }
 
@@ -71,8 +78,8 @@ public sealed class DemoScenario(int seed, IReadOnlyList<(string AreaCode, doubl
         {
             var submitted = InHour();
             var reportId = Id("intelligence");
-            events.Add(new IntelligenceSubmitted(Id("submitted"), submitted, reportId, Area(random)));
-            events.Add(new IntelligenceProcessed(Id("processed"), AfterWorkingTime(submitted, Exponential(random, _c.ProcessIntelligence)), reportId));
+            events.Add(new IntelligenceSubmitted(IntelligenceSystem, Id("submitted"), submitted, reportId, Area(random)));
+            events.Add(new IntelligenceProcessed(IntelligenceSystem, Id("processed"), AfterWorkingTime(submitted, Exponential(random, _c.ProcessIntelligence)), reportId));
         }
 
         return [.. events.OrderBy(e => e.OccurredAt).ThenBy(e => e.EventId, StringComparer.Ordinal)];

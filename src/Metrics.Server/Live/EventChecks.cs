@@ -6,7 +6,7 @@ using Metrics.Storage;
 namespace Metrics.Server.Live;
 
 /// <summary>
-/// What makes an event one the service will take: ids as the store compares them, a time not
+/// What makes an event one the service will take: a source and ids as the store compares them, a time not
 /// ahead of the server's clock nor before 2000, waits that are not negative nor longer than a
 /// day, areas that exist. Each refusal names the field as a force system sends it.
 /// </summary>
@@ -23,9 +23,9 @@ internal sealed class EventChecks(TimeProvider clock)
     private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Why the service will not take the event, or null.</summary>
-    public string? Problem(OperationalEvent e, IReadOnlySet<string> areaCodes)
+    public EventProblem? Problem(OperationalEvent e, IReadOnlySet<string> areaCodes)
     {
-        if (Id(e.EventId, "event_id") is { } badId)
+        if ((Id(e.Source, "source") ?? Id(e.EventId, "event_id")) is { } badId)
         {
             return badId;
         }
@@ -33,12 +33,12 @@ internal sealed class EventChecks(TimeProvider clock)
         var now = clock.GetUtcNow();
         if (e.OccurredAt > now + MaxAhead)
         {
-            return $"occurred_at: {e.OccurredAt:O} is more than {MaxAhead.TotalMinutes:0} minutes ahead of the server's clock ({now:O})";
+            return new(EventRejection.AheadOfServerClock, "occurred_at", $"{e.OccurredAt:O} is more than {MaxAhead.TotalMinutes:0} minutes ahead of the server's clock ({now:O})");
         }
 
         if (e.OccurredAt < Earliest)
         {
-            return $"occurred_at: {e.OccurredAt:O} is before {Earliest:yyyy}";
+            return EventProblem.Malformed("occurred_at", $"{e.OccurredAt:O} is before {Earliest:yyyy}");
         }
 
         return e switch
@@ -53,20 +53,20 @@ internal sealed class EventChecks(TimeProvider clock)
             IntelligenceSubmitted r => Id(r.ReportId, "intelligence_submitted.report_id")
                 ?? Area(r.AreaCode, "intelligence_submitted.area_code", areaCodes, required: false),
             IntelligenceProcessed r => Id(r.ReportId, "intelligence_processed.report_id"),
-            _ => $"kind: {e.GetType().Name} is not an event the service takes",
+            _ => EventProblem.Malformed("kind", $"{e.GetType().Name} is not an event the service takes"),
         };
     }
 
-    private static string? Wait(TimeSpan wait, string field) =>
-        wait < TimeSpan.Zero ? $"{field}: {wait.TotalSeconds:0.###} s is negative"
-        : wait > MaxWait ? $"{field}: {wait.TotalHours:0.#} hours is longer than {MaxWait.TotalHours:0} hours"
+    private static EventProblem? Wait(TimeSpan wait, string field) =>
+        wait < TimeSpan.Zero ? EventProblem.Malformed(field, $"{wait.TotalSeconds:0.###} s is negative")
+        : wait > MaxWait ? EventProblem.Malformed(field, $"{wait.TotalHours:0.#} hours is longer than {MaxWait.TotalHours:0} hours")
         : null;
 
-    private static string? Id(string value, string field) => Validate.KeyProblem(value) is { } why ? $"{field}: {why}" : null;
+    private static EventProblem? Id(string value, string field) => Validate.KeyProblem(value) is { } why ? EventProblem.Malformed(field, why) : null;
 
-    private static string? Area(string code, string field, IReadOnlySet<string> areaCodes, bool required) =>
-        string.IsNullOrEmpty(code) ? (required ? $"{field}: is required" : null)
-        : code.Length > MaxIdLength ? $"{field}: is {code.Length} characters; the most is {MaxIdLength}"
+    private static EventProblem? Area(string code, string field, IReadOnlySet<string> areaCodes, bool required) =>
+        string.IsNullOrEmpty(code) ? (required ? EventProblem.Malformed(field, "is required") : null)
+        : code.Length > MaxIdLength ? EventProblem.Malformed(field, $"is {code.Length} characters; the most is {MaxIdLength}")
         : areaCodes.Contains(code) ? null
-        : $"{field}: area '{Quoted.Text(code)}' does not exist";
+        : new(EventRejection.UnknownArea, field, $"area '{Quoted.Text(code)}' does not exist");
 }

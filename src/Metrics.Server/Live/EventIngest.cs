@@ -38,16 +38,18 @@ internal sealed class EventIngest(
         var areaCodes = areas.Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
         pipeline.NameAreas([.. areas.Select(a => (a.Code, a.Name))]); // an area defined since the last batch is named in its alerts
         var valid = new List<OperationalEvent>(batch.Count);
+        var placeInBatch = new List<int>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
             var reading = batch[i];
             if ((reading.Problem ?? checks.Problem(reading.Event!, areaCodes)) is { } problem)
             {
-                rejected.Add(new RejectedEvent(i, reading.EventId, problem));
+                rejected.Add(new RejectedEvent(i, reading.Source, reading.EventId, problem));
             }
             else
             {
                 valid.Add(reading.Event!);
+                placeInBatch.Add(i);
             }
         }
 
@@ -74,14 +76,20 @@ internal sealed class EventIngest(
             pipeline.Apply(stored.Stored);
             span?.SetTag("metrics.accepted", stored.Stored.Count);
             span?.SetTag("metrics.duplicates", stored.Duplicates);
-            receipt = new BatchReceipt(stored.Stored.Count, stored.Duplicates, [.. stored.Stored.Where(e => e.Late).Select(e => e.Event.EventId)], rejected);
+            rejected.AddRange(stored.IdsReused.Select(i => new RejectedEvent(
+                placeInBatch[i],
+                valid[i].Source,
+                valid[i].EventId,
+                new EventProblem(EventRejection.IdReused, "event_id", $"'{Quoted.Text(valid[i].EventId)}' from '{Quoted.Text(valid[i].Source)}' is stored already for an event that says something else; the stored event is kept: give this one its own id"))));
+            rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+            receipt = new BatchReceipt(stored.Stored.Count, stored.Duplicates, [.. stored.Stored.Where(e => e.Late).Select(e => (e.Event.Source, e.Event.EventId))], rejected);
         }
         finally
         {
             _oneBatchAtATime.Release();
         }
 
-        metrics.Ingested(receipt.Accepted, receipt.Duplicates, receipt.LateEventIds.Count, rejected.Count, clock.GetElapsedTime(arrived));
+        metrics.Ingested(receipt.Accepted, receipt.Duplicates, receipt.Late.Count, rejected.Count, clock.GetElapsedTime(arrived));
         return receipt;
     }
 }

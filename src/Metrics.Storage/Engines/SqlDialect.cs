@@ -26,15 +26,20 @@ public sealed class SqlDialect
             LIMIT @Limit;
             """,
         InsertEventsIfNew = """
-            INSERT INTO operational_event (event_id, kind, occurred_at_ms, received_at_ms, late, subject_id, line, area_code, grade, wait_ms)
-            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9
+            INSERT INTO operational_event (source, event_id, kind, occurred_at_ms, received_at_ms, late, subject_id, line, area_code, grade, wait_ms)
+            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10
             FROM json_each(@Rows)
             WHERE true
-            ON CONFLICT (event_id) DO NOTHING
-            RETURNING event_id, event_sequence;
+            ON CONFLICT (source, event_id) DO NOTHING
+            RETURNING source, event_id, event_sequence;
+            """,
+        SelectStoredEvents = """
+            SELECT e.event_sequence, e.source, e.event_id, e.kind, e.occurred_at_ms, e.late, e.subject_id, e.line, e.area_code, e.grade, e.wait_ms
+            FROM json_each(@Keys) AS k
+            JOIN operational_event AS e ON e.source = k.value ->> 0 AND e.event_id = k.value ->> 1;
             """,
         SelectEventsAfter = """
-            SELECT event_sequence, event_id, kind, occurred_at_ms, late, subject_id, line, area_code, grade, wait_ms
+            SELECT event_sequence, source, event_id, kind, occurred_at_ms, late, subject_id, line, area_code, grade, wait_ms
             FROM operational_event
             WHERE event_sequence > @After
             ORDER BY event_sequence
@@ -132,20 +137,26 @@ public sealed class SqlDialect
             ORDER BY b.id DESC;
             """,
         InsertEventsIfNew = """
-            INSERT INTO operational_event (event_id, kind, occurred_at_ms, received_at_ms, late, subject_id, line, area_code, grade, wait_ms)
-            OUTPUT INSERTED.event_id, INSERTED.event_sequence
-            SELECT e.event_id, e.kind, e.occurred_at_ms, e.received_at_ms, e.late, e.subject_id, e.line, e.area_code, e.grade, e.wait_ms
+            INSERT INTO operational_event (source, event_id, kind, occurred_at_ms, received_at_ms, late, subject_id, line, area_code, grade, wait_ms)
+            OUTPUT INSERTED.source, INSERTED.event_id, INSERTED.event_sequence
+            SELECT e.source, e.event_id, e.kind, e.occurred_at_ms, e.received_at_ms, e.late, e.subject_id, e.line, e.area_code, e.grade, e.wait_ms
             FROM OPENJSON(@Rows) AS r
             CROSS APPLY OPENJSON(r.value) WITH (
-                event_id NVARCHAR(100) '$[0]', kind INT '$[1]', occurred_at_ms BIGINT '$[2]', received_at_ms BIGINT '$[3]', late BIT '$[4]',
-                subject_id NVARCHAR(100) '$[5]', line INT '$[6]', area_code NVARCHAR(100) '$[7]', grade INT '$[8]', wait_ms BIGINT '$[9]') AS e
+                source NVARCHAR(100) '$[0]', event_id NVARCHAR(100) '$[1]', kind INT '$[2]', occurred_at_ms BIGINT '$[3]', received_at_ms BIGINT '$[4]', late BIT '$[5]',
+                subject_id NVARCHAR(100) '$[6]', line INT '$[7]', area_code NVARCHAR(100) '$[8]', grade INT '$[9]', wait_ms BIGINT '$[10]') AS e
             WHERE NOT EXISTS (
                 SELECT 1 FROM operational_event AS stored WITH (UPDLOCK, HOLDLOCK)
-                WHERE stored.event_id = e.event_id COLLATE Latin1_General_100_BIN2)
+                WHERE stored.source = e.source COLLATE Latin1_General_100_BIN2 AND stored.event_id = e.event_id COLLATE Latin1_General_100_BIN2)
             ORDER BY CAST(r.[key] AS INT);
             """,
+        SelectStoredEvents = """
+            SELECT e.event_sequence, e.source, e.event_id, e.kind, e.occurred_at_ms, e.late, e.subject_id, e.line, e.area_code, e.grade, e.wait_ms
+            FROM OPENJSON(@Keys) WITH (source NVARCHAR(100) '$[0]', event_id NVARCHAR(100) '$[1]') AS k
+            JOIN operational_event AS e
+              ON e.source = k.source COLLATE Latin1_General_100_BIN2 AND e.event_id = k.event_id COLLATE Latin1_General_100_BIN2;
+            """,
         SelectEventsAfter = """
-            SELECT TOP (@Limit) event_sequence, event_id, kind, occurred_at_ms, late, subject_id, line, area_code, grade, wait_ms
+            SELECT TOP (@Limit) event_sequence, source, event_id, kind, occurred_at_ms, late, subject_id, line, area_code, grade, wait_ms
             FROM operational_event
             WHERE event_sequence > @After
             ORDER BY event_sequence;
@@ -264,16 +275,19 @@ public sealed class SqlDialect
 
     /// <summary>
     /// Stores the events of @Rows (a JSON array of rows, each an array of the
-    /// <see cref="EventColumns"/>; distinct ids), each unless its id is stored already, returning
-    /// the id and sequence number of each one stored (none for a repeat); sequence numbers follow
-    /// the rows' order. On SQL Server the ids' ranges stay locked to the end of the transaction,
-    /// so two batches cannot both insert the same new id.
+    /// <see cref="EventColumns"/>; distinct identities), each unless its source and id are stored
+    /// already, returning the source, id and sequence number of each one stored (none for a
+    /// repeat); sequence numbers follow the rows' order. On SQL Server the identities' ranges stay
+    /// locked to the end of the transaction, so two batches cannot both insert the same new one.
     /// </summary>
     public required string InsertEventsIfNew { get; init; }
 
+    /// <summary>The stored events of @Keys (a JSON array of [source, event_id]), to compare a repeat with.</summary>
+    public required string SelectStoredEvents { get; init; }
+
     /// <summary>The columns of an event's row, in the order of the rows' arrays.</summary>
     public static IReadOnlyList<string> EventColumns { get; } =
-        ["event_id", "kind", "occurred_at_ms", "received_at_ms", "late", "subject_id", "line", "area_code", "grade", "wait_ms"];
+        ["source", "event_id", "kind", "occurred_at_ms", "received_at_ms", "late", "subject_id", "line", "area_code", "grade", "wait_ms"];
 
     /// <summary>Stored events after @After in arrival order, @Limit of them.</summary>
     public required string SelectEventsAfter { get; init; }

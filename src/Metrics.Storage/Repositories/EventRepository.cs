@@ -5,57 +5,109 @@ using Metrics.Storage.Engines;
 
 namespace Metrics.Storage.Repositories;
 
-/// <summary>What a batch's storing did: the events stored for the first time (in arrival order) and how many were already known.</summary>
-public sealed record StoredBatch(IReadOnlyList<StoredEvent> Stored, int Duplicates);
+/// <summary>
+/// What a batch's storing did: the events stored for the first time (in arrival order), how many
+/// were already known with the same content, and the positions (in the list given) of those whose
+/// source and id are known with other content: refused, the stored event unchanged.
+/// </summary>
+public sealed record StoredBatch(IReadOnlyList<StoredEvent> Stored, int Duplicates, IReadOnlyList<int> IdsReused);
 
 /// <summary>
-/// The operational events, stored before they are acknowledged. An event id is stored once:
-/// publishing it again is a duplicate, acknowledged and not counted.
+/// The operational events, stored before they are acknowledged. An event is identified by its
+/// source and id and stored once: publishing it again with the same content is a duplicate,
+/// acknowledged and not counted; with other content it is refused.
 /// </summary>
 public sealed class EventRepository(Database database)
 {
     /// <summary>
     /// Stores the events not stored before, in one transaction, in the order given: the batch
     /// goes to the engine as one JSON array in one statement that inserts each event unless its
-    /// id is known and returns the sequence numbers of those stored, so repeats (stored before,
-    /// or twice in the batch) cost no extra query and no round trip per event.
+    /// identity is known and returns the sequence numbers of those stored, so a batch of new
+    /// events costs one statement. Repeats (stored before, or twice in the batch) are then
+    /// compared with what is stored, in one more statement only when there are any.
     /// </summary>
     public async Task<StoredBatch> StoreAsync(
         IReadOnlyList<(OperationalEvent Event, bool Late)> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        // An id twice in the batch: the first is the event, the rest repeats.
-        var ids = new HashSet<string>(events.Count, StringComparer.Ordinal);
-        var firsts = events.Where(e => ids.Add(e.Event.EventId)).ToList();
-        var rows = firsts.Count > 0 ? RowsAsJson(firsts, receivedAt) : "";
-        var sequences = firsts.Count == 0
-            ? []
+        var rows = events.Select(e => EventRow.From(e.Event, e.Late, receivedAt)).ToList();
+
+        // An identity twice in the batch: the first is the event, the rest repeats.
+        var firstOf = new Dictionary<(string Source, string EventId), int>(events.Count);
+        var firsts = new List<int>(events.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (firstOf.TryAdd(rows[i].Identity, i))
+            {
+                firsts.Add(i);
+            }
+        }
+
+        var (sequences, storedBefore) = firsts.Count == 0
+            ? ([], [])
             : await database.InTransactionAsync(
                 async (connection, transaction) =>
                 {
-                    var stored = new Dictionary<string, long>(firsts.Count, StringComparer.Ordinal);
-                    await using var insert = connection.CreateCommand();
-                    insert.Transaction = transaction;
-                    insert.CommandText = database.Dialect.InsertEventsIfNew;
-                    insert.CommandTimeout = database.CommandTimeoutSeconds;
-                    JsonRows.AddParameter(insert, "@Rows", rows);
-                    await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
-                    while (await reader.ReadAsync(cancellationToken))
-                    {
-                        stored[reader.GetString(0)] = reader.GetInt64(1);
-                    }
-
-                    return stored;
+                    var inserted = await InsertAsync(connection, transaction, JsonRows.Write(firsts, (json, i) => rows[i].WriteTo(json)), firsts.Count, cancellationToken);
+                    var repeated = firsts.Where(i => !inserted.ContainsKey(rows[i].Identity)).ToList();
+                    var stored = repeated.Count == 0
+                        ? []
+                        : (await connection.QueryAsync<EventRow>(Command(
+                            database.Dialect.SelectStoredEvents,
+                            new { Keys = JsonRows.Write(repeated, (json, i) => { json.WriteStringValue(rows[i].Source); json.WriteStringValue(rows[i].EventId); }) },
+                            cancellationToken,
+                            transaction))).ToDictionary(r => r.Identity);
+                    return (inserted, stored);
                 },
                 cancellationToken);
 
-        List<StoredEvent> stored =
+        var reused = new List<int>();
+        var duplicates = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var identity = rows[i].Identity;
+            if (sequences.ContainsKey(identity) && firstOf[identity] == i)
+            {
+                continue;
+            }
+
+            // A repeat: the same as the event stored before, or as the batch's first with its identity.
+            var original = storedBefore.GetValueOrDefault(identity) ?? rows[firstOf[identity]];
+            if (rows[i].SaysTheSameAs(original))
+            {
+                duplicates++;
+            }
+            else
+            {
+                reused.Add(i);
+            }
+        }
+
+        List<StoredEvent> storedNow =
         [
             .. firsts
-                .Where(e => sequences.ContainsKey(e.Event.EventId))
-                .Select(e => new StoredEvent(sequences[e.Event.EventId], e.Event, e.Late))
+                .Where(i => sequences.ContainsKey(rows[i].Identity))
+                .Select(i => new StoredEvent(sequences[rows[i].Identity], events[i].Event, events[i].Late))
                 .OrderBy(e => e.Sequence),
         ];
-        return new StoredBatch(stored, events.Count - stored.Count);
+        return new StoredBatch(storedNow, duplicates, reused);
+    }
+
+    private async Task<Dictionary<(string Source, string EventId), long>> InsertAsync(
+        DbConnection connection, DbTransaction transaction, string rowsAsJson, int count, CancellationToken cancellationToken)
+    {
+        var inserted = new Dictionary<(string Source, string EventId), long>(count);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = database.Dialect.InsertEventsIfNew;
+        insert.CommandTimeout = database.CommandTimeoutSeconds;
+        JsonRows.AddParameter(insert, "@Rows", rowsAsJson);
+        await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            inserted[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
+        }
+
+        return inserted;
     }
 
     /// <summary>
@@ -111,7 +163,11 @@ public sealed class EventRepository(Database database)
     {
         public long EventSequence { get; set; }
 
+        public string Source { get; set; } = "";
+
         public string EventId { get; set; } = "";
+
+        public (string Source, string EventId) Identity => (Source, EventId);
 
         public long Kind { get; set; }
 
@@ -134,6 +190,7 @@ public sealed class EventRepository(Database database)
         /// <summary>The row as a JSON array of its columns, in the order of <see cref="SqlDialect.EventColumns"/>.</summary>
         public void WriteTo(System.Text.Json.Utf8JsonWriter json)
         {
+            json.WriteStringValue(Source);
             json.WriteStringValue(EventId);
             json.WriteNumberValue(Kind);
             json.WriteNumberValue(OccurredAtMs);
@@ -146,10 +203,16 @@ public sealed class EventRepository(Database database)
             json.WriteNumberOrNull(WaitMs);
         }
 
+        /// <summary>Whether it says what <paramref name="other"/> says: the same kind, time, subject and figures (when it arrived and whether it was late aside).</summary>
+        public bool SaysTheSameAs(EventRow other) =>
+            Kind == other.Kind && OccurredAtMs == other.OccurredAtMs && SubjectId == other.SubjectId && Line == other.Line
+            && AreaCode == other.AreaCode && Grade == other.Grade && WaitMs == other.WaitMs;
+
         public static EventRow From(OperationalEvent e, bool late, DateTimeOffset receivedAt)
         {
             var row = new EventRow
             {
+                Source = StoredText.Key(e.Source, "source"),
                 EventId = StoredText.Key(e.EventId, "event_id"),
                 OccurredAtMs = e.OccurredAt.ToUnixTimeMilliseconds(),
                 ReceivedAtMs = receivedAt.ToUnixTimeMilliseconds(),
@@ -193,15 +256,15 @@ public sealed class EventRepository(Database database)
             var wait = TimeSpan.FromMilliseconds(WaitMs ?? 0);
             OperationalEvent e = (EventKind)Kind switch
             {
-                EventKind.CallOffered => new CallOffered(EventId, at, SubjectId, line),
-                EventKind.CallAnswered => new CallAnswered(EventId, at, SubjectId, line, wait),
-                EventKind.CallAbandoned => new CallAbandoned(EventId, at, SubjectId, line, wait),
-                EventKind.IncidentOpened => new IncidentOpened(EventId, at, SubjectId, AreaCode ?? "", (IncidentGrade)(Grade ?? 0)),
-                EventKind.IncidentResourced => new IncidentResourced(EventId, at, SubjectId),
-                EventKind.IncidentAttended => new IncidentAttended(EventId, at, SubjectId),
-                EventKind.IncidentClosed => new IncidentClosed(EventId, at, SubjectId),
-                EventKind.IntelligenceSubmitted => new IntelligenceSubmitted(EventId, at, SubjectId, AreaCode ?? ""),
-                EventKind.IntelligenceProcessed => new IntelligenceProcessed(EventId, at, SubjectId),
+                EventKind.CallOffered => new CallOffered(Source, EventId, at, SubjectId, line),
+                EventKind.CallAnswered => new CallAnswered(Source, EventId, at, SubjectId, line, wait),
+                EventKind.CallAbandoned => new CallAbandoned(Source, EventId, at, SubjectId, line, wait),
+                EventKind.IncidentOpened => new IncidentOpened(Source, EventId, at, SubjectId, AreaCode ?? "", (IncidentGrade)(Grade ?? 0)),
+                EventKind.IncidentResourced => new IncidentResourced(Source, EventId, at, SubjectId),
+                EventKind.IncidentAttended => new IncidentAttended(Source, EventId, at, SubjectId),
+                EventKind.IncidentClosed => new IncidentClosed(Source, EventId, at, SubjectId),
+                EventKind.IntelligenceSubmitted => new IntelligenceSubmitted(Source, EventId, at, SubjectId, AreaCode ?? ""),
+                EventKind.IntelligenceProcessed => new IntelligenceProcessed(Source, EventId, at, SubjectId),
                 _ => throw new InvalidDataException($"event {EventId} has unknown kind {Kind}"),
             };
             return new StoredEvent(EventSequence, e, Late);

@@ -13,16 +13,16 @@ internal sealed class CallsState(LiveOptions options, EventCalendar calendar)
         [CallLine.NonEmergency101] = [],
     };
 
-    private readonly Dictionary<string, (CallLine Line, DateTimeOffset OfferedAt)> _waiting = [];
-    private readonly Dictionary<string, DateTimeOffset> _endedCalls = [];
+    private readonly Dictionary<(string Source, string CallId), (CallLine Line, DateTimeOffset OfferedAt)> _waiting = [];
+    private readonly Dictionary<(string Source, string CallId), DateTimeOffset> _endedCalls = [];
     private readonly Dictionary<(CallLine Line, YearMonth Month), CallCounts> _callMonths = [];
 
     public void Offered(CallOffered offered, bool late)
     {
         // An answer or abandon seen before its offer (out of order) ended the call already.
-        if (!_endedCalls.Remove(offered.CallId))
+        if (!_endedCalls.Remove((offered.Source, offered.CallId)))
         {
-            _waiting[offered.CallId] = (offered.Line, offered.OccurredAt);
+            _waiting[(offered.Source, offered.CallId)] = (offered.Line, offered.OccurredAt);
         }
 
         Add(offered.Line, offered.OccurredAt, new CallCounts(1, 0, 0, 0, 0, 0), late);
@@ -30,14 +30,14 @@ internal sealed class CallsState(LiveOptions options, EventCalendar calendar)
 
     public void Answered(CallAnswered answered, bool late)
     {
-        End(answered.CallId, answered.OccurredAt);
+        End((answered.Source, answered.CallId), answered.OccurredAt);
         var within = answered.Wait <= options.StandardFor(answered.Line).AnswerWithin ? 1 : 0;
         Add(answered.Line, answered.OccurredAt, new CallCounts(0, 1, 0, within, answered.Wait.TotalSeconds, answered.Wait.TotalSeconds), late);
     }
 
     public void Abandoned(CallAbandoned abandoned, bool late)
     {
-        End(abandoned.CallId, abandoned.OccurredAt);
+        End((abandoned.Source, abandoned.CallId), abandoned.OccurredAt);
         if (abandoned.Wait < options.ShortAbandon)
         {
             // Neither offered nor abandoned: take back the offer where it was counted.
@@ -101,8 +101,8 @@ internal sealed class CallsState(LiveOptions options, EventCalendar calendar)
         bucket = bucket.Plus(counts);
     }
 
-    /// <summary>A call ends; only an end that comes before its offer is remembered, for when the offer arrives.</summary>
-    private void End(string callId, DateTimeOffset at)
+    /// <summary>A call ends; only an end that comes before its offer is remembered, for when the offer arrives. Calls are told apart by source and id.</summary>
+    private void End((string Source, string CallId) callId, DateTimeOffset at)
     {
         if (!_waiting.Remove(callId))
         {

@@ -9,7 +9,7 @@ namespace Metrics.Live.Windows.State;
 /// </summary>
 internal sealed class IncidentsState(LiveOptions options, EventCalendar calendar)
 {
-    private readonly Dictionary<string, Incident> _incidents = [];
+    private readonly Dictionary<(string Source, string IncidentId), Incident> _incidents = [];
     private readonly Dictionary<string, Dictionary<long, AttendanceCounts>> _attendance = [];
     private readonly HashSet<(string Area, IncidentGrade Grade)> _unresourcedSeen = [];
     private readonly Dictionary<(string Area, YearMonth Month), AttendanceCounts> _attendanceMonths = [];
@@ -17,7 +17,7 @@ internal sealed class IncidentsState(LiveOptions options, EventCalendar calendar
 
     public void Opened(IncidentOpened opened, bool late)
     {
-        var incident = IncidentFor(opened.IncidentId);
+        var incident = IncidentFor((opened.Source, opened.IncidentId));
         (incident.AreaCode, incident.Grade, incident.OpenedAt) = (opened.AreaCode, opened.Grade, opened.OccurredAt);
         _unresourcedSeen.Add((opened.AreaCode, opened.Grade));
         if (opened.Grade == IncidentGrade.Emergency)
@@ -29,17 +29,17 @@ internal sealed class IncidentsState(LiveOptions options, EventCalendar calendar
         CountAttendance(incident, late);
     }
 
-    public void Resourced(IncidentResourced resourced) => IncidentFor(resourced.IncidentId).Resourced = true;
+    public void Resourced(IncidentResourced resourced) => IncidentFor((resourced.Source, resourced.IncidentId)).Resourced = true;
 
     public void Attended(IncidentAttended attended, bool late)
     {
-        var atScene = IncidentFor(attended.IncidentId);
+        var atScene = IncidentFor((attended.Source, attended.IncidentId));
         atScene.Resourced = true;
         atScene.AttendedAt ??= attended.OccurredAt;
         CountAttendance(atScene, late);
     }
 
-    public void Closed(IncidentClosed closed) => IncidentFor(closed.IncidentId).ClosedAt = closed.OccurredAt;
+    public void Closed(IncidentClosed closed) => IncidentFor((closed.Source, closed.IncidentId)).ClosedAt = closed.OccurredAt;
 
     /// <summary>Open and unresourced incidents per area and grade seen, and force-wide per grade, with the oldest's age.</summary>
     public List<UnresourcedFigures> Unresourced(DateTimeOffset asOf)
@@ -117,7 +117,7 @@ internal sealed class IncidentsState(LiveOptions options, EventCalendar calendar
         buckets[minute] = buckets.TryGetValue(minute, out var existing) ? existing.Plus(counts) : counts;
     }
 
-    private Incident IncidentFor(string id)
+    private Incident IncidentFor((string Source, string IncidentId) id)
     {
         if (!_incidents.TryGetValue(id, out var incident))
         {

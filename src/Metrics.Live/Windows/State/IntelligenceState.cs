@@ -5,15 +5,15 @@ namespace Metrics.Live.Windows.State;
 /// <summary>Intelligence reports: which are outstanding now, and submissions and processing per minute.</summary>
 internal sealed class IntelligenceState
 {
-    private readonly Dictionary<string, DateTimeOffset> _outstanding = [];
-    private readonly HashSet<string> _processed = [];
+    private readonly Dictionary<(string Source, string ReportId), DateTimeOffset> _outstanding = [];
+    private readonly HashSet<(string Source, string ReportId)> _processed = [];
     private readonly Dictionary<long, (int Submitted, int Processed)> _intelligence = [];
 
     public void Submitted(IntelligenceSubmitted submitted, bool late)
     {
-        if (!_processed.Contains(submitted.ReportId))
+        if (!_processed.Contains((submitted.Source, submitted.ReportId)))
         {
-            _outstanding[submitted.ReportId] = submitted.OccurredAt;
+            _outstanding[(submitted.Source, submitted.ReportId)] = submitted.OccurredAt;
         }
 
         if (!late)
@@ -24,8 +24,8 @@ internal sealed class IntelligenceState
 
     public void Processed(IntelligenceProcessed processed, bool late)
     {
-        _outstanding.Remove(processed.ReportId);
-        _processed.Add(processed.ReportId);
+        _outstanding.Remove((processed.Source, processed.ReportId));
+        _processed.Add((processed.Source, processed.ReportId));
         if (!late)
         {
             Add(processed.OccurredAt, 0, 1);

@@ -21,33 +21,33 @@ internal static class IngestMapping
     {
         if (m.OccurredAt is null)
         {
-            return Unread(m, "occurred_at: is required");
+            return Unread(m, "occurred_at", "is required");
         }
 
         if (!Valid(m.OccurredAt))
         {
-            return Unread(m, $"occurred_at: seconds {m.OccurredAt.Seconds} and nanos {m.OccurredAt.Nanos} are not a time (nanos 0 to 999,999,999; years 1 to 9999)");
+            return Unread(m, "occurred_at", $"seconds {m.OccurredAt.Seconds} and nanos {m.OccurredAt.Nanos} are not a time (nanos 0 to 999,999,999; years 1 to 9999)");
         }
 
         var (id, at) = (m.EventId, m.OccurredAt.ToDateTimeOffset());
         return m.KindCase switch
         {
             V1.OperationalEvent.KindOneofCase.CallOffered => Offered(m, id, at),
-            V1.OperationalEvent.KindOneofCase.CallAnswered => Call(m, m.CallAnswered.Line, m.CallAnswered.Wait, "call_answered", (line, wait) => new CallAnswered(id, at, m.CallAnswered.CallId, line, wait)),
-            V1.OperationalEvent.KindOneofCase.CallAbandoned => Call(m, m.CallAbandoned.Line, m.CallAbandoned.Wait, "call_abandoned", (line, wait) => new CallAbandoned(id, at, m.CallAbandoned.CallId, line, wait)),
+            V1.OperationalEvent.KindOneofCase.CallAnswered => Call(m, m.CallAnswered.Line, m.CallAnswered.Wait, "call_answered", (line, wait) => new CallAnswered(m.Source, id, at, m.CallAnswered.CallId, line, wait)),
+            V1.OperationalEvent.KindOneofCase.CallAbandoned => Call(m, m.CallAbandoned.Line, m.CallAbandoned.Wait, "call_abandoned", (line, wait) => new CallAbandoned(m.Source, id, at, m.CallAbandoned.CallId, line, wait)),
             V1.OperationalEvent.KindOneofCase.IncidentOpened => m.IncidentOpened.Grade switch
             {
-                V1.IncidentGrade.Emergency => Read(m, new IncidentOpened(id, at, m.IncidentOpened.IncidentId, m.IncidentOpened.AreaCode, IncidentGrade.Emergency)),
-                V1.IncidentGrade.Priority => Read(m, new IncidentOpened(id, at, m.IncidentOpened.IncidentId, m.IncidentOpened.AreaCode, IncidentGrade.Priority)),
-                V1.IncidentGrade.Scheduled => Read(m, new IncidentOpened(id, at, m.IncidentOpened.IncidentId, m.IncidentOpened.AreaCode, IncidentGrade.Scheduled)),
-                _ => Unread(m, "incident_opened.grade: is required: emergency, priority or scheduled"),
+                V1.IncidentGrade.Emergency => Read(m, new IncidentOpened(m.Source, id, at, m.IncidentOpened.IncidentId, m.IncidentOpened.AreaCode, IncidentGrade.Emergency)),
+                V1.IncidentGrade.Priority => Read(m, new IncidentOpened(m.Source, id, at, m.IncidentOpened.IncidentId, m.IncidentOpened.AreaCode, IncidentGrade.Priority)),
+                V1.IncidentGrade.Scheduled => Read(m, new IncidentOpened(m.Source, id, at, m.IncidentOpened.IncidentId, m.IncidentOpened.AreaCode, IncidentGrade.Scheduled)),
+                _ => Unread(m, "incident_opened.grade", "is required: emergency, priority or scheduled"),
             },
-            V1.OperationalEvent.KindOneofCase.IncidentResourced => Read(m, new IncidentResourced(id, at, m.IncidentResourced.IncidentId)),
-            V1.OperationalEvent.KindOneofCase.IncidentAttended => Read(m, new IncidentAttended(id, at, m.IncidentAttended.IncidentId)),
-            V1.OperationalEvent.KindOneofCase.IncidentClosed => Read(m, new IncidentClosed(id, at, m.IncidentClosed.IncidentId)),
-            V1.OperationalEvent.KindOneofCase.IntelligenceSubmitted => Read(m, new IntelligenceSubmitted(id, at, m.IntelligenceSubmitted.ReportId, m.IntelligenceSubmitted.AreaCode)),
-            V1.OperationalEvent.KindOneofCase.IntelligenceProcessed => Read(m, new IntelligenceProcessed(id, at, m.IntelligenceProcessed.ReportId)),
-            _ => Unread(m, $"kind: is required: one of {Kinds}"),
+            V1.OperationalEvent.KindOneofCase.IncidentResourced => Read(m, new IncidentResourced(m.Source, id, at, m.IncidentResourced.IncidentId)),
+            V1.OperationalEvent.KindOneofCase.IncidentAttended => Read(m, new IncidentAttended(m.Source, id, at, m.IncidentAttended.IncidentId)),
+            V1.OperationalEvent.KindOneofCase.IncidentClosed => Read(m, new IncidentClosed(m.Source, id, at, m.IncidentClosed.IncidentId)),
+            V1.OperationalEvent.KindOneofCase.IntelligenceSubmitted => Read(m, new IntelligenceSubmitted(m.Source, id, at, m.IntelligenceSubmitted.ReportId, m.IntelligenceSubmitted.AreaCode)),
+            V1.OperationalEvent.KindOneofCase.IntelligenceProcessed => Read(m, new IntelligenceProcessed(m.Source, id, at, m.IntelligenceProcessed.ReportId)),
+            _ => Unread(m, "kind", $"is required: one of {Kinds}"),
         };
     }
 
@@ -57,17 +57,25 @@ internal static class IngestMapping
         {
             Accepted = receipt.Accepted,
             Duplicates = receipt.Duplicates,
-            Late = receipt.LateEventIds.Count,
+            Late = receipt.Late.Count,
         };
-        acknowledgement.LateEventIds.Add(receipt.LateEventIds);
-        acknowledgement.Rejected.Add(receipt.Rejected.Select(r => new V1.RejectedEvent { Index = r.Index, EventId = r.EventId, Reason = r.Reason }));
+        acknowledgement.LateEvents.Add(receipt.Late.Select(e => new V1.EventKey { Source = e.Source, EventId = e.EventId }));
+        acknowledgement.Rejected.Add(receipt.Rejected.Select(r => new V1.RejectedEvent
+        {
+            Index = r.Index,
+            Source = r.Source,
+            EventId = r.EventId,
+            Reason = r.Problem.Reason,
+            Rejection = r.Problem.Rejection.ToContract(),
+            Field = r.Problem.Field,
+        }));
         return acknowledgement;
     }
 
     /// <summary>The message a force system would send for an event (the demo publisher publishes these).</summary>
     public static V1.OperationalEvent ToContract(this OperationalEvent e)
     {
-        var message = new V1.OperationalEvent { EventId = e.EventId, OccurredAt = Timestamp.FromDateTimeOffset(e.OccurredAt) };
+        var message = new V1.OperationalEvent { Source = e.Source, EventId = e.EventId, OccurredAt = Timestamp.FromDateTimeOffset(e.OccurredAt) };
         switch (e)
         {
             case CallOffered c:
@@ -111,21 +119,32 @@ internal static class IngestMapping
         _ => V1.IncidentGrade.Scheduled,
     };
 
-    private static EventReading Read(V1.OperationalEvent m, OperationalEvent e) => new(m.EventId, e, null);
+    public static V1.EventRejection ToContract(this EventRejection rejection) => rejection switch
+    {
+        EventRejection.Malformed => V1.EventRejection.Malformed,
+        EventRejection.UnknownArea => V1.EventRejection.UnknownArea,
+        EventRejection.AheadOfServerClock => V1.EventRejection.AheadOfServerClock,
+        EventRejection.IdReused => V1.EventRejection.IdReused,
+        _ => V1.EventRejection.Unspecified,
+    };
 
-    private static EventReading Unread(V1.OperationalEvent m, string problem) => new(m.EventId, null, problem);
+    private static EventReading Read(V1.OperationalEvent m, OperationalEvent e) => new(m.Source, m.EventId, e, null);
 
-    private static (CallLine Line, string? Problem) Line(V1.CallLine line, string field) => line switch
+    private static EventReading Unread(V1.OperationalEvent m, EventProblem problem) => new(m.Source, m.EventId, null, problem);
+
+    private static EventReading Unread(V1.OperationalEvent m, string field, string detail) => new(m.Source, m.EventId, null, EventProblem.Malformed(field, detail));
+
+    private static (CallLine Line, EventProblem? Problem) Line(V1.CallLine line, string field) => line switch
     {
         V1.CallLine._999 => (CallLine.Emergency999, null),
         V1.CallLine._101 => (CallLine.NonEmergency101, null),
-        _ => (default, $"{field}: is required: 999 or 101"),
+        _ => (default, EventProblem.Malformed(field, "is required: 999 or 101")),
     };
 
     private static EventReading Offered(V1.OperationalEvent m, string id, DateTimeOffset at)
     {
         var (line, noLine) = Line(m.CallOffered.Line, "call_offered.line");
-        return noLine is null ? Read(m, new CallOffered(id, at, m.CallOffered.CallId, line)) : Unread(m, noLine);
+        return noLine is null ? Read(m, new CallOffered(m.Source, id, at, m.CallOffered.CallId, line)) : Unread(m, noLine);
     }
 
     private static EventReading Call(V1.OperationalEvent m, V1.CallLine line, Duration? wait, string field, Func<CallLine, TimeSpan, OperationalEvent> create)
@@ -138,12 +157,12 @@ internal static class IngestMapping
 
         if (wait is null)
         {
-            return Unread(m, $"{field}.wait: is required");
+            return Unread(m, $"{field}.wait", "is required");
         }
 
         return Valid(wait)
             ? Read(m, create(callLine, wait.ToTimeSpan()))
-            : Unread(m, $"{field}.wait: seconds {wait.Seconds} and nanos {wait.Nanos} are not a duration (seconds within ±922,337,203,685; nanos of the same sign, below 1,000,000,000)");
+            : Unread(m, $"{field}.wait", $"seconds {wait.Seconds} and nanos {wait.Nanos} are not a duration (seconds within ±922,337,203,685; nanos of the same sign, below 1,000,000,000)");
     }
 
     // The well-known types refuse to convert values outside their ranges (they throw): check first.
