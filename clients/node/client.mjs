@@ -1,11 +1,13 @@
 // A client in another language, sharing nothing with the .NET code but the .proto files:
-// Node with @grpc/grpc-js, protos loaded at run time. It reads history, then subscribes to the
+// Node with @grpc/grpc-js, protos loaded at run time. It reads history, reads what an error says
+// (google.rpc details: the reason to branch on and what it is about), then subscribes to the
 // live feed, publishes an event and waits for the figure it changes.
 // Usage: METRICS_TOKEN=<viewer token> METRICS_PUBLISHER_TOKEN=<publisher token> \
 //        node clients/node/client.mjs <host:port>   (the server's gRPC port, HTTP/2 cleartext)
 // A development server writes the tokens to src/Metrics.Server/data/tokens/.
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
+import protobuf from 'protobufjs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -46,6 +48,27 @@ const series = await call(measures, 'GetSeries', {
 });
 console.log(`series ${series.points.map((p) => `${p.label}=${p.value}`).join(' ')}`);
 if (series.points.at(-1)?.value !== 7767) fail('March 2019 total recorded crime is not 7767');
+
+// An error's details (google.rpc.Status in the grpc-status-details-bin trailer): the messages
+// are google's, declared here rather than fetched (any protobuf library decodes them).
+const rpc = protobuf.Root.fromJSON({
+  nested: {
+    Status: { fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 }, details: { rule: 'repeated', type: 'Any', id: 3 } } },
+    Any: { fields: { typeUrl: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 } } },
+    ErrorInfo: { fields: { reason: { type: 'string', id: 1 }, domain: { type: 'string', id: 2 }, metadata: { keyType: 'string', type: 'string', id: 3 } } },
+  },
+});
+const errorInfo = (error) => {
+  const [bytes] = error.metadata?.get('grpc-status-details-bin') ?? [];
+  const detail = bytes && rpc.lookupType('Status').decode(bytes).details.find((d) => d.typeUrl.endsWith('/google.rpc.ErrorInfo'));
+  return detail ? rpc.lookupType('ErrorInfo').decode(detail.value) : undefined;
+};
+const refused = await call(measures, 'GetSeries', { measureId: 'total_recorded_crimes', areaCode: 'west-mercia' }).then(
+  () => fail('an unknown measure was answered'),
+  (error) => error,
+);
+const info = errorInfo(refused);
+console.log(`error ${grpc.status[refused.code]} ${info?.domain}/${info?.reason} measure_id=${info?.metadata.measure_id}: ${refused.details}`);
 
 const stream = live.Subscribe({ feeds: ['LIVE_FEED_INCIDENTS'], areaCodes: ['telford-and-wrekin'] }, viewer);
 const timer = setTimeout(() => fail('no update with the published incident within 30 s'), 30_000);

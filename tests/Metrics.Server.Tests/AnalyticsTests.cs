@@ -141,6 +141,7 @@ public sealed class AnalyticsTests(MetLoadedServer met) : IClassFixture<MetLoade
         Assert.Equal(
             "a projection needs 12 consecutive months of history; measure 'total_recorded_crime' has 6 for area 'metropolitan-police' up to Jun 2008",
             error.Status.Detail);
+        Assert.Equal(("TOO_LITTLE_HISTORY", "6", "12"), (ErrorRead.Reason(error), ErrorRead.Info(error).Metadata["months_available"], ErrorRead.Info(error).Metadata["months_needed"]));
     }
 
     [Fact]
@@ -184,12 +185,14 @@ public sealed class AnalyticsTests(MetLoadedServer met) : IClassFixture<MetLoade
     }
 
     [Theory]
-    [InlineData("no_such_measure", "metropolitan-police", 2016, 12, StatusCode.NotFound, "measure 'no_such_measure' does not exist")]
-    [InlineData("total_recorded_crime", "atlantis", 2016, 12, StatusCode.NotFound, "area 'atlantis' does not exist")]
-    [InlineData("total_recorded_crime", "metropolitan-police", 2016, 13, StatusCode.InvalidArgument, "month: month 13 is not a month of the year (1 to 12)")]
-    [InlineData("total_recorded_crime", "metropolitan-police", 2030, 1, StatusCode.NotFound, "measure 'total_recorded_crime' has no figure for area 'metropolitan-police' in Jan 2030")]
-    [InlineData("", "metropolitan-police", 2016, 12, StatusCode.InvalidArgument, "measure_id: is required")]
-    public async Task BadRequestsSayWhatIsWrong(string measure, string area, int year, int month, StatusCode code, string detail)
+    [InlineData("no_such_measure", "metropolitan-police", 2016, 12, StatusCode.NotFound, "measure 'no_such_measure' does not exist", "UNKNOWN_MEASURE measure_id=no_such_measure")]
+    [InlineData("total_recorded_crime", "atlantis", 2016, 12, StatusCode.NotFound, "area 'atlantis' does not exist", "UNKNOWN_AREA area_code=atlantis")]
+    [InlineData("total_recorded_crime", "metropolitan-police", 2016, 13, StatusCode.InvalidArgument, "month: month 13 is not a month of the year (1 to 12)", "INVALID_FIELD field=month")]
+    [InlineData(
+        "total_recorded_crime", "metropolitan-police", 2030, 1, StatusCode.FailedPrecondition, "measure 'total_recorded_crime' has no figure for area 'metropolitan-police' in Jan 2030",
+        "NO_FIGURE_FOR_PERIOD area_code=metropolitan-police breakdown= measure_id=total_recorded_crime period=2030-01")]
+    [InlineData("", "metropolitan-police", 2016, 12, StatusCode.InvalidArgument, "measure_id: is required", "INVALID_FIELD field=measure_id")]
+    public async Task BadRequestsSayWhatIsWrong(string measure, string area, int year, int month, StatusCode code, string detail, string details)
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => met.Analytics().GetMeasureSummaryAsync(new GetMeasureSummaryRequest
         {
@@ -200,6 +203,9 @@ public sealed class AnalyticsTests(MetLoadedServer met) : IClassFixture<MetLoade
 
         Assert.Equal(code, error.StatusCode);
         Assert.Equal(detail, error.Status.Detail);
+        var (reason, metadata) = ErrorRead.Info(error);
+        var about = metadata.Select(m => $"{m.Key}={m.Value}").Concat(ErrorRead.Fields(error).Select(f => $"field={f}")).Order(StringComparer.Ordinal);
+        Assert.Equal(details, string.Join(" ", about.Prepend(reason)));
     }
 
     [Fact]
@@ -222,10 +228,12 @@ public sealed class AnalyticsTests(MetLoadedServer met) : IClassFixture<MetLoade
 
         Assert.Equal(StatusCode.InvalidArgument, horizon.StatusCode);
         Assert.Equal("horizon: is 30; give 1 to 24 months", horizon.Status.Detail);
+        Assert.Equal(["horizon"], ErrorRead.Fields(horizon));
         Assert.Equal(StatusCode.FailedPrecondition, shortChart.StatusCode);
         Assert.Equal(
             "a control chart needs at least 2 months; measure 'total_recorded_crime' has 1 for area 'metropolitan-police' from Dec 2016 to Dec 2016",
             shortChart.Status.Detail);
+        Assert.Equal(("TOO_LITTLE_HISTORY", "1", "2"), (ErrorRead.Reason(shortChart), ErrorRead.Info(shortChart).Metadata["months_available"], ErrorRead.Info(shortChart).Metadata["months_needed"]));
     }
 
     private static string N(double value) => Math.Round(value, MidpointRounding.AwayFromZero).ToString("N0", CultureInfo.InvariantCulture);

@@ -57,6 +57,7 @@ public sealed class DatabaseFaultTests : IDisposable
         Assert.Equal(3, before.Acknowledgement.Accepted);
         Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
         Assert.Equal("the historical store is unavailable (the database file is locked); this request was not stored or answered: retry", refused.Status.Detail);
+        Assert.Equal(("STORE_UNAVAILABLE", TimeSpan.FromSeconds(1)), (ErrorRead.Reason(refused), ErrorRead.RetryDelay(refused)));
         Assert.True(refusedAfter < TimeSpan.FromSeconds(15), $"refused after {refusedAfter.TotalSeconds:0.0} s: the store's 1 s busy timeout, not the 30 s deadline, should end the wait");
         Assert.NotEmpty(read.Imports);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, readinessWhileLocked);

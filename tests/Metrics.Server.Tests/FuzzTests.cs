@@ -63,7 +63,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
                 var messages = build(random, new[] { "Define", "Import", "Delete", "Retire" }.Any(w => name.Contains(w, StringComparison.Ordinal)) ? writes : reads);
                 var sent = messages.Sum(m => m.Events);
                 inFlight[worker] = $"{name} {string.Join(" | ", messages.Select(m => m.Text))}";
-                var (code, detail) = await RawCalls.CallAsync(calls, rpcs[name], [.. messages.Select(m => m.Bytes)], TimeSpan.FromSeconds(30));
+                var (code, detail, reason) = await RawCalls.CallAsync(calls, rpcs[name], [.. messages.Select(m => m.Bytes)], TimeSpan.FromSeconds(30));
                 lock (outcomes)
                 {
                     events += sent;
@@ -72,6 +72,12 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
                     if (code is { } refused && !Refusals.Contains(refused) && faults.Count < 20)
                     {
                         faults.Add($"{name} {refused}: {detail}; sent {string.Join(" | ", messages.Select(m => m.Text))}");
+                    }
+
+                    // Every refusal says why in a form a calling system can branch on (common.proto's ErrorReason).
+                    if (code is { } withoutReason && reason is null && faults.Count < 20)
+                    {
+                        faults.Add($"{name} {withoutReason} without an ErrorInfo: {detail}; sent {string.Join(" | ", messages.Select(m => m.Text))}");
                     }
                 }
             }
@@ -109,7 +115,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         var invalid = stored.Where(e => Invalid(e.Event, areaCodes, _server.Clock.GetUtcNow()) is not null).Select(e => $"{e.Event}: {Invalid(e.Event, areaCodes, _server.Clock.GetUtcNow())}").Take(10).ToList();
         output.WriteLine($"{stored.Count} events stored");
         Assert.Empty(invalid);
-        Assert.Equal(stored.Count, stored.Select(e => e.Event.EventId).Distinct().Count());
+        Assert.Equal(stored.Count, stored.Select(e => (e.Event.Source, e.Event.EventId)).Distinct().Count());
     }
 
     /// <summary>The summary page's rows. (A measure the fuzz defined validly adds a row of its own, with no figures: the page lists every topic.)</summary>

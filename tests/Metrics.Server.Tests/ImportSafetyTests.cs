@@ -155,6 +155,7 @@ public sealed class ImportSafetyTests : IDisposable
         var refused = await Assert.ThrowsAsync<RpcException>(async () => await measures.UndoImportAsync(new UndoImportRequest { ImportId = first.ImportId }));
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
         Assert.Equal($"import {second.ImportId} (street_crimes, 2022-01-west-mercia-street.csv) changed the same figures after import {first.ImportId}: undo {second.ImportId} first", refused.Status.Detail);
+        Assert.Equal("CONFLICTING_CHANGE", ErrorRead.Reason(refused));
 
         // Undo the second: the first's figures are back, exactly.
         (exit, var output, error) = await Cli("imports", "undo", second.ImportId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json");
@@ -251,7 +252,7 @@ public sealed class ImportSafetyTests : IDisposable
             From = new YearMonth { Year = 2019, Month = 1 },
             To = new YearMonth { Year = 2019, Month = 3 },
         }));
-        Assert.Equal(StatusCode.NotFound, again.StatusCode);
+        Assert.Equal((StatusCode.FailedPrecondition, "NO_FIGURE_FOR_PERIOD"), (again.StatusCode, ErrorRead.Reason(again)));
 
         (exit, _, error) = await Cli("imports", "undo", deletion.ImportId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(exit == 0, error);

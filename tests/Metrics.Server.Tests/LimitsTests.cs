@@ -117,6 +117,7 @@ public sealed class LimitsTests : IDisposable
 
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
         Assert.Equal("caller 'control-room' already has 2 live streams open; the most is 2 (Limits:MaxSubscriptionsPerCaller)", refused.Status.Detail);
+        Assert.Equal(("STREAM_LIMIT", "Limits:MaxSubscriptionsPerCaller"), (ErrorRead.Reason(refused), ErrorRead.Info(refused).Metadata["limit"]));
         Assert.Equal(SubscribeResponse.BodyOneofCase.Snapshot, theirs.BodyCase);
         Assert.Equal(SubscribeResponse.BodyOneofCase.Snapshot, again.BodyCase);
     }
@@ -135,6 +136,7 @@ public sealed class LimitsTests : IDisposable
         Assert.Equal((10, 10, 5), (first.Acknowledgement.Accepted, second.Acknowledgement.Accepted, afterAQuarterSecond.Acknowledgement.Accepted));
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
         Assert.Equal("caller 'test' is over 20 events a second (Limits:IngestEventsPerSecond, bursts to 20); retry this batch in 0.25 s", refused.Status.Detail);
+        Assert.Equal(("RATE_LIMITED", TimeSpan.FromMilliseconds(250)), (ErrorRead.Reason(refused), ErrorRead.RetryDelay(refused)));
         Assert.Equal(25, await StoredEventsAsync());
     }
 

@@ -27,6 +27,10 @@ public sealed class NodeClientTests
         var printed = await output;
         Assert.True(node.ExitCode == 0, $"node exited {node.ExitCode}: {printed} {await error}");
         Assert.Contains("series Feb 2019=6377 Mar 2019=7767", printed, StringComparison.Ordinal);
+        Assert.Contains(
+            "error NOT_FOUND metrics.v1/UNKNOWN_MEASURE measure_id=total_recorded_crimes: measure 'total_recorded_crimes' does not exist",
+            printed,
+            StringComparison.Ordinal);
         Assert.Contains("published: accepted 1", printed, StringComparison.Ordinal);
         Assert.Contains("update #", printed, StringComparison.Ordinal);
         Assert.Contains("unresourced/telford-and-wrekin/priority = 1", printed, StringComparison.Ordinal);

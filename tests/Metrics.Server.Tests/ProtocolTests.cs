@@ -38,6 +38,9 @@ public sealed class ProtocolTests(MetricsServerFactory server) : IClassFixture<M
         var error = await Assert.ThrowsAsync<RpcException>(() => server.Measures().GetSeriesAsync(request).ResponseAsync);
 
         Assert.Equal((code, detail), (error.StatusCode, error.Status.Detail));
+        Assert.Equal(
+            code == StatusCode.InvalidArgument ? ("INVALID_FIELD", detail[..detail.IndexOf(':', StringComparison.Ordinal)]) : (detail.StartsWith("measure", StringComparison.Ordinal) ? "UNKNOWN_MEASURE" : "UNKNOWN_AREA", ""),
+            (ErrorRead.Reason(error), ErrorRead.Fields(error).SingleOrDefault() ?? ""));
     }
 
     [Fact]

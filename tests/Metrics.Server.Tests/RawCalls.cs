@@ -13,8 +13,12 @@ internal static class RawCalls
 
     public static string Name(MethodDescriptor rpc) => $"{rpc.Service.FullName}/{rpc.Name}";
 
-    /// <summary>Sends the messages (a unary or server-streaming call sends the first), reads the first response, and returns null for OK.</summary>
-    public static async Task<(StatusCode? Code, string Detail)> CallAsync(CallInvoker calls, MethodDescriptor rpc, IReadOnlyList<byte[]> messages, TimeSpan? timeout = null)
+    /// <summary>
+    /// Sends the messages (a unary or server-streaming call sends the first), reads the first
+    /// response, and returns null for OK; for an error, its status, message and the reason of its
+    /// google.rpc.ErrorInfo (null when it carries none).
+    /// </summary>
+    public static async Task<(StatusCode? Code, string Detail, string? Reason)> CallAsync(CallInvoker calls, MethodDescriptor rpc, IReadOnlyList<byte[]> messages, TimeSpan? timeout = null)
     {
         var type = (rpc.IsClientStreaming, rpc.IsServerStreaming) switch
         {
@@ -57,11 +61,11 @@ internal static class RawCalls
                     break;
             }
 
-            return (null, "");
+            return (null, "", null);
         }
         catch (RpcException e)
         {
-            return (e.StatusCode, e.Status.Detail);
+            return (e.StatusCode, e.Status.Detail, e.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason);
         }
     }
 

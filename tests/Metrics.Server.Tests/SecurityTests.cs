@@ -58,22 +58,22 @@ public sealed class SecurityTests(MetricsServerFactory server) : IClassFixture<M
         var wrong = new List<string>();
         foreach (var rpc in V1.Protocol.Rpcs)
         {
-            var (code, detail) = await RawCalls.CallAsync(channel.CreateCallInvoker(), rpc, []);
+            var (code, detail, reason) = await RawCalls.CallAsync(channel.CreateCallInvoker(), rpc, []);
             var allowed = ForceRoles.RolesFor(PolicyByMethod[Name(rpc)]).Contains(caller);
             var expected = caller switch
             {
-                "anonymous" => (StatusCode.Unauthenticated, "a bearer token is required: send the header 'authorization: Bearer <token>'"),
-                "expired" => (StatusCode.Unauthenticated, "the bearer token expired at"),
-                "forged" or "unsigned" => (StatusCode.Unauthenticated, "the bearer token's signature is not from a key this server trusts"),
-                _ when !allowed => (StatusCode.PermissionDenied, $"/{Name(rpc)} needs the role {string.Join(" or ", ForceRoles.RolesFor(PolicyByMethod[Name(rpc)]))}; the token "),
-                _ => ((StatusCode?)null, ""),
+                "anonymous" => (StatusCode.Unauthenticated, "a bearer token is required: send the header 'authorization: Bearer <token>'", "TOKEN_MISSING"),
+                "expired" => (StatusCode.Unauthenticated, "the bearer token expired at", "TOKEN_EXPIRED"),
+                "forged" or "unsigned" => (StatusCode.Unauthenticated, "the bearer token's signature is not from a key this server trusts", "TOKEN_INVALID"),
+                _ when !allowed => (StatusCode.PermissionDenied, $"/{Name(rpc)} needs the role {string.Join(" or ", ForceRoles.RolesFor(PolicyByMethod[Name(rpc)]))}; the token ", "ROLE_REQUIRED"),
+                _ => ((StatusCode?)null, "", ""),
             };
             var ok = expected.Item1 is { } refused
-                ? code == refused && detail.StartsWith(expected.Item2, StringComparison.Ordinal)
+                ? code == refused && detail.StartsWith(expected.Item2, StringComparison.Ordinal) && reason == expected.Item3
                 : code is not (StatusCode.Unauthenticated or StatusCode.PermissionDenied);
             if (!ok)
             {
-                wrong.Add($"{Name(rpc)}: {code} '{detail}', expected {expected.Item1?.ToString() ?? "let through"}");
+                wrong.Add($"{Name(rpc)}: {code} '{detail}' ({reason}), expected {expected.Item1?.ToString() ?? "let through"} ({expected.Item3})");
             }
         }
 

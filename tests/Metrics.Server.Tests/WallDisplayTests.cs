@@ -161,7 +161,7 @@ public sealed class WallDisplayTests
         (string Area, int Count)[] incidents = [("shropshire", 3), ("telford-and-wrekin", 3), ("herefordshire", 1), ("north-worcestershire", 1), ("south-worcestershire", 1)];
         await Publish(ingest, at, "i", [.. incidents.SelectMany(a => Enumerable.Repeat((a.Area, IncidentGrade.Priority), a.Count))]);
         var batch = new PublishBatchRequest();
-        OperationalEvent At(int second, string id) => new() { EventId = id, OccurredAt = Timestamp.FromDateTimeOffset(at.AddSeconds(second)) };
+        OperationalEvent At(int second, string id) => new() { Source = "test-system", EventId = id, OccurredAt = Timestamp.FromDateTimeOffset(at.AddSeconds(second)) };
         for (var i = 0; i < 4; i++)
         {
             var e = At(i, $"intel{i}");
@@ -250,6 +250,24 @@ public sealed class WallDisplayTests
         Assert.True(shown.Waited, $"stale: '{shown.Stale}', status: '{shown.Status}'");
         Assert.Equal("○ NOT AUTHORISED", shown.Status);
         Assert.StartsWith("⚠ NOT AUTHORISED: a bearer token is required", shown.Stale, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AWallAskingForAnAreaThatDoesNotExistSaysSoAndStopsAsking()
+    {
+        // NOT_FOUND will not change by asking again: the wall says why instead of reconnecting for ever.
+        await using var server = await ServerProcess.StartAsync();
+        var screenshot = Path.Combine(RepositoryFolders.Artifacts("wall"), "wall-refused.png");
+
+        var shown = await HeadlessChromium.RenderAsync(
+            server.WallAddress("/wall/?areas=atlantis"),
+            screenshot,
+            "document.getElementById('status').textContent.includes('REFUSED')",
+            TimeSpan.FromSeconds(30));
+
+        Assert.True(shown.Waited, $"stale: '{shown.Stale}', status: '{shown.Status}'");
+        Assert.Equal("○ REFUSED", shown.Status);
+        Assert.Equal("⚠ REFUSED: area 'atlantis' does not exist. Check the page's address (?areas=…).", shown.Stale);
     }
 
     private static async Task Publish(IngestService.IngestServiceClient ingest, DateTimeOffset at, string prefix, params (string Area, IncidentGrade Grade)[] incidents)

@@ -4,11 +4,14 @@ import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { LiveService, type LiveFeed, type SubscribeResponse } from "./gen/metrics/v1/live_pb";
 import { MeasuresService } from "./gen/metrics/v1/measures_pb";
 
+/** Statuses that say the request itself is refused: the wall says why and stops, rather than asking again forever. */
+const retryingCannotFix = [Code.Unauthenticated, Code.PermissionDenied, Code.InvalidArgument, Code.NotFound, Code.FailedPrecondition];
+
 export type ConnectionState =
   | { kind: "connecting" }
   | { kind: "live" }
   | { kind: "retrying"; inSeconds: number; reason: string }
-  | { kind: "refused"; reason: string };
+  | { kind: "refused"; reason: string; notAuthorised: boolean };
 
 export interface WallConnection {
   onMessage(message: SubscribeResponse): void;
@@ -90,13 +93,14 @@ export async function subscribeForever(feeds: LiveFeed[], areaCodes: string[], w
       }
       throw new Error("the server ended the stream");
     } catch (error) {
-      // A token that is missing, expired or without the viewer role will not get better by retrying.
+      // A token that is missing, expired or without the viewer role will not get better by retrying,
+      // nor will a request the server refuses as it is (an unknown area in ?areas=).
       // The stream ends when the token that opened it expires: with a renewed token, reconnect at once.
       if (error instanceof ConnectError && error.code === Code.Unauthenticated && token !== opening) {
         continue;
       }
-      if (error instanceof ConnectError && (error.code === Code.Unauthenticated || error.code === Code.PermissionDenied)) {
-        wall.onState({ kind: "refused", reason: error.rawMessage });
+      if (error instanceof ConnectError && retryingCannotFix.includes(error.code)) {
+        wall.onState({ kind: "refused", reason: error.rawMessage, notAuthorised: error.code === Code.Unauthenticated || error.code === Code.PermissionDenied });
         return await new Promise<never>(() => undefined);
       }
       failures++;

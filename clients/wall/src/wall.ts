@@ -40,12 +40,14 @@ function showStatus(): void {
   stale.hidden = !isStale && state.kind !== "refused";
   if (stale.hidden !== wasHidden) fitToScreen();
   stale.textContent = state.kind === "refused"
-    ? `⚠ NOT AUTHORISED: ${state.reason}. Open this page with a viewer token: /wall/#token=…`
+    ? state.notAuthorised
+      ? `⚠ NOT AUTHORISED: ${state.reason}. Open this page with a viewer token: /wall/#token=…`
+      : `⚠ REFUSED: ${state.reason}. Check the page's address (?areas=…).`
     : figures.receivedAt
     ? `⚠ STALE: no data since ${clock(figures.receivedAt)}. ${state.kind === "retrying" ? `Reconnecting in ${state.inSeconds} s.` : ""}`
     : "⚠ Waiting for the first data…";
   status.textContent =
-    state.kind === "live" && !isStale ? "● LIVE" : state.kind === "refused" ? "○ NOT AUTHORISED" : state.kind === "retrying" ? "○ RECONNECTING" : isStale ? "○ STALE" : "○ CONNECTING";
+    state.kind === "live" && !isStale ? "● LIVE" : state.kind === "refused" ? (state.notAuthorised ? "○ NOT AUTHORISED" : "○ REFUSED") : state.kind === "retrying" ? "○ RECONNECTING" : isStale ? "○ STALE" : "○ CONNECTING";
   status.className = state.kind === "live" && !isStale ? "live" : "down";
   // The sequence is for support, not for the room: kept on the element, out of sight.
   updated.textContent = `Updated ${clock(figures.receivedAt)} · figures as of ${clock(figures.asOf)}`;

@@ -37,7 +37,7 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
         var monthly = figures.Where(o => o.Period.Months == 1).ToList();
         if (!monthly.Any(o => o.Period.First == month))
         {
-            throw new NotFoundException($"measure '{measure.Id}' has no figure for area '{area.Code}'{BreakdownText(breakdown)} in {month}");
+            throw NoFigure(measure, area, breakdown, month, "");
         }
 
         var comparison = MonthComparison.Compute(measure, area, month, figures);
@@ -66,7 +66,9 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
         {
             var within = range is null ? "" : $" from {first} to {last}";
             throw new NotEnoughDataException(
-                $"a control chart needs at least {needed} months; measure '{measure.Id}' has {points.Count} for area '{area.Code}'{BreakdownText(breakdown)}{within}");
+                $"a control chart needs at least {needed} months; measure '{measure.Id}' has {points.Count} for area '{area.Code}'{BreakdownText(breakdown)}{within}",
+                points.Count,
+                needed);
         }
 
         var spc = new SpcOptions
@@ -91,7 +93,7 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
         var (history, problem) = await ProjectionHistoryAsync(measure, area, breakdown, lastAsked, cancellationToken);
         if (problem is not null)
         {
-            throw new NotEnoughDataException(problem);
+            throw problem;
         }
 
         var projection = Projector.Project([.. history.Select(h => h.Value)], steps, nonNegative: measure.IsAdditive);
@@ -102,7 +104,7 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
     /// The history a projection starts from: the unbroken run of months ending with the last
     /// (a gap would shift the seasons), or why there is none long enough.
     /// </summary>
-    private async Task<(List<(YearMonth Month, double Value)> History, string? Problem)> ProjectionHistoryAsync(
+    private async Task<(List<(YearMonth Month, double Value)> History, RequestException? Problem)> ProjectionHistoryAsync(
         MeasureDefinition measure, AreaDefinition area, string breakdown, YearMonth? lastAsked, CancellationToken cancellationToken)
     {
         var known = Values(measure, await MonthlyAsync(measure, area, breakdown, Earliest, lastAsked ?? Latest, cancellationToken))
@@ -113,15 +115,26 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
         if (known.Count == 0 || known[^1].Month != last)
         {
             return ([], lastAsked is null
-                ? $"measure '{measure.Id}' has no monthly figures for area '{area.Code}'{BreakdownText(breakdown)}; a projection needs {Projector.MinimumHistory} consecutive months"
-                : $"measure '{measure.Id}' has no figure for area '{area.Code}'{BreakdownText(breakdown)} in {last}, the month to project from");
+                ? new NotEnoughDataException(
+                    $"measure '{measure.Id}' has no monthly figures for area '{area.Code}'{BreakdownText(breakdown)}; a projection needs {Projector.MinimumHistory} consecutive months",
+                    0,
+                    Projector.MinimumHistory)
+                : NoFigure(measure, area, breakdown, last, ", the month to project from"));
         }
 
         var run = ProjectionHistory.UnbrokenRunToEnd(known);
         return run.Count < Projector.MinimumHistory
-            ? ([], $"a projection needs {Projector.MinimumHistory} consecutive months of history; measure '{measure.Id}' has {run.Count} for area '{area.Code}'{BreakdownText(breakdown)} up to {last}")
+            ? ([], new NotEnoughDataException(
+                $"a projection needs {Projector.MinimumHistory} consecutive months of history; measure '{measure.Id}' has {run.Count} for area '{area.Code}'{BreakdownText(breakdown)} up to {last}",
+                run.Count,
+                Projector.MinimumHistory))
             : ([.. run], null);
     }
+
+    private static NoFigureException NoFigure(MeasureDefinition measure, AreaDefinition area, string breakdown, YearMonth month, string why) =>
+        new(
+            $"measure '{measure.Id}' has no figure for area '{area.Code}'{BreakdownText(breakdown)} in {month}{why}",
+            new Dictionary<string, string> { ["measure_id"] = measure.Id, ["area_code"] = area.Code, ["breakdown"] = breakdown, ["period"] = month.ToIsoString() });
 
     public async Task<SummaryPage> GetPerformanceSummaryAsync(string forceCode, YearMonth month, int? chartMonths, CancellationToken cancellationToken)
     {

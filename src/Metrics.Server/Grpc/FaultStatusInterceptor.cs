@@ -1,18 +1,19 @@
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Metrics.Domain.Requests;
 using Metrics.Server.Limits;
 using Metrics.Storage.Engines;
 using Microsoft.Extensions.Options;
+using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Grpc;
 
 /// <summary>
-/// The one place where what went wrong becomes a status. A request the service cannot answer
-/// (the domain's <see cref="RequestException"/>s) gets NOT_FOUND, INVALID_ARGUMENT or
-/// FAILED_PRECONDITION with its message. Then the statuses of calls that end by no fault of their request: work stopped because the caller
+/// The one place where what went wrong becomes a status, with the details a calling system
+/// branches on (<see cref="ErrorDetails"/>). A request the service cannot answer (the domain's
+/// <see cref="RequestException"/>s) gets NOT_FOUND, INVALID_ARGUMENT or FAILED_PRECONDITION with
+/// its message; a caller over its limits RESOURCE_EXHAUSTED. Then the statuses of calls that end by no fault of their request: work stopped because the caller
 /// went away or its deadline passed ends CANCELLED (the token every query, import and stream
 /// takes stops it); a store that is locked, gone or failing over gives UNAVAILABLE at once, so a
 /// client retries instead of waiting. Neither is an unknown error from the handler. A failed
@@ -76,7 +77,17 @@ internal sealed partial class FaultStatusInterceptor(Telemetry.ServiceMetrics me
     {
         if (e is RequestException request)
         {
-            return new(new Status(StatusOf(request), request.Message));
+            return ErrorDetails.Of(request);
+        }
+
+        if (e is LimitExceededException limit)
+        {
+            return ErrorDetails.Exception(
+                StatusCode.ResourceExhausted,
+                limit.Limit == LimitExceeded.Streams ? V1.ErrorReason.StreamLimit : V1.ErrorReason.RateLimited,
+                limit.Message,
+                [new("limit", limit.Setting)],
+                retryAfter: limit.RetryAfter);
         }
 
         if (e is Imports.ImportRefusedException refusedRows)
@@ -97,25 +108,30 @@ internal sealed partial class FaultStatusInterceptor(Telemetry.ServiceMetrics me
         // Streamed messages are read inside the handler: gRPC's size error, with the setting named.
         if (e is RpcException { StatusCode: StatusCode.ResourceExhausted } large && large.Status.Detail == UndecodableRequests.GrpcSizeError)
         {
-            return new(new Status(StatusCode.ResourceExhausted, UndecodableRequests.TooLarge(limits.Value)));
+            return ErrorDetails.Exception(
+                StatusCode.ResourceExhausted, V1.ErrorReason.MessageTooLarge, UndecodableRequests.TooLarge(limits.Value), [new("limit", limits.Value.Key(nameof(LimitOptions.MaxMessageBytes)))]);
         }
 
         // And a streamed message that does not decode.
         if (e is InvalidProtocolBufferException undecodable)
         {
-            return new(new Status(StatusCode.InvalidArgument, $"a message of the stream is not valid: {undecodable.Message}"));
+            return ErrorDetails.Exception(StatusCode.InvalidArgument, V1.ErrorReason.MalformedRequest, $"a message of the stream is not valid: {undecodable.Message}");
         }
 
         // The store's own last check of what it writes (the edge checks fields first, by name).
         if (e is Storage.StoreRefusedException refused)
         {
-            return new(new Status(StatusCode.InvalidArgument, refused.Message));
+            return ErrorDetails.Exception(StatusCode.InvalidArgument, V1.ErrorReason.InvalidField, refused.Message);
         }
 
         if (StoreFaults.IsUnavailable(e, out var reason))
         {
             metrics.StoreUnavailable();
-            return new(new Status(StatusCode.Unavailable, $"the historical store is unavailable ({reason}); this request was not stored or answered: retry"));
+            return ErrorDetails.Exception(
+                StatusCode.Unavailable,
+                V1.ErrorReason.StoreUnavailable,
+                $"the historical store is unavailable ({reason}); this request was not stored or answered: retry",
+                retryAfter: ErrorDetails.StoreRetryAfter);
         }
 
         return null;
@@ -126,35 +142,18 @@ internal sealed partial class FaultStatusInterceptor(Telemetry.ServiceMetrics me
     /// reported row as a google.rpc.BadRequest field violation ("lines[4].month") and an ErrorInfo
     /// whose metadata counts the rows, so that a client can list them without parsing the message.
     /// </summary>
-    private static RpcException RefusedRows(Imports.ImportRefusedException refused)
-    {
-        var badRequest = new Google.Rpc.BadRequest();
-        badRequest.FieldViolations.Add(refused.Problems.Select(p => new Google.Rpc.BadRequest.Types.FieldViolation
-        {
-            Field = p.Field.Length > 0 ? $"lines[{p.LineNumber}].{p.Field}" : $"lines[{p.LineNumber}]",
-            Description = p.Reason,
-        }));
-        var info = new Google.Rpc.ErrorInfo { Reason = "IMPORT_ROWS_REFUSED", Domain = "metrics.v1" };
-        info.Metadata.Add("rows_read", refused.RowsRead.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        info.Metadata.Add("rows_refused", refused.RowsRefused.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var status = new Google.Rpc.Status
-        {
-            Code = (int)StatusCode.InvalidArgument,
-            Message = refused.Message,
-            Details = { Any.Pack(info), Any.Pack(badRequest) },
-        };
-        return status.ToRpcException();
-    }
+    private static RpcException RefusedRows(Imports.ImportRefusedException refused) =>
+        ErrorDetails.Exception(
+            StatusCode.InvalidArgument,
+            V1.ErrorReason.ImportRowsRefused,
+            refused.Message,
+            [
+                new("rows_read", refused.RowsRead.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("rows_refused", refused.RowsRefused.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ],
+            refused.Problems.Select(p => (p.Field.Length > 0 ? $"lines[{p.LineNumber}].{p.Field}" : $"lines[{p.LineNumber}]", p.Reason)));
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "{Method}: cancelled by the caller (or its deadline passed); its work stopped")]
     private static partial void CallCancelled(ILogger logger, string method);
 
-    public static StatusCode StatusOf(RequestException e) => e switch
-    {
-        NotFoundException => StatusCode.NotFound,
-        InvalidFieldException => StatusCode.InvalidArgument,
-        NotEnoughDataException => StatusCode.FailedPrecondition,
-        ConflictException => StatusCode.FailedPrecondition,
-        _ => StatusCode.InvalidArgument,
-    };
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Grpc.Core;
 
 namespace Metrics.Server.Grpc;
 
@@ -10,12 +9,14 @@ namespace Metrics.Server.Grpc;
 /// </summary>
 internal static class TrailersOnly
 {
-    public static void Refuse(HttpContext context, StatusCode code, string message)
+    /// <summary>The status, its message, and its details (google.rpc.Status, as grpc-status-details-bin: base64 of the message).</summary>
+    public static void Refuse(HttpContext context, Google.Rpc.Status status)
     {
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = context.Request.ContentType;
-        context.Response.Headers["grpc-status"] = ((int)code).ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["grpc-message"] = EncodeMessage(message);
+        context.Response.Headers["grpc-status"] = status.Code.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["grpc-message"] = EncodeMessage(status.Message);
+        context.Response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(Google.Protobuf.MessageExtensions.ToByteArray(status));
     }
 
     /// <summary>

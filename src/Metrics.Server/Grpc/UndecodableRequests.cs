@@ -35,7 +35,7 @@ internal sealed class UndecodableRequests(RequestDelegate next, IOptions<LimitOp
             && SingleMessageRequests.TryGetValue(context.Request.Path.Value ?? "", out var descriptor)
             && await RefusalAsync(context.Request.BodyReader, descriptor, limits.Value, context.RequestAborted) is { } refusal)
         {
-            TrailersOnly.Refuse(context, refusal.Code, refusal.Message);
+            TrailersOnly.Refuse(context, refusal);
             return;
         }
 
@@ -49,7 +49,7 @@ internal sealed class UndecodableRequests(RequestDelegate next, IOptions<LimitOp
         System.Globalization.CultureInfo.InvariantCulture,
         $"the message is {(bytes is { } b ? $"{b:N0} bytes" : "larger than the limit")}; the most is {limits.MaxMessageBytes:N0} bytes ({limits.Key(nameof(LimitOptions.MaxMessageBytes))})");
 
-    private static async Task<(global::Grpc.Core.StatusCode Code, string Message)?> RefusalAsync(
+    private static async Task<Google.Rpc.Status?> RefusalAsync(
         PipeReader reader, MessageDescriptor descriptor, LimitOptions limits, CancellationToken cancellationToken)
     {
         var header = new byte[5];
@@ -65,7 +65,11 @@ internal sealed class UndecodableRequests(RequestDelegate next, IOptions<LimitOp
                 if (length > limits.MaxMessageBytes)
                 {
                     reader.AdvanceTo(buffer.Start);
-                    return (global::Grpc.Core.StatusCode.ResourceExhausted, TooLarge(limits, length));
+                    return ErrorDetails.Status(
+                        global::Grpc.Core.StatusCode.ResourceExhausted,
+                        V1.ErrorReason.MessageTooLarge,
+                        TooLarge(limits, length),
+                        [new("limit", limits.Key(nameof(LimitOptions.MaxMessageBytes))), new("bytes", length.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
                 }
 
                 // Compressed: gRPC's own handling decompresses and decodes it.
@@ -88,7 +92,7 @@ internal sealed class UndecodableRequests(RequestDelegate next, IOptions<LimitOp
                     }
 
                     reader.AdvanceTo(buffer.Start);
-                    return why is null ? null : (global::Grpc.Core.StatusCode.InvalidArgument, $"the request is not a valid {descriptor.FullName}: {why}");
+                    return why is null ? null : Malformed($"the request is not a valid {descriptor.FullName}: {why}");
                 }
             }
 
@@ -97,7 +101,7 @@ internal sealed class UndecodableRequests(RequestDelegate next, IOptions<LimitOp
                 // The body ended before the message did: gRPC would answer INTERNAL "Incomplete message".
                 var arrived = buffer.Length;
                 reader.AdvanceTo(buffer.Start);
-                return (global::Grpc.Core.StatusCode.InvalidArgument, arrived switch
+                return Malformed(arrived switch
                 {
                     0 => $"the request holds no message; {descriptor.FullName} is required",
                     < 5 => $"the request is cut short: {arrived} bytes of the 5-byte gRPC frame header arrived",
@@ -108,4 +112,7 @@ internal sealed class UndecodableRequests(RequestDelegate next, IOptions<LimitOp
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
+
+    private static Google.Rpc.Status Malformed(string message) =>
+        ErrorDetails.Status(global::Grpc.Core.StatusCode.InvalidArgument, V1.ErrorReason.MalformedRequest, message);
 }

@@ -53,9 +53,12 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
         if (breakdown.Length > 0 && !breakdowns.Contains(breakdown, StringComparer.Ordinal))
         {
             // A misspelt breakdown is not an empty series: say so, with the ones there are.
-            throw new NotFoundException(breakdowns.Count == 0
-                ? $"breakdown '{Quoted.Text(breakdown)}' does not exist: no breakdown of {measure.Id} is stored for {area.Code}"
-                : $"breakdown '{Quoted.Text(breakdown)}' does not exist for {measure.Id} in {area.Code}; the stored breakdowns are: {BreakdownList(breakdowns)}");
+            throw new NotFoundException(
+                RequestFailure.UnknownBreakdown,
+                breakdowns.Count == 0
+                    ? $"breakdown '{Quoted.Text(breakdown)}' does not exist: no breakdown of {measure.Id} is stored for {area.Code}"
+                    : $"breakdown '{Quoted.Text(breakdown)}' does not exist for {measure.Id} in {area.Code}; the stored breakdowns are: {BreakdownList(breakdowns)}",
+                new Dictionary<string, string> { ["measure_id"] = measure.Id, ["area_code"] = area.Code, ["breakdown"] = breakdown });
         }
         var built = _series.GetValue(stored, _ => new());
         if (built.Count > 16)

@@ -67,12 +67,16 @@ internal sealed class FigureCorrections(
             ? [.. force.Areas.Select(a => a.Code).Prepend(force.Force.Code)]
             : areaCodes.Select((code, i) => force.Find(Validate.Key(code, $"area_codes[{i}]")) is { } area && (area.Code == code)
                 ? area.Code
-                : throw new NotFoundException($"area '{Quoted.Text(code)}' is not an area of {force.Force.Name}")).Distinct().ToList();
+                : throw new NotFoundException(
+                    RequestFailure.UnknownArea,
+                    $"area '{Quoted.Text(code)}' is not an area of {force.Force.Name}",
+                    new Dictionary<string, string> { ["area_code"] = code, ["force_code"] = force.Force.Code })).Distinct().ToList();
         var cells = await observations.StoredCellsAsync(measure.Id, areas, months.First, months.Last, cancellationToken);
         if (cells.Count == 0)
         {
-            throw new NotFoundException(
-                $"no figures of {measure.Id} are stored for {string.Join(", ", areas)} from {months.First.ToIsoString()} to {months.Last.ToIsoString()}");
+            throw new NoFigureException(
+                $"no figures of {measure.Id} are stored for {string.Join(", ", areas)} from {months.First.ToIsoString()} to {months.Last.ToIsoString()}",
+                new Dictionary<string, string> { ["measure_id"] = measure.Id, ["period"] = $"{months.First.ToIsoString()}/{months.Last.ToIsoString()}" });
         }
 
         var description = new BatchDescription(

@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace Metrics.Server.Limits;
@@ -33,8 +32,10 @@ public sealed class CallerLimits(IOptions<LimitOptions> options, TimeProvider cl
             var open = _subscriptions.GetValueOrDefault(caller);
             if (open >= most)
             {
-                throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                    $"caller '{caller}' already has {open} live streams open; the most is {most} ({options.Value.Key(nameof(LimitOptions.MaxSubscriptionsPerCaller))})"));
+                throw new LimitExceededException(
+                    LimitExceeded.Streams,
+                    options.Value.Key(nameof(LimitOptions.MaxSubscriptionsPerCaller)),
+                    $"caller '{caller}' already has {open} live streams open; the most is {most} ({options.Value.Key(nameof(LimitOptions.MaxSubscriptionsPerCaller))})");
             }
 
             _subscriptions[caller] = open + 1;
@@ -65,8 +66,12 @@ public sealed class CallerLimits(IOptions<LimitOptions> options, TimeProvider cl
             {
                 _buckets[caller] = (tokens, now);
                 var wait = (count - tokens) / settings.IngestEventsPerSecond;
-                throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                    $"caller '{caller}' is over {settings.IngestEventsPerSecond} events a second ({settings.Key(nameof(LimitOptions.IngestEventsPerSecond))}, bursts to {settings.IngestBurst}); retry this batch in {Math.Max(wait, 0.001):0.###} s"));
+                var retryAfter = TimeSpan.FromSeconds(Math.Max(wait, 0.001));
+                throw new LimitExceededException(
+                    LimitExceeded.EventsPerSecond,
+                    settings.Key(nameof(LimitOptions.IngestEventsPerSecond)),
+                    $"caller '{caller}' is over {settings.IngestEventsPerSecond} events a second ({settings.Key(nameof(LimitOptions.IngestEventsPerSecond))}, bursts to {settings.IngestBurst}); retry this batch in {retryAfter.TotalSeconds:0.###} s",
+                    retryAfter);
             }
 
             _buckets[caller] = (tokens - count, now);
@@ -85,4 +90,24 @@ public sealed class CallerLimits(IOptions<LimitOptions> options, TimeProvider cl
             }
         }
     }
+}
+
+/// <summary>Which of a caller's limits a request went over.</summary>
+public enum LimitExceeded
+{
+    /// <summary>Live streams open at once.</summary>
+    Streams = 1,
+
+    /// <summary>Events published a second.</summary>
+    EventsPerSecond = 2,
+}
+
+/// <summary>A caller over one of its limits: which, the setting that holds it, and when trying again will work (if it will).</summary>
+public sealed class LimitExceededException(LimitExceeded limit, string setting, string message, TimeSpan? retryAfter = null) : Exception(message)
+{
+    public LimitExceeded Limit { get; } = limit;
+
+    public string Setting { get; } = setting;
+
+    public TimeSpan? RetryAfter { get; } = retryAfter;
 }

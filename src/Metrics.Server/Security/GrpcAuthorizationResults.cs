@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.IdentityModel.Tokens;
+using V1 = Metrics.Contracts.V1;
 
 namespace Metrics.Server.Security;
 
@@ -26,36 +27,50 @@ internal sealed class GrpcAuthorizationResults : IAuthorizationMiddlewareResultH
             return;
         }
 
-        var (code, message) = authorizeResult.Forbidden
-            ? (StatusCode.PermissionDenied, NeedsRoles(context, policy))
+        var status = authorizeResult.Forbidden
+            ? NeedsRoles(context, policy)
             : await WhyNotAuthenticated(context);
 
-        Grpc.TrailersOnly.Refuse(context, code, message);
-        if (code == StatusCode.Unauthenticated)
+        Grpc.TrailersOnly.Refuse(context, status);
+        if (status.Code == (int)StatusCode.Unauthenticated)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
     }
 
-    private static string NeedsRoles(HttpContext context, AuthorizationPolicy policy)
+    private static Google.Rpc.Status NeedsRoles(HttpContext context, AuthorizationPolicy policy)
     {
         var needed = policy.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles).Distinct().ToList();
         var held = context.User.FindAll(ForceRoles.ClaimType).Select(c => c.Value).ToList();
         var carries = held.Count == 0 ? "carries no role" : $"carries {string.Join(", ", held)}";
-        return $"{context.Request.Path} needs the role {string.Join(" or ", needed)}; the token {carries}";
+        return Grpc.ErrorDetails.Status(
+            StatusCode.PermissionDenied,
+            V1.ErrorReason.RoleRequired,
+            $"{context.Request.Path} needs the role {string.Join(" or ", needed)}; the token {carries}",
+            [new("roles_needed", string.Join(",", needed))]);
     }
 
-    private static async Task<(StatusCode, string)> WhyNotAuthenticated(HttpContext context)
+    private static async Task<Google.Rpc.Status> WhyNotAuthenticated(HttpContext context)
     {
         // The handler keeps its result for the request, so this reads the failure, not a second validation.
         var result = await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
         if (IdentityProviderCheck.IsUnreachable(result.Failure))
         {
             // Not the caller's fault, and waiting helps: the keys are fetched again within Security:KeysRefreshAtMostEvery.
-            return (StatusCode.Unavailable, $"the identity provider could not be reached to check the bearer token's signature; try again shortly{IdentityProviderCheck.Reason(result.Failure!)}");
+            return Grpc.ErrorDetails.Status(
+                StatusCode.Unavailable,
+                V1.ErrorReason.IdentityProviderUnavailable,
+                $"the identity provider could not be reached to check the bearer token's signature; try again shortly{IdentityProviderCheck.Reason(result.Failure!)}",
+                retryAfter: TimeSpan.FromSeconds(1));
         }
 
-        return (StatusCode.Unauthenticated, result.Failure switch
+        var reason = result.Failure switch
+        {
+            null => V1.ErrorReason.TokenMissing,
+            SecurityTokenExpiredException => V1.ErrorReason.TokenExpired,
+            _ => V1.ErrorReason.TokenInvalid,
+        };
+        return Grpc.ErrorDetails.Status(StatusCode.Unauthenticated, reason, result.Failure switch
         {
             null => "a bearer token is required: send the header 'authorization: Bearer <token>'",
             SecurityTokenExpiredException expired => $"the bearer token expired at {expired.Expires:yyyy-MM-dd HH:mm:ss}Z",

@@ -24,14 +24,14 @@ public sealed class ViewerTokenRenewal(TokenIssuer issuer, IOptions<SecurityOpti
         var settings = options.Value;
         if (settings.Authority.Length > 0)
         {
-            throw new ConflictException($"tokens come from the identity provider {settings.Authority}; a wall renews its token there (docs/identity.md)");
+            throw new ConflictException($"tokens come from the identity provider {settings.Authority}; a wall renews its token there (docs/identity.md)", RequestFailure.NotRenewable);
         }
 
         var now = DateTimeOffset.UtcNow;
         var until = Seconds(caller, RenewableUntilClaim) ?? (Seconds(caller, "iat") ?? now) + settings.WallRenewableFor;
         if (now >= until)
         {
-            throw new ConflictException($"this viewer identity could be renewed until {until:yyyy-MM-dd HH:mm}Z (Security:WallRenewableFor); a person must issue a new token");
+            throw new ConflictException($"this viewer identity could be renewed until {until:yyyy-MM-dd HH:mm}Z (Security:WallRenewableFor); a person must issue a new token", RequestFailure.NotRenewable);
         }
 
         var lifetime = settings.TokenLifetime < until - now ? settings.TokenLifetime : until - now;

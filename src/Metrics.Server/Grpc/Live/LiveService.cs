@@ -70,9 +70,11 @@ internal sealed class LiveService(
             {
                 metrics.SubscriberDropped();
                 // UNAVAILABLE: reconnecting is what helps (a slow network, a frozen tab), and it is what clients retry.
-                throw new RpcException(new Status(
+                throw ErrorDetails.Exception(
                     StatusCode.Unavailable,
-                    $"subscriber took no message for {settings.StallTimeout.TotalSeconds:0} s (Live:StallTimeout) and was dropped; reconnect with resume_after_sequence"));
+                    V1.ErrorReason.SubscriberTooSlow,
+                    $"subscriber took no message for {settings.StallTimeout.TotalSeconds:0} s (Live:StallTimeout) and was dropped; reconnect with resume_after_sequence",
+                    retryAfter: TimeSpan.Zero);
             }
         }
     }
@@ -88,9 +90,10 @@ internal sealed class LiveService(
         });
     }
 
-    private static RpcException Expired(DateTimeOffset at) => new(new Status(
+    private static RpcException Expired(DateTimeOffset at) => ErrorDetails.Exception(
         StatusCode.Unauthenticated,
-        $"the bearer token expired at {at:yyyy-MM-dd HH:mm:ss}Z; reconnect with a renewed token (RenewViewerToken) and resume_after_sequence"));
+        V1.ErrorReason.TokenExpired,
+        $"the bearer token expired at {at:yyyy-MM-dd HH:mm:ss}Z; reconnect with a renewed token (RenewViewerToken) and resume_after_sequence");
 
     /// <summary>Cancelled when the token expires; never for a token without an expiry or beyond a timer's reach (49 days).</summary>
     private static CancellationTokenSource ExpiryTimer(DateTimeOffset? expires)

@@ -1,0 +1,91 @@
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Metrics.Domain.Requests;
+using V1 = Metrics.Contracts.V1;
+
+namespace Metrics.Server.Grpc;
+
+/// <summary>
+/// A failure as a status a calling system can branch on (common.proto's ErrorReason): the code,
+/// the message, and google.rpc details: an ErrorInfo with the reason and what it is about,
+/// a BadRequest naming the field for INVALID_ARGUMENT, a RetryInfo where waiting helps.
+/// </summary>
+internal static class ErrorDetails
+{
+    public const string Domain = "metrics.v1";
+
+    private const string ReasonPrefix = "ERROR_REASON_";
+
+    private static readonly Google.Protobuf.Reflection.EnumDescriptor Reasons = V1.CommonReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.EnumDescriptor>("ErrorReason");
+
+    /// <summary>A store that is unavailable is usually back within a second or two (a lock, a failover).</summary>
+    public static readonly TimeSpan StoreRetryAfter = TimeSpan.FromSeconds(1);
+
+    public static Google.Rpc.Status Status(
+        StatusCode code,
+        V1.ErrorReason reason,
+        string message,
+        IEnumerable<KeyValuePair<string, string>>? metadata = null,
+        IEnumerable<(string Field, string Description)>? fieldViolations = null,
+        TimeSpan? retryAfter = null)
+    {
+        var info = new Google.Rpc.ErrorInfo { Reason = ReasonName(reason), Domain = Domain };
+        foreach (var (key, value) in metadata ?? [])
+        {
+            info.Metadata[key] = value;
+        }
+
+        var status = new Google.Rpc.Status { Code = (int)code, Message = message, Details = { Any.Pack(info) } };
+        if (fieldViolations?.ToList() is { Count: > 0 } violations)
+        {
+            var badRequest = new Google.Rpc.BadRequest();
+            badRequest.FieldViolations.Add(violations.Select(v => new Google.Rpc.BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+            status.Details.Add(Any.Pack(badRequest));
+        }
+
+        if (retryAfter is { } delay)
+        {
+            status.Details.Add(Any.Pack(new Google.Rpc.RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) }));
+        }
+
+        return status;
+    }
+
+    public static RpcException Exception(
+        StatusCode code,
+        V1.ErrorReason reason,
+        string message,
+        IEnumerable<KeyValuePair<string, string>>? metadata = null,
+        IEnumerable<(string Field, string Description)>? fieldViolations = null,
+        TimeSpan? retryAfter = null) =>
+        Status(code, reason, message, metadata, fieldViolations, retryAfter).ToRpcException();
+
+    /// <summary>A request the service could not answer, as its status: the failure decides the code and the reason.</summary>
+    public static RpcException Of(RequestException e)
+    {
+        var (code, reason) = e.Failure switch
+        {
+            RequestFailure.InvalidField => (StatusCode.InvalidArgument, V1.ErrorReason.InvalidField),
+            RequestFailure.UnknownMeasure => (StatusCode.NotFound, V1.ErrorReason.UnknownMeasure),
+            RequestFailure.UnknownArea => (StatusCode.NotFound, V1.ErrorReason.UnknownArea),
+            RequestFailure.UnknownForce => (StatusCode.NotFound, V1.ErrorReason.UnknownForce),
+            RequestFailure.UnknownBreakdown => (StatusCode.NotFound, V1.ErrorReason.UnknownBreakdown),
+            RequestFailure.UnknownImport => (StatusCode.NotFound, V1.ErrorReason.UnknownImport),
+            RequestFailure.NoFigureForPeriod => (StatusCode.FailedPrecondition, V1.ErrorReason.NoFigureForPeriod),
+            RequestFailure.TooLittleHistory => (StatusCode.FailedPrecondition, V1.ErrorReason.TooLittleHistory),
+            RequestFailure.ConflictingChange => (StatusCode.FailedPrecondition, V1.ErrorReason.ConflictingChange),
+            RequestFailure.NotRenewable => (StatusCode.FailedPrecondition, V1.ErrorReason.NotRenewable),
+            _ => (StatusCode.InvalidArgument, V1.ErrorReason.Unspecified),
+        };
+        var violations = e is InvalidFieldException invalid ? [(invalid.Field, invalid.Reason)] : Array.Empty<(string, string)>();
+        return Exception(code, reason, e.Message, e.Details, violations);
+    }
+
+    /// <summary>"UNKNOWN_MEASURE": the enum value's name in the proto, without its prefix.</summary>
+    public static string ReasonName(V1.ErrorReason reason)
+    {
+        var name = Reasons.FindValueByNumber((int)reason)?.Name ?? ((int)reason).ToString(CultureInfo.InvariantCulture);
+        return name.StartsWith(ReasonPrefix, StringComparison.Ordinal) ? name[ReasonPrefix.Length..] : name;
+    }
+}
