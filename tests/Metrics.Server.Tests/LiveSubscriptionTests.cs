@@ -55,6 +55,7 @@ public sealed class LiveSubscriptionTests : IDisposable
     public async Task AReconnectResumesFromTheLastSequence()
     {
         long last;
+        string token;
         using (var first = Live().Subscribe(new SubscribeRequest()))
         {
             await Next(first);
@@ -63,16 +64,18 @@ public sealed class LiveSubscriptionTests : IDisposable
 
             // Every change so far (the event's, then the tick's as the incident ages).
             var latest = _server.Services.GetRequiredService<LiveBroadcast>().Sequence;
+            SubscribeResponse message;
             do
             {
-                last = (await Next(first)).Sequence;
+                message = await Next(first);
             }
-            while (last < latest);
+            while (message.Sequence < latest);
+            (last, token) = (message.Sequence, message.ResumeToken);
         }
 
         await Publish(Event("b2", 60, new IncidentResourced { IncidentId = "i1" }));
         _server.Advance(TimeSpan.FromSeconds(1));
-        using var resumed = Live().Subscribe(new SubscribeRequest { ResumeAfterSequence = last });
+        using var resumed = Live().Subscribe(new SubscribeRequest { ResumeToken = token });
         var missed = await Next(resumed);
 
         Assert.True(missed.Update.Resumed);
@@ -86,10 +89,10 @@ public sealed class LiveSubscriptionTests : IDisposable
         await using var server = new MetricsServerFactory { Settings = { ["Live:ReplayCapacity"] = "4" } };
         var live = new LiveService.LiveServiceClient(server.CreateChannel());
         var ingest = new IngestService.IngestServiceClient(server.CreateChannel());
-        long last;
+        SubscribeResponse last;
         using (var first = live.Subscribe(new SubscribeRequest()))
         {
-            last = (await Next(first)).Sequence;
+            last = await Next(first);
         }
 
         // Ten changes while the wall is away: more than the four the server keeps to replay.
@@ -100,18 +103,53 @@ public sealed class LiveSubscriptionTests : IDisposable
         }
 
         var latest = server.Services.GetRequiredService<LiveBroadcast>().Sequence;
-        using var beyond = live.Subscribe(new SubscribeRequest { ResumeAfterSequence = last });
-        using var otherProcess = live.Subscribe(new SubscribeRequest { ResumeAfterSequence = 42 });
+        using var beyond = live.Subscribe(new SubscribeRequest { ResumeToken = last.ResumeToken });
+        using var otherProcess = live.Subscribe(new SubscribeRequest { ResumeToken = TokenAt(42, last.ResumeToken) });
         var missed = await Next(beyond);
         var stranger = await Next(otherProcess);
+        var garbled = await Assert.ThrowsAsync<RpcException>(() => Next(live.Subscribe(new SubscribeRequest { ResumeToken = "42" })));
 
-        Assert.True(latest - last > 4, $"only {latest - last} changes were made");
+        Assert.True(latest - last.Sequence > 4, $"only {latest - last.Sequence} changes were made");
         Assert.Equal(SubscribeResponse.BodyOneofCase.Snapshot, missed.BodyCase);
         Assert.True(missed.Snapshot.ResumeMissed);
+        Assert.Equal(Metrics.Contracts.V1.ResumeMiss.ChangesNotKept, missed.Snapshot.ResumeMissedBecause);
+        Assert.Equal(StatusCode.InvalidArgument, garbled.StatusCode);
+        Assert.Equal(["resume_token"], ErrorRead.Fields(garbled));
         Assert.Equal(latest, missed.Sequence);
         Assert.Equal(10, missed.Snapshot.Figures.Single(f => f.Key == "unresourced/shropshire/emergency").Unresourced.Count);
         Assert.Equal(SubscribeResponse.BodyOneofCase.Snapshot, stranger.BodyCase);
         Assert.True(stranger.Snapshot.ResumeMissed);
+    }
+
+    [Fact]
+    public async Task AReconnectWithAnotherAreaGetsItsFiguresInASnapshotThatSaysTheFilterChanged()
+    {
+        // A wall that reconnects having added Herefordshire to ?areas= must show Herefordshire's
+        // incidents as they are, which the changes it missed (Shropshire's) never carried.
+        await Publish(Event("h1", 0, new IncidentOpened { IncidentId = "h1", AreaCode = "herefordshire", Grade = IncidentGrade.Emergency }));
+        _server.Advance(TimeSpan.FromSeconds(1));
+        SubscribeResponse last;
+        using (var first = Live().Subscribe(new SubscribeRequest { Feeds = { LiveFeed.Incidents }, AreaCodes = { "shropshire" } }))
+        {
+            last = await Next(first);
+        }
+
+        await Publish(Event("s1", 1, new IncidentOpened { IncidentId = "s1", AreaCode = "shropshire", Grade = IncidentGrade.Emergency }));
+        _server.Advance(TimeSpan.FromSeconds(1));
+        using var widened = Live().Subscribe(new SubscribeRequest { Feeds = { LiveFeed.Incidents }, AreaCodes = { "shropshire", "herefordshire" }, ResumeToken = last.ResumeToken });
+        var snapshot = await Next(widened);
+
+        Assert.Equal(SubscribeResponse.BodyOneofCase.Snapshot, snapshot.BodyCase);
+        Assert.Equal((true, Metrics.Contracts.V1.ResumeMiss.FilterChanged), (snapshot.Snapshot.ResumeMissed, snapshot.Snapshot.ResumeMissedBecause));
+        Assert.Equal(1, snapshot.Snapshot.Figures.Single(f => f.Key == "unresourced/herefordshire/emergency").Unresourced.Count);
+        Assert.Equal(1, snapshot.Snapshot.Figures.Single(f => f.Key == "unresourced/shropshire/emergency").Unresourced.Count);
+    }
+
+    /// <summary>A token of this server's form for another position (as a token kept from another process would be).</summary>
+    private static string TokenAt(long sequence, string token)
+    {
+        var parts = System.Text.Encoding.ASCII.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token)).Split('.');
+        return System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.ASCII.GetBytes($"{parts[0]}.{sequence}.{parts[2]}"));
     }
 
     [Fact]

@@ -111,7 +111,7 @@ public sealed class SharedUpdatesTests : IDisposable
 
     private async Task<LiveSubscription> Subscribed(SubscriberFilter filter)
     {
-        var subscription = _broadcast.Subscribe(filter, resumeAfter: null);
+        var subscription = _broadcast.Subscribe(filter, resume: null);
         Assert.Equal(LiveMessageKind.Snapshot, (await Next(subscription)).Kind);
         return subscription;
     }

@@ -118,10 +118,7 @@ public sealed class WatchCommand : AsyncCommand<WatchCommand.Settings>
             var request = new SubscribeRequest();
             request.AreaCodes.Add(settings.Areas.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             request.Feeds.Add(settings.Feeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Feed));
-            if (board.LastSequence is { } last)
-            {
-                request.ResumeAfterSequence = last;
-            }
+            request.ResumeToken = board.ResumeToken;
 
             try
             {

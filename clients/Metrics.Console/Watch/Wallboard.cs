@@ -15,6 +15,9 @@ public sealed class Wallboard(double staleAfterSeconds)
 
     public long? LastSequence { get; private set; }
 
+    /// <summary>Where to resume after a reconnect: the last message's token (opaque).</summary>
+    public string ResumeToken { get; private set; } = "";
+
     public DateTimeOffset? ReceivedAt { get; private set; }
 
     public DateTimeOffset? AsOf { get; private set; }
@@ -23,7 +26,7 @@ public sealed class Wallboard(double staleAfterSeconds)
 
     public void Apply(SubscribeResponse message, DateTimeOffset receivedAt)
     {
-        (LastSequence, ReceivedAt, AsOf) = (message.Sequence, receivedAt, message.AsOf?.ToDateTimeOffset());
+        (LastSequence, ResumeToken, ReceivedAt, AsOf) = (message.Sequence, message.ResumeToken, receivedAt, message.AsOf?.ToDateTimeOffset());
         if (message.Snapshot is { } snapshot)
         {
             _figures.Clear();
@@ -32,6 +35,7 @@ public sealed class Wallboard(double staleAfterSeconds)
         else if (message.Update is { } update)
         {
             update.Figures.ToList().ForEach(f => _figures[f.Key] = f);
+            update.RemovedKeys.ToList().ForEach(key => _figures.Remove(key)); // left the figures: a fresh board would not have them
         }
     }
 

@@ -74,20 +74,20 @@ export async function renewForever(): Promise<void> {
 
 /** Subscribes for ever: on a break, waits (1, 2, 4, 8, then 10 s) and resumes after the last sequence received. */
 export async function subscribeForever(feeds: LiveFeed[], areaCodes: string[], wall: WallConnection): Promise<never> {
-  let lastSequence: bigint | undefined;
+  let resumeToken = "";
   let failures = 0;
   let streams = 0;
   for (;;) {
     wall.onState({ kind: "connecting" });
     const opening = token;
     try {
-      const stream = live.subscribe({ feeds, areaCodes, resumeAfterSequence: lastSequence });
+      const stream = live.subscribe({ feeds, areaCodes, resumeToken });
       let first = true;
       for await (const message of stream) {
         if (first) document.body.dataset.streams = String(++streams); // for support and tests: how often it reconnected
         first = false;
         failures = 0;
-        lastSequence = message.sequence;
+        resumeToken = message.resumeToken;
         wall.onState({ kind: "live" });
         wall.onMessage(message);
       }

@@ -22,6 +22,8 @@ export class Figures {
         break;
       case "update":
         for (const figure of message.body.value.figures) this.byKey.set(figure.key, figure);
+        // Figures that left (an alert forgotten a day after it cleared): drop them, as a fresh wall would not have them.
+        for (const key of message.body.value.removedKeys) this.byKey.delete(key);
         break;
     }
   }

@@ -2,9 +2,15 @@ using Metrics.Live.Windows;
 
 namespace Metrics.Live.Subscriptions;
 
-/// <summary>The figures that changed in one tick, under the next sequence number.</summary>
+/// <summary>
+/// The figures that changed in one tick, under the next sequence number, and those that left
+/// (an alert cleared and forgotten): a display drops them.
+/// </summary>
 public sealed record LiveChange(long Sequence, DateTimeOffset AsOf, DateTimeOffset Watermark, IReadOnlyList<LiveFigure> Figures)
 {
+    /// <summary>Figures that were there before this change and are not now, as they last were (their feed and area say who wanted them).</summary>
+    public IReadOnlyList<LiveFigure> Removed { get; init; } = [];
+
     /// <summary>When it was broadcast (<see cref="TimeProvider.GetTimestamp"/>), to measure how long it took to reach each subscriber.</summary>
     public long PublishedAt { get; init; }
 }
@@ -87,23 +93,32 @@ public sealed class LiveBroadcast : IDisposable
     }
 
     /// <summary>
-    /// Starts a subscription. With <paramref name="resumeAfter"/> still in the buffer, it
+    /// Starts a subscription. Resumed with the same filter from a change still in the buffer, it
     /// starts with the changes after it; otherwise with a snapshot of everything it asked for,
-    /// which says whether a resume was asked for and could not be served.
+    /// which says whether a resume was asked for and why it could not be served (the changes are
+    /// no longer kept, or the filter is not the one the resume point was given for: its changes
+    /// would leave out the figures the new filter adds).
     /// </summary>
-    public LiveSubscription Subscribe(SubscriberFilter filter, long? resumeAfter)
+    public LiveSubscription Subscribe(SubscriberFilter filter, ResumePoint? resume)
     {
         lock (_gate)
         {
             var subscription = new LiveSubscription(this, filter, _latest);
             var oldest = _recent.Count > 0 ? _recent.Peek().Sequence : _latest.Sequence + 1;
-            if (resumeAfter is { } after && after <= _latest.Sequence && after >= oldest - 1)
+            var missed = resume switch
             {
-                subscription.StartWithMissed([.. _recent.Where(c => c.Sequence > after)]);
+                null => ResumeMiss.None,
+                { FilterFingerprint: var asked } when asked != filter.Fingerprint => ResumeMiss.FilterChanged,
+                { Sequence: var after } when after > _latest.Sequence || after < oldest - 1 => ResumeMiss.ChangesNotKept,
+                _ => ResumeMiss.None,
+            };
+            if (resume is { } point && missed == ResumeMiss.None)
+            {
+                subscription.StartWithMissed([.. _recent.Where(c => c.Sequence > point.Sequence)]);
             }
             else
             {
-                subscription.StartWithSnapshot([.. _current.Values], resumeMissed: resumeAfter.HasValue);
+                subscription.StartWithSnapshot([.. _current.Values], missed);
             }
 
             _subscribers.Add(subscription);
@@ -133,14 +148,15 @@ public sealed class LiveBroadcast : IDisposable
                 .Where(f => !_current.TryGetValue(f.Key, out var before) || !Equals(before.Value, f.Value))
                 .Select(f => IsCorrection(f) ? f with { Correction = true } : f)
                 .ToList();
+            List<LiveFigure> removed = [.. _current.Values.Where(f => !figures.ContainsKey(f.Key))];
             _current = figures;
-            if (changed.Count == 0)
+            if (changed.Count == 0 && removed.Count == 0)
             {
                 _latest = _latest with { AsOf = snapshot.AsOf, Watermark = snapshot.Watermark };
                 return;
             }
 
-            _latest = new LiveChange(_latest.Sequence + 1, snapshot.AsOf, snapshot.Watermark, changed) { PublishedAt = _time.GetTimestamp() };
+            _latest = new LiveChange(_latest.Sequence + 1, snapshot.AsOf, snapshot.Watermark, changed) { Removed = removed, PublishedAt = _time.GetTimestamp() };
             _recent.Enqueue(_latest);
             while (_recent.Count > _replayCapacity)
             {
@@ -206,4 +222,20 @@ public sealed class LiveBroadcast : IDisposable
             return _latest;
         }
     }
+}
+
+/// <summary>Where a subscriber asks to resume: after this change, with the filter it had then (<see cref="SubscriberFilter.Fingerprint"/>).</summary>
+public sealed record ResumePoint(long Sequence, string FilterFingerprint);
+
+/// <summary>Why a resume was not served with the changes missed.</summary>
+public enum ResumeMiss
+{
+    /// <summary>Served (or none asked for).</summary>
+    None = 0,
+
+    /// <summary>The changes after the resume point are no longer kept (or were another process's).</summary>
+    ChangesNotKept = 1,
+
+    /// <summary>The resume point was given for another filter.</summary>
+    FilterChanged = 2,
 }

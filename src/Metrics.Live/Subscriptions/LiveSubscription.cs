@@ -18,9 +18,9 @@ public enum LiveMessageKind
 
 /// <summary>
 /// One message for a subscriber. Conflated: several changes were merged because the
-/// subscriber was behind (each figure is the latest). ResumeMissed: a resume was asked for but
-/// the changes after it are gone, so this is a fresh snapshot. Resumed: the changes missed
-/// since the sequence asked for follow, or there were none.
+/// subscriber was behind (each figure is the latest). ResumeMissed: a resume was asked for and
+/// could not be served (why), so this is a fresh snapshot. Resumed: the changes missed since the
+/// sequence asked for follow, or there were none.
 /// </summary>
 public sealed record LiveMessage(
     LiveMessageKind Kind,
@@ -29,9 +29,15 @@ public sealed record LiveMessage(
     DateTimeOffset Watermark,
     IReadOnlyList<LiveFigure> Figures,
     bool Conflated = false,
-    bool ResumeMissed = false,
+    ResumeMiss ResumeMissed = ResumeMiss.None,
     bool Resumed = false)
 {
+    /// <summary>For an update: the keys of figures that left since the subscriber was last sent them (a display drops them).</summary>
+    public IReadOnlyList<string> RemovedKeys { get; init; } = [];
+
+    /// <summary>The filter the messages were chosen by, for the resume point a subscriber keeps.</summary>
+    public string FilterFingerprint { get; init; } = "";
+
     /// <summary>For an update of changes as they happen: when the latest of them was broadcast (<see cref="TimeProvider.GetTimestamp"/>); otherwise 0.</summary>
     public long PublishedAt { get; init; }
 
@@ -58,6 +64,8 @@ public sealed class LiveSubscription : IDisposable
     private readonly Lock _gate = new();
     private readonly Queue<LiveMessage> _first = new();
     private readonly Dictionary<string, LiveFigure> _pending = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
+    private readonly string _fingerprint;
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private LiveChange _pendingChange;
     private int _merged;
@@ -67,6 +75,7 @@ public sealed class LiveSubscription : IDisposable
     {
         _broadcast = broadcast;
         Filter = filter;
+        _fingerprint = filter.Fingerprint;
         _pendingChange = latest;
     }
 
@@ -104,15 +113,18 @@ public sealed class LiveSubscription : IDisposable
                     return queued;
                 }
 
-                if (_pending.Count > 0)
+                if (_pending.Count > 0 || _removed.Count > 0)
                 {
                     var update = new LiveMessage(
                         LiveMessageKind.Update, _pendingChange.Sequence, _pendingChange.AsOf, _pendingChange.Watermark, [.. _pending.Values], Conflated: _merged > 1)
                     {
+                        RemovedKeys = _removed.Count == 0 ? [] : [.. _removed.Order(StringComparer.Ordinal)],
+                        FilterFingerprint = _fingerprint,
                         PublishedAt = _pendingChange.PublishedAt,
                         Change = _merged == 1 ? _pendingChange : null,
                     };
                     _pending.Clear();
+                    _removed.Clear();
                     _merged = 0;
                     return update;
                 }
@@ -122,7 +134,7 @@ public sealed class LiveSubscription : IDisposable
             if (quiet >= heartbeat)
             {
                 var latest = _broadcast.Latest();
-                return new LiveMessage(LiveMessageKind.Heartbeat, latest.Sequence, latest.AsOf, latest.Watermark, []);
+                return new LiveMessage(LiveMessageKind.Heartbeat, latest.Sequence, latest.AsOf, latest.Watermark, []) { FilterFingerprint = _fingerprint };
             }
 
             // The timer only wakes this loop; a wake from an earlier arming just checks again.
@@ -139,10 +151,13 @@ public sealed class LiveSubscription : IDisposable
         _broadcast.Remove(this);
     }
 
-    internal void StartWithSnapshot(IReadOnlyList<LiveFigure> figures, bool resumeMissed)
+    internal void StartWithSnapshot(IReadOnlyList<LiveFigure> figures, ResumeMiss resumeMissed)
     {
         _first.Enqueue(new LiveMessage(
-            LiveMessageKind.Snapshot, _pendingChange.Sequence, _pendingChange.AsOf, _pendingChange.Watermark, [.. figures.Where(Filter.Wants)], ResumeMissed: resumeMissed));
+            LiveMessageKind.Snapshot, _pendingChange.Sequence, _pendingChange.AsOf, _pendingChange.Watermark, [.. figures.Where(Filter.Wants)], ResumeMissed: resumeMissed)
+        {
+            FilterFingerprint = _fingerprint,
+        });
         _signal.Writer.TryWrite(true);
     }
 
@@ -151,16 +166,24 @@ public sealed class LiveSubscription : IDisposable
         foreach (var change in missed)
         {
             var wanted = change.Figures.Where(Filter.Wants).ToList();
-            if (wanted.Count > 0)
+            var removed = change.Removed.Where(Filter.Wants).Select(f => f.Key).ToList();
+            if (wanted.Count > 0 || removed.Count > 0)
             {
-                _first.Enqueue(new LiveMessage(LiveMessageKind.Update, change.Sequence, change.AsOf, change.Watermark, wanted, Resumed: true));
+                _first.Enqueue(new LiveMessage(LiveMessageKind.Update, change.Sequence, change.AsOf, change.Watermark, wanted, Resumed: true)
+                {
+                    RemovedKeys = removed,
+                    FilterFingerprint = _fingerprint,
+                });
             }
         }
 
         if (_first.Count == 0)
         {
             // Nothing was missed: say so at once, so the display knows it is live again.
-            _first.Enqueue(new LiveMessage(LiveMessageKind.Update, _pendingChange.Sequence, _pendingChange.AsOf, _pendingChange.Watermark, [], Resumed: true));
+            _first.Enqueue(new LiveMessage(LiveMessageKind.Update, _pendingChange.Sequence, _pendingChange.AsOf, _pendingChange.Watermark, [], Resumed: true)
+            {
+                FilterFingerprint = _fingerprint,
+            });
         }
 
         _signal.Writer.TryWrite(true);
@@ -177,6 +200,18 @@ public sealed class LiveSubscription : IDisposable
                 if (Filter.Wants(figure))
                 {
                     _pending[figure.Key] = figure;
+                    _removed.Remove(figure.Key);
+                    wanted++;
+                }
+            }
+
+            foreach (var figure in change.Removed)
+            {
+                if (Filter.Wants(figure))
+                {
+                    // Whatever was pending for it is moot; it goes as a removal.
+                    _pending.Remove(figure.Key);
+                    _removed.Add(figure.Key);
                     wanted++;
                 }
             }

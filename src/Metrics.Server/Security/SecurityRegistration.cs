@@ -106,7 +106,7 @@ public static class SecurityRegistration
             .AddPolicy(ForceRoles.Policies.Read, p => p.RequireRole(ForceRoles.RolesFor(ForceRoles.Policies.Read)))
             .AddPolicy(ForceRoles.Policies.Publish, p => p.RequireRole(ForceRoles.RolesFor(ForceRoles.Policies.Publish)))
             .AddPolicy(ForceRoles.Policies.Administer, p => p.RequireRole(ForceRoles.RolesFor(ForceRoles.Policies.Administer)));
-        services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResults>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, Grpc.GrpcAuthorizationResults>();
 
         // After JwtBearer has made its configuration manager: a key the provider has withdrawn is
         // refused from the next fetch on, not honoured for another hour as "last known good".

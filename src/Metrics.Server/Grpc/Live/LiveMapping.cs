@@ -18,16 +18,27 @@ internal static class LiveMapping
             Sequence = message.Sequence,
             AsOf = Timestamp.FromDateTimeOffset(message.AsOf),
             Watermark = Timestamp.FromDateTimeOffset(message.Watermark),
+            ResumeToken = ResumeTokens.Encode(message.Sequence, message.FilterFingerprint),
         };
         switch (message.Kind)
         {
             case LiveMessageKind.Snapshot:
-                response.Snapshot = new V1.LiveSnapshot { ResumeMissed = message.ResumeMissed };
+                response.Snapshot = new V1.LiveSnapshot
+                {
+                    ResumeMissed = message.ResumeMissed != ResumeMiss.None,
+                    ResumeMissedBecause = message.ResumeMissed switch
+                    {
+                        ResumeMiss.ChangesNotKept => V1.ResumeMiss.ChangesNotKept,
+                        ResumeMiss.FilterChanged => V1.ResumeMiss.FilterChanged,
+                        _ => V1.ResumeMiss.Unspecified,
+                    },
+                };
                 response.Snapshot.Figures.Add(message.Figures.Select(ToContract));
                 break;
             case LiveMessageKind.Update:
                 response.Update = new V1.LiveUpdate { Conflated = message.Conflated, Resumed = message.Resumed };
                 response.Update.Figures.Add(message.Figures.Select(ToContract));
+                response.Update.RemovedKeys.Add(message.RemovedKeys);
                 break;
             default:
                 response.Heartbeat = new V1.Heartbeat();

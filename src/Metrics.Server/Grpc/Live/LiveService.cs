@@ -33,7 +33,7 @@ internal sealed class LiveService(
     {
         var filter = await FilterAsync(request.Feeds, request.AreaCodes, context.CancellationToken);
         using var counted = limits.OpenSubscription(Caller.Of(context));
-        using var subscription = broadcast.Subscribe(filter, request.HasResumeAfterSequence ? request.ResumeAfterSequence : null);
+        using var subscription = broadcast.Subscribe(filter, ResumeTokens.Decode(request.ResumeToken));
         var settings = options.Value;
 
         // A stream lives no longer than the token that opened it (real time: a security fact).
@@ -73,7 +73,7 @@ internal sealed class LiveService(
                 throw ErrorDetails.Exception(
                     StatusCode.Unavailable,
                     V1.ErrorReason.SubscriberTooSlow,
-                    $"subscriber took no message for {settings.StallTimeout.TotalSeconds:0} s (Live:StallTimeout) and was dropped; reconnect with resume_after_sequence",
+                    $"subscriber took no message for {settings.StallTimeout.TotalSeconds:0} s (Live:StallTimeout) and was dropped; reconnect with the last message's resume_token",
                     retryAfter: TimeSpan.Zero);
             }
         }
@@ -93,7 +93,7 @@ internal sealed class LiveService(
     private static RpcException Expired(DateTimeOffset at) => ErrorDetails.Exception(
         StatusCode.Unauthenticated,
         V1.ErrorReason.TokenExpired,
-        $"the bearer token expired at {at:yyyy-MM-dd HH:mm:ss}Z; reconnect with a renewed token (RenewViewerToken) and resume_after_sequence");
+        $"the bearer token expired at {at:yyyy-MM-dd HH:mm:ss}Z; reconnect with a renewed token (RenewViewerToken) and the last message's resume_token");
 
     /// <summary>Cancelled when the token expires; never for a token without an expiry or beyond a timer's reach (49 days).</summary>
     private static CancellationTokenSource ExpiryTimer(DateTimeOffset? expires)

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Metrics.Server.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.IdentityModel.Tokens;
 using V1 = Metrics.Contracts.V1;
 
-namespace Metrics.Server.Security;
+namespace Metrics.Server.Grpc;
 
 /// <summary>
 /// A refused gRPC call gets a gRPC status that says why (UNAUTHENTICATED: no token, expired,
@@ -31,7 +32,7 @@ internal sealed class GrpcAuthorizationResults : IAuthorizationMiddlewareResultH
             ? NeedsRoles(context, policy)
             : await WhyNotAuthenticated(context);
 
-        Grpc.TrailersOnly.Refuse(context, status);
+        TrailersOnly.Refuse(context, status);
         if (status.Code == (int)StatusCode.Unauthenticated)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
@@ -43,7 +44,7 @@ internal sealed class GrpcAuthorizationResults : IAuthorizationMiddlewareResultH
         var needed = policy.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles).Distinct().ToList();
         var held = context.User.FindAll(ForceRoles.ClaimType).Select(c => c.Value).ToList();
         var carries = held.Count == 0 ? "carries no role" : $"carries {string.Join(", ", held)}";
-        return Grpc.ErrorDetails.Status(
+        return ErrorDetails.Status(
             StatusCode.PermissionDenied,
             V1.ErrorReason.RoleRequired,
             $"{context.Request.Path} needs the role {string.Join(" or ", needed)}; the token {carries}",
@@ -57,7 +58,7 @@ internal sealed class GrpcAuthorizationResults : IAuthorizationMiddlewareResultH
         if (IdentityProviderCheck.IsUnreachable(result.Failure))
         {
             // Not the caller's fault, and waiting helps: the keys are fetched again within Security:KeysRefreshAtMostEvery.
-            return Grpc.ErrorDetails.Status(
+            return ErrorDetails.Status(
                 StatusCode.Unavailable,
                 V1.ErrorReason.IdentityProviderUnavailable,
                 $"the identity provider could not be reached to check the bearer token's signature; try again shortly{IdentityProviderCheck.Reason(result.Failure!)}",
@@ -70,7 +71,7 @@ internal sealed class GrpcAuthorizationResults : IAuthorizationMiddlewareResultH
             SecurityTokenExpiredException => V1.ErrorReason.TokenExpired,
             _ => V1.ErrorReason.TokenInvalid,
         };
-        return Grpc.ErrorDetails.Status(StatusCode.Unauthenticated, reason, result.Failure switch
+        return ErrorDetails.Status(StatusCode.Unauthenticated, reason, result.Failure switch
         {
             null => "a bearer token is required: send the header 'authorization: Bearer <token>'",
             SecurityTokenExpiredException expired => $"the bearer token expired at {expired.Expires:yyyy-MM-dd HH:mm:ss}Z",
