@@ -33,7 +33,40 @@ public sealed class LimitsTests : IDisposable
 
         Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
         Assert.Equal("events: holds 11 events; the most per batch is 10 (Limits:MaxEventsPerBatch)", refused.Status.Detail);
+        Assert.Equal("BATCH_TOO_LARGE", ErrorRead.Reason(refused));
+        Assert.Equal(["events"], ErrorRead.Fields(refused));
         Assert.Equal(0, await StoredEventsAsync());
+    }
+
+    [Fact]
+    public async Task OnThePublishStreamABatchOverALimitIsRefusedAloneAndTheStreamGoesOn()
+    {
+        // A continuous publisher keeps its stream: the batch over its rate is refused with when
+        // to send it again, one too big is refused to be split, and the batches after are stored.
+        using var publish = Ingest().Publish();
+        async Task<PublishResponse> Send(string batchId, PublishBatchRequest batch)
+        {
+            await publish.RequestStream.WriteAsync(new PublishRequest { BatchId = batchId, Events = { batch.Events } });
+            Assert.True(await publish.ResponseStream.MoveNext(CancellationToken.None), "the stream ended");
+            return publish.ResponseStream.Current;
+        }
+
+        var first = await Send("first", Batch("a", 10));
+        var second = await Send("second", Batch("b", 10));
+        var overRate = await Send("over-rate", Batch("c", 5));
+        var tooBig = await Send("too-big", Batch("d", 11));
+        _server.Advance(TimeSpan.FromMilliseconds(250));
+        var again = await Send("over-rate, again", Batch("c", 5));
+        await publish.RequestStream.CompleteAsync();
+
+        Assert.Equal(("first", 10), (first.BatchId, first.Acknowledgement.Accepted));
+        Assert.Equal(("second", 10), (second.BatchId, second.Acknowledgement.Accepted));
+        Assert.Equal(("over-rate", ErrorReason.RateLimited, TimeSpan.FromMilliseconds(250)), (overRate.BatchId, overRate.Refused.Reason, overRate.Refused.RetryAfter.ToTimeSpan()));
+        Assert.Equal("caller 'test' is over 20 events a second (Limits:IngestEventsPerSecond, bursts to 20); retry this batch in 0.25 s", overRate.Refused.Message);
+        Assert.Equal(("too-big", ErrorReason.BatchTooLarge, null), (tooBig.BatchId, tooBig.Refused.Reason, tooBig.Refused.RetryAfter));
+        Assert.Equal(("over-rate, again", 5), (again.BatchId, again.Acknowledgement.Accepted));
+        Assert.False(await publish.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(25, await StoredEventsAsync());
     }
 
     [Fact]

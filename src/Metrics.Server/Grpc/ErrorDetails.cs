@@ -82,6 +82,26 @@ internal static class ErrorDetails
         return Exception(code, reason, e.Message, e.Details, violations);
     }
 
+    /// <summary>
+    /// A caller over a limit: RESOURCE_EXHAUSTED with the setting and when to try again; a batch
+    /// of too many events is the request's fault (INVALID_ARGUMENT, naming the field).
+    /// </summary>
+    public static RpcException Of(Limits.LimitExceededException limit) =>
+        Exception(CodeOf(limit), ReasonOf(limit), limit.Message, [new("limit", limit.Setting)], FieldsOf(limit), limit.RetryAfter);
+
+    public static V1.ErrorReason ReasonOf(Limits.LimitExceededException limit) => limit.Limit switch
+    {
+        Limits.LimitExceeded.Streams => V1.ErrorReason.StreamLimit,
+        Limits.LimitExceeded.EventsPerBatch => V1.ErrorReason.BatchTooLarge,
+        _ => V1.ErrorReason.RateLimited,
+    };
+
+    private static StatusCode CodeOf(Limits.LimitExceededException limit) =>
+        limit.Limit == Limits.LimitExceeded.EventsPerBatch ? StatusCode.InvalidArgument : StatusCode.ResourceExhausted;
+
+    private static (string, string)[] FieldsOf(Limits.LimitExceededException limit) =>
+        limit.Limit == Limits.LimitExceeded.EventsPerBatch ? [("events", limit.Message)] : [];
+
     /// <summary>"UNKNOWN_MEASURE": the enum value's name in the proto, without its prefix.</summary>
     public static string ReasonName(V1.ErrorReason reason)
     {

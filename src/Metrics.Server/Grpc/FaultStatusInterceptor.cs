@@ -82,12 +82,7 @@ internal sealed partial class FaultStatusInterceptor(Telemetry.ServiceMetrics me
 
         if (e is LimitExceededException limit)
         {
-            return ErrorDetails.Exception(
-                StatusCode.ResourceExhausted,
-                limit.Limit == LimitExceeded.Streams ? V1.ErrorReason.StreamLimit : V1.ErrorReason.RateLimited,
-                limit.Message,
-                [new("limit", limit.Setting)],
-                retryAfter: limit.RetryAfter);
+            return ErrorDetails.Of(limit);
         }
 
         if (e is Imports.ImportRefusedException refusedRows)

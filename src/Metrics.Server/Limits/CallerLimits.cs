@@ -53,10 +53,18 @@ public sealed class CallerLimits(IOptions<LimitOptions> options, TimeProvider cl
         });
     }
 
-    /// <summary>Takes a batch's events from the caller's bucket, or refuses the batch (nothing of it is stored).</summary>
+    /// <summary>
+    /// Takes a batch's events from the caller's bucket, or refuses the batch (nothing of it is
+    /// stored, nothing taken): too many events for one batch, or over the caller's rate.
+    /// </summary>
     public void TakeEvents(string caller, int count)
     {
         var settings = options.Value;
+        if (settings.TooManyEvents(count) is { } tooMany)
+        {
+            throw tooMany;
+        }
+
         var now = clock.GetTimestamp();
         lock (_buckets)
         {
@@ -100,6 +108,9 @@ public enum LimitExceeded
 
     /// <summary>Events published a second.</summary>
     EventsPerSecond = 2,
+
+    /// <summary>Events in one batch.</summary>
+    EventsPerBatch = 3,
 }
 
 /// <summary>A caller over one of its limits: which, the setting that holds it, and when trying again will work (if it will).</summary>

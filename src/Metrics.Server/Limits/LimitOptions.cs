@@ -37,4 +37,13 @@ public sealed class LimitOptions
     public int IngestBurst { get; set; } = 500_000;
 
     public string Key(string name) => $"{SectionName}:{name}";
+
+    /// <summary>A batch of more events than one may hold, refused whole; null when it fits.</summary>
+    public LimitExceededException? TooManyEvents(int count) =>
+        count > MaxEventsPerBatch
+            ? new LimitExceededException(
+                LimitExceeded.EventsPerBatch,
+                Key(nameof(MaxEventsPerBatch)),
+                $"events: holds {count} events; the most per batch is {MaxEventsPerBatch} ({Key(nameof(MaxEventsPerBatch))})")
+            : null;
 }

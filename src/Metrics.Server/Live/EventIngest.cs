@@ -26,10 +26,9 @@ internal sealed class EventIngest(
 
     public async Task<BatchReceipt> IngestAsync(IReadOnlyList<EventReading> batch, CancellationToken cancellationToken)
     {
-        var most = limits.Value.MaxEventsPerBatch;
-        if (batch.Count > most)
+        if (limits.Value.TooManyEvents(batch.Count) is { } tooMany)
         {
-            throw new InvalidFieldException("events", $"holds {batch.Count} events; the most per batch is {most} ({limits.Value.Key(nameof(LimitOptions.MaxEventsPerBatch))})");
+            throw tooMany;
         }
 
         var arrived = clock.GetTimestamp();

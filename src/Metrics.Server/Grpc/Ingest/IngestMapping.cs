@@ -119,6 +119,14 @@ internal static class IngestMapping
         _ => V1.IncidentGrade.Scheduled,
     };
 
+    /// <summary>A batch refused whole on the Publish stream, as its response says it.</summary>
+    public static V1.BatchRefusal ToRefusal(this Limits.LimitExceededException limit) => new()
+    {
+        Reason = ErrorDetails.ReasonOf(limit),
+        Message = limit.Message,
+        RetryAfter = limit.RetryAfter is { } wait ? Duration.FromTimeSpan(wait) : null,
+    };
+
     public static V1.EventRejection ToContract(this EventRejection rejection) => rejection switch
     {
         EventRejection.Malformed => V1.EventRejection.Malformed,
