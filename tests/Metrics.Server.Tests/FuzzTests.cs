@@ -182,7 +182,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         Add("metrics.v1.MeasuresService/GetSeries", 20, new GetSeriesRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia", Range = range, Granularity = Granularity.Quarter });
         Add("metrics.v1.MeasuresService/GetAreaComparison", 8, new GetAreaComparisonRequest { ForceCode = "west-mercia", Month = march });
         Add("metrics.v1.MeasuresService/GetYearEndComparison", 6, new GetYearEndComparisonRequest { AreaCode = "west-mercia", FinancialYear = 2018 });
-        Add("metrics.v1.MeasuresService/ListImports", 2, new ListImportsRequest { Limit = 5 });
+        Add("metrics.v1.MeasuresService/ListImports", 2, new ListImportsRequest { PageSize = 5 });
         Add("metrics.v1.MeasuresService/GetImport", 2, new GetImportRequest { ImportId = 1 });
         Add("metrics.v1.MeasuresService/Retire", 2, new RetireRequest { MeasureId = "fuzz_measure", DryRun = true });
         Add("metrics.v1.MeasuresService/DeleteFigures", 2, new DeleteFiguresRequest { ForceCode = "fuzz-force", MeasureId = "fuzz_measure", From = march, To = march });

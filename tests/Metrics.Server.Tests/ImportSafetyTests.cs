@@ -306,7 +306,7 @@ public sealed class ImportSafetyTests : IDisposable
     }
 
     private async Task<List<ImportBatch>> Batches(string? kind = null) =>
-        [.. (await _server.Measures().ListImportsAsync(new ListImportsRequest { Limit = 1000 })).Imports.Where(b => kind is null || b.Kind == kind)];
+        [.. (await _server.Measures().ListImportsAsync(new ListImportsRequest { PageSize = 1000 })).Imports.Where(b => kind is null || b.Kind == kind)];
 
     private Task<(int Exit, string Output, string Error)> Cli(params string[] args) =>
         CliRunner.RunAsync(_ => _server.CreateChannel(), args);

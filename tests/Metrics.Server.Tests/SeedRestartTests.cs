@@ -29,7 +29,7 @@ public sealed class SeedRestartTests : IDisposable
     {
         await using var server = new MetricsServerFactory(_databaseFile);
         var measures = server.Measures();
-        var batches = (await measures.ListImportsAsync(new ListImportsRequest { Limit = 1000 })).Imports.Where(b => b.Source.StartsWith("seed:", StringComparison.Ordinal)).ToList();
+        var batches = (await measures.ListImportsAsync(new ListImportsRequest { PageSize = 1000 })).Imports.Where(b => b.Source.StartsWith("seed:", StringComparison.Ordinal)).ToList();
         var march = await measures.GetSeriesAsync(new GetSeriesRequest
         {
             MeasureId = "total_recorded_crime",

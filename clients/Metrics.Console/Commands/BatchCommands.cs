@@ -18,8 +18,20 @@ public sealed class ImportsListCommand : AsyncCommand<ImportsListCommand.Setting
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var response = await settings.Measures().ListImportsAsync(
-            new ListImportsRequest { Limit = settings.Limit }, deadline: settings.Deadline(30), cancellationToken: cancellationToken);
+        // Page after page until --limit batches, or the oldest.
+        var response = new ListImportsResponse();
+        var pageToken = "";
+        do
+        {
+            var page = await settings.Measures().ListImportsAsync(
+                new ListImportsRequest { PageSize = Math.Min(settings.Limit - response.Imports.Count, 1000), PageToken = pageToken },
+                deadline: settings.Deadline(30),
+                cancellationToken: cancellationToken);
+            response.Imports.Add(page.Imports);
+            pageToken = page.NextPageToken;
+        }
+        while (pageToken.Length > 0 && response.Imports.Count < settings.Limit);
+
         return Output.Print(response, settings.Json, () =>
         {
             var table = Output.Table("Id", "Kind", "Force", "Source", "By", "Finished (UTC)", "Added", "Changed", "Removed", "State");

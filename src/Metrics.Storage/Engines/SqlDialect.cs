@@ -22,6 +22,7 @@ public sealed class SqlDialect
             """ + BatchColumns + """
 
             FROM import_batch AS b
+            WHERE b.id < @Before
             ORDER BY b.id DESC
             LIMIT @Limit;
             """,
@@ -134,6 +135,7 @@ public sealed class SqlDialect
             """ + BatchColumns + """
 
             FROM import_batch AS b
+            WHERE b.id < @Before
             ORDER BY b.id DESC;
             """,
         InsertEventsIfNew = """
@@ -270,7 +272,7 @@ public sealed class SqlDialect
     /// <summary>Inserts an import batch and returns its identity.</summary>
     public required string InsertImportBatch { get; init; }
 
-    /// <summary>The newest import batches, @Limit of them.</summary>
+    /// <summary>The newest import batches before (older than) batch @Before, @Limit of them.</summary>
     public required string ListImports { get; init; }
 
     /// <summary>

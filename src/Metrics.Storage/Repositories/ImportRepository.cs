@@ -308,10 +308,15 @@ public sealed class ImportRepository(Database database, ObservationRepository ob
         return FigureChanges.Between(before.Select(b => b.Figure), after.Select(a => a.Figure).DistinctBy(FigureKey.Of));
     }
 
-    public async Task<IReadOnlyList<ImportBatch>> ListAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The newest batches, <paramref name="limit"/> of them, older than batch
+    /// <paramref name="before"/> when given: a page of the list, kept in place by the ids (a batch
+    /// stored meanwhile is newer than every page after the first, so it never shifts them).
+    /// </summary>
+    public async Task<IReadOnlyList<ImportBatch>> ListAsync(int limit, CancellationToken cancellationToken, long? before = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<BatchRow>(Command(database.Dialect.ListImports, new { Limit = limit }, cancellationToken));
+        var rows = await connection.QueryAsync<BatchRow>(Command(database.Dialect.ListImports, new { Limit = limit, Before = before ?? long.MaxValue }, cancellationToken));
         return [.. rows.Select(r => r.ToBatch())];
     }
 

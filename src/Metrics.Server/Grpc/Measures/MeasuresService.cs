@@ -174,15 +174,21 @@ internal sealed class MeasuresService(
     [Authorize(Policy = ForceRoles.Policies.Read)]
     public override async Task<V1.ListImportsResponse> ListImports(V1.ListImportsRequest request, ServerCallContext context)
     {
-        if (request.Limit is < 0 or > MaxImportsListed)
+        if (request.PageSize < 0)
         {
-            throw new InvalidFieldException("limit", $"{request.Limit} is out of range (0 to {MaxImportsListed})");
+            throw new InvalidFieldException("page_size", $"is {request.PageSize}; give 0 (for {DefaultImportListLimit}) or more");
         }
 
-        var batches = await imports.ListAsync(request.Limit == 0 ? DefaultImportListLimit : request.Limit, context.CancellationToken);
-        var response = new V1.ListImportsResponse();
+        // One more than the page, to know whether another follows.
+        var pageSize = request.PageSize == 0 ? DefaultImportListLimit : Math.Min(request.PageSize, MaxImportsListed);
+        var batches = await imports.ListAsync(pageSize + 1, context.CancellationToken, before: PageTokens.Decode("imports", request.PageToken));
+        var page = batches.Take(pageSize).ToList();
+        var response = new V1.ListImportsResponse
+        {
+            NextPageToken = batches.Count > pageSize ? PageTokens.Encode("imports", page[^1].Id) : "",
+        };
         var showSubject = Caller.Administers(context);
-        response.Imports.Add(batches.Select(b => b.ToContract(showSubject)));
+        response.Imports.Add(page.Select(b => b.ToContract(showSubject)));
         return response;
     }
 
