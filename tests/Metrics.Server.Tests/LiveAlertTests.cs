@@ -25,12 +25,13 @@ public sealed class LiveAlertTests : IDisposable
             OccurredAt = Timestamp.FromDateTimeOffset(MetricsServerFactory.Start.AddSeconds(i)),
             IntelligenceSubmitted = new IntelligenceSubmitted { ReportId = $"r{i}" },
         }));
-        await new IngestService.IngestServiceClient(_server.CreateChannel()).PublishBatchAsync(batch);
+        var ack = await new IngestService.IngestServiceClient(_server.CreateChannel()).PublishBatchAsync(batch);
         _server.Advance(TimeSpan.FromSeconds(1));
         var raised = await Next(subscription);
         _server.Advance(TimeSpan.FromSeconds(5));
         var quiet = await Next(subscription);
 
+        Assert.Equal(4, ack.Acknowledgement.Accepted);
         var alert = Assert.Single(raised.Update.Figures).Alert;
         Assert.Equal((AlertKind.OutstandingIntelligenceHigh, true), (alert.Kind, alert.Active));
         Assert.Equal("4 intelligence reports outstanding, above the limit of 3", alert.Message);
