@@ -30,6 +30,7 @@ public sealed class AlertEvaluatorTests
 
         Assert.True(raised.Active);
         Assert.Equal("999: 70.0% answered in time over the last hour, below the 90% standard", raised.Message);
+        Assert.Equal((AlertScope.CallLine, CallLine.Emergency999, ""), (raised.Scope, raised.Line, raised.AreaCode));
         Assert.Equal(raised, still);
 
         // Twenty quick answers bring the hour to 90%: back to standard, but not yet for 10 minutes.
@@ -71,6 +72,7 @@ public sealed class AlertEvaluatorTests
         var afterTenFromSecond = Single(alerts.Evaluate(state.Snapshot(at.AddMinutes(17))), AlertKind.UnresourcedAboveTolerance);
 
         Assert.Equal("Shropshire: 3 unresourced incidents, above the tolerance of 2", raised.Message);
+        Assert.Equal((AlertScope.Area, null, "shropshire"), (raised.Scope, raised.Line, raised.AreaCode));
         Assert.True(afterTenFromFirstRecovery.Active, "the breach at 10:06 restarted the recovery");
         Assert.False(afterTenFromSecond.Active);
     }
@@ -88,6 +90,7 @@ public sealed class AlertEvaluatorTests
         var alert = Single(alerts.Evaluate(state.Snapshot(At("2019-03-12T10:01:00Z"))), AlertKind.OutstandingIntelligenceHigh);
 
         Assert.Equal("4 intelligence reports outstanding, above the limit of 3", alert.Message);
+        Assert.Equal((AlertScope.Force, null, ""), (alert.Scope, alert.Line, alert.AreaCode));
         Assert.DoesNotContain(alerts.Current, a => a.Kind == AlertKind.BelowStandard);
     }
 

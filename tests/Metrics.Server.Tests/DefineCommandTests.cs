@@ -77,7 +77,7 @@ public sealed class DefineCommandTests : IDisposable
         Assert.True(exit == 0, error);
         using var summary = JsonDocument.Parse(output);
         var crimes = long.Parse(summary.RootElement.GetProperty("crimes").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        var batch = (await _server.Measures().ListImportsAsync(new ListImportsRequest())).Imports.First(b => b.Kind == "street_crimes");
+        var batch = (await _server.Measures().ListImportsAsync(new ListImportsRequest())).Imports.First(b => b.Kind == ImportKind.StreetCrimes);
         Assert.Equal("gloucestershire", batch.ForceCode);
         var stored = await _server.Measures().GetSeriesAsync(new GetSeriesRequest { MeasureId = "police_uk_recorded_crime", AreaCode = "gloucestershire" });
         Assert.Equal(crimes, Assert.Single(stored.Points).Value);
@@ -114,7 +114,7 @@ public sealed class DefineCommandTests : IDisposable
         var after = await _server.Measures().ListAreasAsync(new ListAreasRequest { ForceCode = "gloucestershire", IncludeRetired = true });
         Assert.Equal(["Gloucester", "Quedgeley"], after.Areas.Single(a => a.Code == "gloucester").Districts);
         Assert.True(after.Areas.Single(a => a.Code == "stroud-cotswold-forest").Retired);
-        var retirement = (await _server.Measures().ListImportsAsync(new ListImportsRequest())).Imports.First(b => b.Kind == "retire");
+        var retirement = (await _server.Measures().ListImportsAsync(new ListImportsRequest())).Imports.First(b => b.Kind == ImportKind.Retire);
         Assert.Equal("retire area 'stroud-cotswold-forest': left out of a definition of gloucestershire", retirement.Source);
         await _server.Measures().UndoImportAsync(new UndoImportRequest { ImportId = retirement.ImportId });
         Assert.Contains((await _server.Measures().ListAreasAsync(new ListAreasRequest { ForceCode = "gloucestershire" })).Areas, a => a.Code == "stroud-cotswold-forest");

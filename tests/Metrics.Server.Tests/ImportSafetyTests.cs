@@ -119,7 +119,7 @@ public sealed class ImportSafetyTests : IDisposable
 
         Assert.True(exit == 0, error);
         Assert.Contains("\"dryRun\": true", output, StringComparison.Ordinal);
-        Assert.Empty(await Batches(kind: "street_crimes"));
+        Assert.Empty(await Batches(kind: ImportKind.StreetCrimes));
         Assert.Null(await RecordedCrime("west-mercia", 1));
 
         (exit, output, error) = await Cli("import", "street-crimes", January, "--json");
@@ -132,7 +132,7 @@ public sealed class ImportSafetyTests : IDisposable
         var changes = json.RootElement.GetProperty("import").GetProperty("changes");
         Assert.False(changes.TryGetProperty("added", out _) || changes.TryGetProperty("changed", out _) || changes.TryGetProperty("removed", out _));
         Assert.Equal(written, changes.GetProperty("unchanged").GetString()); // every figure the import stored, the same again
-        Assert.Single(await Batches(kind: "street_crimes"));
+        Assert.Single(await Batches(kind: ImportKind.StreetCrimes));
     }
 
     [Fact]
@@ -141,14 +141,14 @@ public sealed class ImportSafetyTests : IDisposable
         var measures = _server.Measures();
         var (exit, _, error) = await Cli("import", "street-crimes", January);
         Assert.True(exit == 0, error);
-        var first = (await Batches(kind: "street_crimes")).Single();
+        var first = (await Batches(kind: ImportKind.StreetCrimes)).Single();
 
         // A corrected January: the last 100 records withdrawn.
         var lines = File.ReadAllLines(January).Length;
         var corrected = Copy(January, "2022-01-west-mercia-street.csv", (line, text) => line > lines - 100 ? null : text);
         (exit, _, error) = await Cli("import", "street-crimes", corrected);
         Assert.True(exit == 0, error);
-        var second = (await Batches(kind: "street_crimes")).First();
+        var second = (await Batches(kind: ImportKind.StreetCrimes)).First();
         Assert.Equal(CountCrimes(corrected), await RecordedCrime("west-mercia", 1));
 
         // The first cannot be undone while the second holds its figures.
@@ -169,7 +169,7 @@ public sealed class ImportSafetyTests : IDisposable
         Assert.Null(await RecordedCrime("west-mercia", 1));
 
         // Undoing that undo puts the first back (an undo is a batch like any other).
-        var undoOfFirst = (await Batches(kind: "undo")).First();
+        var undoOfFirst = (await Batches(kind: ImportKind.Undo)).First();
         var redo = await measures.UndoImportAsync(new UndoImportRequest { ImportId = undoOfFirst.ImportId });
         Assert.True(redo.Changes.Added > 0);
         await AssertEqualsCount(January);
@@ -199,7 +199,7 @@ public sealed class ImportSafetyTests : IDisposable
         var (deleted, _, deleteError) = await Cli(
             "figures", "delete", "--force", "west-mercia", "--measure", "police_uk_recorded_crime", "--area", "shropshire", "--from", "2022-02");
         Assert.True(deleted == 0, deleteError);
-        var correction = (await Batches(kind: "street_crimes")).First();
+        var correction = (await Batches(kind: ImportKind.StreetCrimes)).First();
         var (undone, _, undoError) = await Cli("imports", "undo", correction.ImportId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(undone == 0, undoError);
 
@@ -242,7 +242,7 @@ public sealed class ImportSafetyTests : IDisposable
         (exit, _, error) = await Cli("figures", "delete", "--force", "west-mercia", "--measure", "hate_crime", "--from", "2019-01", "--to", "2019-03");
         Assert.True(exit == 0, error);
         Assert.Empty(await HateCrime());
-        var deletion = (await Batches(kind: "delete")).Single();
+        var deletion = (await Batches(kind: ImportKind.Delete)).Single();
         Assert.True(deletion.Changes.Removed >= before.Count);
 
         var again = await Assert.ThrowsAsync<RpcException>(async () => await measures.DeleteFiguresAsync(new DeleteFiguresRequest
@@ -266,7 +266,7 @@ public sealed class ImportSafetyTests : IDisposable
         Assert.True(exit == 0, error);
         var viewer = new MeasuresService.MeasuresServiceClient(_server.CreateChannel(_server.Token(["viewer"])));
 
-        var batch = (await viewer.ListImportsAsync(new ListImportsRequest())).Imports.First(b => b.Kind == "street_crimes");
+        var batch = (await viewer.ListImportsAsync(new ListImportsRequest())).Imports.First(b => b.Kind == ImportKind.StreetCrimes);
         var undo = await Assert.ThrowsAsync<RpcException>(async () => await viewer.UndoImportAsync(new UndoImportRequest { ImportId = batch.ImportId }));
 
         Assert.Equal("", batch.Subject);
@@ -305,7 +305,7 @@ public sealed class ImportSafetyTests : IDisposable
         return series.Points.SingleOrDefault(p => p.HasValue)?.Value;
     }
 
-    private async Task<List<ImportBatch>> Batches(string? kind = null) =>
+    private async Task<List<ImportBatch>> Batches(ImportKind? kind = null) =>
         [.. (await _server.Measures().ListImportsAsync(new ListImportsRequest { PageSize = 1000 })).Imports.Where(b => kind is null || b.Kind == kind)];
 
     private Task<(int Exit, string Output, string Error)> Cli(params string[] args) =>

@@ -53,7 +53,7 @@ public sealed class ImportTests(MetricsServerFactory server) : IClassFixture<Met
         }
 
         var imports = await client.ListImportsAsync(new ListImportsRequest());
-        Assert.Equal(2, imports.Imports.Count(i => i.Kind == "street_crimes"));
+        Assert.Equal(2, imports.Imports.Count(i => i.Kind == ImportKind.StreetCrimes));
     }
 
     [Fact]

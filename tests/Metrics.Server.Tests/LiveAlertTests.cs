@@ -35,6 +35,7 @@ public sealed class LiveAlertTests : IDisposable
         var alert = Assert.Single(raised.Update.Figures).Alert;
         Assert.Equal((AlertKind.OutstandingIntelligenceHigh, true), (alert.Kind, alert.Active));
         Assert.Equal("4 intelligence reports outstanding, above the limit of 3", alert.Message);
+        Assert.Equal((AlertScope.Force, CallLine.Unspecified, ""), (alert.Scope, alert.Line, alert.AreaCode));
         Assert.NotNull(quiet.Heartbeat);
     }
 

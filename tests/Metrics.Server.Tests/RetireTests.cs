@@ -27,7 +27,7 @@ public sealed class RetireTests : IDisposable
         var (exit, output, error) = await Cli("retire", "measure", "hate_crime", "--json");
 
         Assert.True(exit == 0, error);
-        Assert.Contains("\"kind\": \"retire\"", output, StringComparison.Ordinal);
+        Assert.Contains("\"kind\": \"IMPORT_KIND_RETIRE\"", output, StringComparison.Ordinal);
         Assert.DoesNotContain((await measures.ListMeasuresAsync(new ListMeasuresRequest())).Measures, m => m.Id == "hate_crime");
         Assert.True((await measures.ListMeasuresAsync(new ListMeasuresRequest { IncludeRetired = true })).Measures.Single(m => m.Id == "hate_crime").Retired);
         Assert.DoesNotContain("hate_crime", await SummaryMeasuresAsync());
@@ -37,10 +37,10 @@ public sealed class RetireTests : IDisposable
         Assert.Equal(StatusCode.FailedPrecondition, again.StatusCode);
         Assert.StartsWith("measure 'hate_crime' is retired already (by import ", again.Status.Detail, StringComparison.Ordinal);
 
-        var retirement = (await measures.ListImportsAsync(new ListImportsRequest())).Imports.First(b => b.Kind == "retire");
+        var retirement = (await measures.ListImportsAsync(new ListImportsRequest())).Imports.First(b => b.Kind == ImportKind.Retire);
         (exit, output, error) = await Cli("imports", "show", retirement.ImportId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(exit == 0, error);
-        Assert.Contains($"Import batch {retirement.ImportId} (retire): ", output, StringComparison.Ordinal);
+        Assert.Contains($"Import batch {retirement.ImportId} (retirement): ", output, StringComparison.Ordinal);
         Assert.Contains("Scope: no figures (it retired, or brought back, a measure or an area)", output, StringComparison.Ordinal);
 
         (exit, _, error) = await Cli("imports", "undo", retirement.ImportId.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -38,7 +38,7 @@ public sealed class ImportsListCommand : AsyncCommand<ImportsListCommand.Setting
             foreach (var b in response.Imports)
             {
                 table.AddRow(
-                    b.ImportId.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(b.Kind), Markup.Escape(b.ForceCode),
+                    b.ImportId.ToString(System.Globalization.CultureInfo.InvariantCulture), BatchText.Kind(b.Kind), Markup.Escape(b.ForceCode),
                     Markup.Escape(b.Source), Markup.Escape(b.Subject), b.FinishedAt?.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) ?? "",
                     b.Changes.Added.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
                     b.Changes.Changed.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
@@ -69,7 +69,7 @@ public sealed class ImportShowCommand : AsyncCommand<ImportShowCommand.Settings>
         {
             var b = response.Import;
             // "Import batch 4: …", not "Import 4 of …", which reads like "4 of N".
-            AnsiConsole.MarkupLine($"Import batch [bold]{b.ImportId}[/] ({Markup.Escape(b.Kind)}): [bold]{Markup.Escape(b.Source)}[/], for {Markup.Escape(b.ForceCode)}{(b.Subject.Length > 0 ? $", by {Markup.Escape(b.Subject)}" : "")}: {BatchText.State(b)}");
+            AnsiConsole.MarkupLine($"Import batch [bold]{b.ImportId}[/] ({BatchText.Kind(b.Kind)}): [bold]{Markup.Escape(b.Source)}[/], for {Markup.Escape(b.ForceCode)}{(b.Subject.Length > 0 ? $", by {Markup.Escape(b.Subject)}" : "")}: {BatchText.State(b)}");
             var scope = response.Scope;
             AnsiConsole.MarkupLine(
                 !b.Versioned ? "[grey]Not versioned (stored before versions were kept, or a live roll-up): its scope and the figures it replaced are not known.[/]"
@@ -153,6 +153,18 @@ public sealed class FiguresDeleteCommand : AsyncCommand<FiguresDeleteCommand.Set
 /// <summary>What a batch is now, and what a change did, in words.</summary>
 internal static class BatchText
 {
+    /// <summary>What made a batch, as a person says it.</summary>
+    public static string Kind(ImportKind kind) => kind switch
+    {
+        ImportKind.Observations => "figures",
+        ImportKind.StreetCrimes => "street crimes",
+        ImportKind.LiveRollup => "live roll-up",
+        ImportKind.Undo => "undo",
+        ImportKind.Delete => "deletion",
+        ImportKind.Retire => "retirement",
+        _ => "other",
+    };
+
     public static string State(ImportBatch b) =>
         b.HasUndoneByImportId ? $"undone by {b.UndoneByImportId}"
         : b.HasUndoesImportId ? $"undoes {b.UndoesImportId}"

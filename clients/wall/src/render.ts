@@ -114,12 +114,12 @@ export function render(figures: Figures, areaNames: Map<string, string>, forceWi
   // Newest first; past the third, a count, so that the tiles stay on the screen.
   const alerts = figures
     .all("alert/")
-    .flatMap((f) => (f.figure.case === "alert" && f.figure.value.active ? [f.figure.value] : []))
+    .flatMap((f) => (f.figure.case === "alert" && f.figure.value.active ? [{ key: f.key, ...f.figure.value }] : []))
     .sort((a, b) => Number(b.raisedAt?.seconds ?? 0n) - Number(a.raisedAt?.seconds ?? 0n));
   const more = alerts.length - alertsListed;
   element("alerts").innerHTML =
     alerts
       .slice(0, alertsListed)
-      .map((a) => `<div class="alert" role="alert" data-alert="${escape(a.subject)}">⚠ ${escape(a.message)} <span class="since">since ${time(a.raisedAt)}</span></div>`)
+      .map((a) => `<div class="alert" role="alert" data-alert="${escape(a.key)}">⚠ ${escape(a.message)} <span class="since">since ${time(a.raisedAt)}</span></div>`)
       .join("") + (more > 0 ? `<div class="alert more" data-alert-more="${more}">⚠ and ${more} more alert${more === 1 ? "" : "s"}</div>` : "");
 }

@@ -23,7 +23,27 @@ public sealed record Alert(
     double Threshold,
     bool Active,
     DateTimeOffset RaisedAt,
-    DateTimeOffset? ClearedAt);
+    DateTimeOffset? ClearedAt)
+{
+    /// <summary>What the alert is raised on: its rule decides (the call-handling rules a line, the unresourced rule an area).</summary>
+    public AlertScope Scope => Kind switch
+    {
+        AlertKind.BelowStandard or AlertKind.AbandonRateHigh => AlertScope.CallLine,
+        AlertKind.UnresourcedAboveTolerance => AlertScope.Area,
+        _ => AlertScope.Force,
+    };
+
+    /// <summary>The line, for an alert on a call line.</summary>
+    public CallLine? Line => Scope == AlertScope.CallLine ? (Subject == "999" ? CallLine.Emergency999 : CallLine.NonEmergency101) : null;
+}
+
+/// <summary>What an alert is raised on.</summary>
+public enum AlertScope
+{
+    CallLine = 1,
+    Area = 2,
+    Force = 3,
+}
 
 /// <summary>
 /// Evaluates the rules on each snapshot. State per rule and subject: an alert is raised the

@@ -25,6 +25,9 @@ internal sealed partial class LiveHistoryCapture(
     TimeProvider clock,
     ILogger<LiveHistoryCapture> logger) : BackgroundService
 {
+    /// <summary>The kind of the batches the hourly roll-ups are stored as.</summary>
+    public const string RollupKind = "live_rollup";
+
     public const string Unresourced = "unresourced_incidents";
     public const string OutstandingIntelligence = "outstanding_intelligence_reports";
 
@@ -136,7 +139,7 @@ internal sealed partial class LiveHistoryCapture(
         // Recomputed from the stored events every hour: not versioned (nothing to undo, and an
         // hourly copy of the month's figures would only grow the store).
         await imports.StoreAsync(
-            new BatchDescription("live_rollup", $"live feed {totals.Month.ToIsoString()} to {now:yyyy-MM-dd HH:mm}Z", force.Code, "", now, figures.Count),
+            new BatchDescription(RollupKind, $"live feed {totals.Month.ToIsoString()} to {now:yyyy-MM-dd HH:mm}Z", force.Code, "", now, figures.Count),
             ReplaceScope.Of(figures), figures, versioned: false, dryRun: false, clock, cancellationToken);
     }
 

@@ -93,7 +93,13 @@ internal static class LiveMapping
                 message.Alert = new V1.AlertFigure
                 {
                     Kind = (V1.AlertKind)(int)alert.Kind,
-                    Subject = alert.Subject,
+                    Scope = alert.Scope switch
+                    {
+                        AlertScope.CallLine => V1.AlertScope.CallLine,
+                        AlertScope.Area => V1.AlertScope.Area,
+                        _ => V1.AlertScope.Force,
+                    },
+                    Line = alert.Line is { } line ? line.ToContract() : V1.CallLine.Unspecified,
                     AreaCode = alert.AreaCode,
                     Message = alert.Message,
                     Value = alert.Value,

@@ -10,13 +10,25 @@ namespace Metrics.Server.Grpc.Measures;
 /// <summary>Between the import and batch messages of imports.proto and the importers' and store's own types.</summary>
 internal static class ImportMapping
 {
+    /// <summary>What made a batch, from the kind the store keeps.</summary>
+    public static V1.ImportKind KindOf(string kind) => kind switch
+    {
+        ObservationImporter.Kind => V1.ImportKind.Observations,
+        StreetCrimeImporter.Kind => V1.ImportKind.StreetCrimes,
+        Server.Live.LiveHistoryCapture.RollupKind => V1.ImportKind.LiveRollup,
+        ImportRepository.UndoKind => V1.ImportKind.Undo,
+        FigureCorrections.DeleteKind => V1.ImportKind.Delete,
+        ImportRepository.RetireKind => V1.ImportKind.Retire,
+        _ => V1.ImportKind.Unspecified,
+    };
+
     /// <summary>A batch as a caller sees it: who made it only when the caller may know (admins).</summary>
     public static V1.ImportBatch ToContract(this ImportBatch b, bool showSubject)
     {
         var batch = new V1.ImportBatch
         {
             ImportId = b.Id,
-            Kind = b.Kind,
+            Kind = KindOf(b.Kind),
             Source = b.Source,
             ForceCode = b.ForceCode,
             StartedAt = Timestamp.FromDateTimeOffset(b.StartedAt),
