@@ -76,7 +76,7 @@ public sealed class AnalyticsTests(MetLoadedServer met) : IClassFixture<MetLoade
             [.. Enumerable.Range(1, 6).Select(m => new YearMonth { Year = 2017, Month = m })],
             projection.Points.Select(p => p.Month));
         Assert.All(projection.Points, p => Assert.True(p.Lower < p.Value && p.Value < p.Upper));
-        Assert.Equal(0.95, projection.IntervalLevel);
+        Assert.Equal(95, projection.IntervalPercent, 9);
         Assert.Equal(24, projection.Backtest.Origins);
         Assert.True(projection.Backtest.RelativeToSeasonalNaive < 1, $"MASE {projection.Backtest.Mase:F3} against seasonal naive {projection.Backtest.SeasonalNaiveMase:F3}");
 

@@ -36,7 +36,7 @@ public sealed class LiveSubscriptionTests : IDisposable
         var interval = figures["calls/999/current_interval"].CallWindow;
         Assert.Equal((2, 1, 1), (interval.Offered, interval.Answered, interval.Abandoned));
         Assert.Equal(100, interval.AnsweredWithinThresholdPercent);
-        Assert.Equal(50, interval.AbandonRate);
+        Assert.Equal(50, interval.AbandonedPercent);
         Assert.False(interval.HasMeetsStandard, "one answered call is too few to judge");
         Assert.Equal(10, interval.MinimumAnsweredToJudge);
         Assert.Equal(TimeSpan.FromSeconds(6), interval.AverageWait.ToTimeSpan());

@@ -125,10 +125,10 @@ public sealed partial class ReportCommentaryTests(MetricsServerFactory server) :
         var latest = rates.Windows[^1];
         Assert.Equal(15413, latest.TotalOutcomed);
         Assert.Equal(21098, latest.TotalRecorded);
-        Assert.Equal("73.1", latest.Rate.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("73.1", latest.OutcomePercent.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
         var actionTaken = latest.Groups.Single(g => g.Group == "Action Taken");
         Assert.Equal(1388, actionTaken.Outcomed);
-        Assert.Equal("6.6", actionTaken.Rate.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("6.6", actionTaken.OutcomePercent.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
         Assert.All(rates.Windows, w => Assert.True(w.Stored));
     }
 

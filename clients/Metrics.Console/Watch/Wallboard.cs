@@ -63,7 +63,7 @@ public sealed class Wallboard(double staleAfterSeconds)
             var hour = _figures.GetValueOrDefault($"calls/{line}/rolling_hour")?.CallWindow;
             var today = _figures.GetValueOrDefault($"calls/{line}/today")?.CallWindow;
             var waiting = _figures.GetValueOrDefault($"calls/{line}/waiting")?.CallsWaiting?.Count ?? 0;
-            calls.AddRow(line, waiting.ToString(CultureInfo.InvariantCulture), InTime(hour), Percent(hour is { HasAbandonRate: true } ? hour.AbandonRate : null), (today?.Offered ?? 0).ToString(CultureInfo.InvariantCulture));
+            calls.AddRow(line, waiting.ToString(CultureInfo.InvariantCulture), InTime(hour), Percent(hour is { HasAbandonedPercent: true } ? hour.AbandonedPercent : null), (today?.Offered ?? 0).ToString(CultureInfo.InvariantCulture));
         }
 
         rows.Add(calls);

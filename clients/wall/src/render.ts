@@ -49,12 +49,12 @@ function callLine(figures: Figures, line: "999" | "101", forceWide: boolean): st
           <div data-figure="calls/${line}/rolling_hour/judged">${standardBadge(h)}</div></div>
       </div>
       <dl>
-        <dt>Abandoned, last hour</dt><dd data-figure="calls/${line}/rolling_hour/abandon_rate">${percent(h?.abandonRate)}</dd>
+        <dt>Abandoned, last hour</dt><dd data-figure="calls/${line}/rolling_hour/abandoned_percent">${percent(h?.abandonedPercent)}</dd>
         <dt>Average / longest wait</dt><dd>${seconds(h?.averageWait).toFixed(0)} s / ${seconds(h?.longestWait).toFixed(0)} s</dd>
         <dt>This interval (${time(i?.start)}–${time(i?.end)})</dt>
         <dd data-figure="calls/${line}/current_interval">${i?.offered ?? 0} offered · ${i?.answered ?? 0} answered · ${i?.abandoned ?? 0} abandoned</dd>
         <dt>Today</dt>
-        <dd data-figure="calls/${line}/today">${t?.offered ?? 0} offered · ${percent(t?.answeredWithinThresholdPercent)} in time · ${percent(t?.abandonRate)} abandoned</dd>
+        <dd data-figure="calls/${line}/today">${t?.offered ?? 0} offered · ${percent(t?.answeredWithinThresholdPercent)} in time · ${percent(t?.abandonedPercent)} abandoned</dd>
       </dl>
     </article>`;
 }

@@ -215,7 +215,7 @@ internal static class AnalyticsMapping
             Breakdown = result.Breakdown,
             Method = projection.Method == ProjectionMethod.HoltWintersDamped ? V1.ProjectionMethod.HoltWintersDamped : V1.ProjectionMethod.SeasonalNaive,
             History = new V1.MonthRange { First = result.First.ToContract(), Last = result.Last.ToContract() },
-            IntervalLevel = projection.IntervalLevel,
+            IntervalPercent = projection.IntervalLevel * 100,
         };
         response.Points.Add(projection.Points.Select(p => new V1.ProjectionPoint
         {
@@ -280,7 +280,7 @@ internal static class AnalyticsMapping
 
             if (window.Rate is { } rate)
             {
-                message.Rate = rate;
+                message.OutcomePercent = rate;
             }
 
             foreach (var group in window.Groups)
@@ -288,7 +288,7 @@ internal static class AnalyticsMapping
                 var groupMessage = new V1.OutcomeGroupRate { Group = group.Group, Outcomed = group.Outcomed };
                 if (group.Rate is { } groupRate)
                 {
-                    groupMessage.Rate = groupRate;
+                    groupMessage.OutcomePercent = groupRate;
                 }
 
                 message.Groups.Add(groupMessage);

@@ -140,7 +140,7 @@ internal static class LiveMapping
         };
         if (counts.AbandonRate is { } abandonRate)
         {
-            message.AbandonRate = abandonRate;
+            message.AbandonedPercent = abandonRate;
         }
 
         if (counts.PercentAnsweredWithinThreshold is { } within)
