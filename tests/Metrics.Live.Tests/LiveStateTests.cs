@@ -68,6 +68,20 @@ public sealed class LiveStateTests
         Assert.Equal(1, next.Counts.Answered);
     }
 
+    [Theory]
+    [InlineData("2019-03-31T12:00:00Z", "2019-03-31T00:00:00Z")] // the spring change: midnight was GMT
+    [InlineData("2019-04-01T12:00:00Z", "2019-03-31T23:00:00Z")] // midnight BST
+    public void AttendanceAndIntelligenceSayWhenTheirTodayBegan(string asOf, string midnight)
+    {
+        // Their "today" counts had no bounds: a client could not tell which midnight they start at.
+        var state = Applied(Opened("2019-03-31T10:00:00Z", "i1", "shropshire"), Attended("2019-03-31T10:05:00Z", "i1"), Submitted("2019-03-31T10:00:00Z", "r1"));
+
+        var snapshot = state.Snapshot(At(asOf));
+
+        Assert.All(snapshot.Attendance, a => Assert.Equal(At(midnight), a.TodayStarted));
+        Assert.Equal(At(midnight), snapshot.Intelligence.TodayStarted);
+    }
+
     [Fact]
     public void CallsWaitingNowAreOfferedAndNotYetAnsweredOrAbandoned()
     {

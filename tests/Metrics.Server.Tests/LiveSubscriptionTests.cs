@@ -189,6 +189,23 @@ public sealed class LiveSubscriptionTests : IDisposable
     }
 
     [Fact]
+    public async Task TodaysCountsSayWhenTodayBegan()
+    {
+        await Publish(
+            Event("t1", 0, new IncidentOpened { IncidentId = "t1", AreaCode = "shropshire", Grade = IncidentGrade.Emergency }),
+            Event("t2", 60, new IncidentAttended { IncidentId = "t1" }),
+            Event("t3", 0, new IntelligenceSubmitted { ReportId = "r1" }));
+        _server.Advance(TimeSpan.FromMinutes(2));
+
+        var snapshot = await Live().GetSnapshotAsync(new GetSnapshotRequest { Feeds = { LiveFeed.Incidents, LiveFeed.Intelligence } });
+
+        var midnight = Timestamp.FromDateTimeOffset(new DateTimeOffset(2019, 3, 12, 0, 0, 0, TimeSpan.Zero)); // GMT in March before the change
+        Assert.Equal(midnight, snapshot.Figures.Single(f => f.Key == "intelligence").Intelligence.TodayStarted);
+        Assert.All(snapshot.Figures.Where(f => f.Attendance is not null), f => Assert.Equal(midnight, f.Attendance.TodayStarted));
+        Assert.Equal(1, snapshot.Figures.Single(f => f.Key == "attendance/shropshire").Attendance.Today.Attended);
+    }
+
+    [Fact]
     public async Task NothingChangingGivesHeartbeats()
     {
         using var subscription = Live().Subscribe(new SubscribeRequest { Feeds = { LiveFeed.Intelligence } });
@@ -249,6 +266,8 @@ public sealed class LiveSubscriptionTests : IDisposable
             case CallAbandoned abandoned: e.CallAbandoned = abandoned; break;
             case IncidentOpened opened: e.IncidentOpened = opened; break;
             case IncidentResourced resourced: e.IncidentResourced = resourced; break;
+            case IncidentAttended attended: e.IncidentAttended = attended; break;
+            case IntelligenceSubmitted submitted: e.IntelligenceSubmitted = submitted; break;
         }
 
         return e;

@@ -78,12 +78,19 @@ public readonly record struct AttendanceCounts(int Attended, int AttendedWithinT
 }
 
 /// <summary>Emergency attendance of an area; the force when the area code is empty.</summary>
-public sealed record AttendanceFigures(string AreaCode, AttendanceCounts Rolling24Hours, AttendanceCounts Today);
+public sealed record AttendanceFigures(string AreaCode, AttendanceCounts Rolling24Hours, AttendanceCounts Today)
+{
+    /// <summary>When "today" began: local midnight (Europe/London), as an instant; today runs from it to the snapshot's AsOf.</summary>
+    public DateTimeOffset TodayStarted { get; init; }
+}
 
 /// <summary>The intelligence backlog, and the limit above which it alerts.</summary>
 public sealed record IntelligenceFigures(int Outstanding, int SubmittedLastHour, int ProcessedLastHour, int SubmittedToday, int ProcessedToday)
 {
     public int? Limit { get; init; }
+
+    /// <summary>When "today" began: local midnight (Europe/London), as an instant.</summary>
+    public DateTimeOffset TodayStarted { get; init; }
 }
 
 /// <summary>

@@ -97,7 +97,13 @@ public sealed class LiveState
             Watermark: watermark);
 
         return new LiveSnapshot(
-            asOf, watermark, todayStarted, _calls.Figures(minutes), _incidents.Unresourced(asOf), _incidents.Attendance(minutes), _intelligence.Figures(minutes));
+            asOf,
+            watermark,
+            todayStarted,
+            _calls.Figures(minutes),
+            _incidents.Unresourced(asOf),
+            [.. _incidents.Attendance(minutes).Select(a => a with { TodayStarted = todayStarted })],
+            _intelligence.Figures(minutes) with { TodayStarted = todayStarted });
     }
 
     /// <summary>Local midnight of the day <paramref name="at"/> falls in, as an instant.</summary>

@@ -76,6 +76,7 @@ internal static class LiveMapping
                     AreaCode = attendance.AreaCode,
                     Rolling24Hours = ToContract(attendance.Rolling24Hours),
                     Today = ToContract(attendance.Today),
+                    TodayStarted = Timestamp.FromDateTimeOffset(attendance.TodayStarted),
                 };
                 break;
             case IntelligenceFigures intelligence:
@@ -87,6 +88,7 @@ internal static class LiveMapping
                     SubmittedToday = intelligence.SubmittedToday,
                     ProcessedToday = intelligence.ProcessedToday,
                     Limit = intelligence.Limit ?? 0,
+                    TodayStarted = Timestamp.FromDateTimeOffset(intelligence.TodayStarted),
                 };
                 break;
             case Alert alert:
