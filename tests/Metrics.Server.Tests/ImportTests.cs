@@ -106,6 +106,7 @@ public sealed class ImportTests(MetricsServerFactory server) : IClassFixture<Met
             ["lines[3].measure_id: measure_id 'no_such_measure' is not in the catalogue", "lines[4].month: month month 13 is not a month of the year (1 to 12)",
              "lines[5].value: value is -4; a count cannot be negative (only a rate's value can)", "lines[6]: repeats the figure of line 2"],
             details.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Select(v => $"{v.Field}: {v.Description}"));
+        Assert.Equal(["UNKNOWN_MEASURE", "MALFORMED", "MALFORMED", "REPEATED"], details.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Select(v => v.Reason));
         Assert.Equal(before.Points, (await client.GetSeriesAsync(new GetSeriesRequest { MeasureId = "hate_crime", AreaCode = "telford-and-wrekin" })).Points);
 
         var summary = await ImportSender.SendObservationsAsync(
@@ -113,6 +114,7 @@ public sealed class ImportTests(MetricsServerFactory server) : IClassFixture<Met
 
         Assert.Equal((5, 4, 1), (summary.RowsRead, summary.RowsRejected, summary.ObservationsWritten));
         Assert.Equal(["3 measure_id", "4 month", "5 value", "6 "], summary.Problems.Select(p => $"{p.LineNumber} {p.Field}"));
+        Assert.Equal([RowRefusal.UnknownMeasure, RowRefusal.Malformed, RowRefusal.Malformed, RowRefusal.Repeated], summary.Problems.Select(p => p.Refusal));
         var stored = await client.GetSeriesAsync(new GetSeriesRequest
         {
             MeasureId = "hate_crime",

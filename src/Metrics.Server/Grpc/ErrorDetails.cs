@@ -27,7 +27,7 @@ internal static class ErrorDetails
         V1.ErrorReason reason,
         string message,
         IEnumerable<KeyValuePair<string, string>>? metadata = null,
-        IEnumerable<(string Field, string Description)>? fieldViolations = null,
+        IEnumerable<FieldViolation>? fieldViolations = null,
         TimeSpan? retryAfter = null)
     {
         var info = new Google.Rpc.ErrorInfo { Reason = ReasonName(reason), Domain = Domain };
@@ -40,7 +40,7 @@ internal static class ErrorDetails
         if (fieldViolations?.ToList() is { Count: > 0 } violations)
         {
             var badRequest = new Google.Rpc.BadRequest();
-            badRequest.FieldViolations.Add(violations.Select(v => new Google.Rpc.BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+            badRequest.FieldViolations.Add(violations.Select(v => new Google.Rpc.BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description, Reason = v.Reason }));
             status.Details.Add(Any.Pack(badRequest));
         }
 
@@ -57,7 +57,7 @@ internal static class ErrorDetails
         V1.ErrorReason reason,
         string message,
         IEnumerable<KeyValuePair<string, string>>? metadata = null,
-        IEnumerable<(string Field, string Description)>? fieldViolations = null,
+        IEnumerable<FieldViolation>? fieldViolations = null,
         TimeSpan? retryAfter = null) =>
         Status(code, reason, message, metadata, fieldViolations, retryAfter).ToRpcException();
 
@@ -78,7 +78,7 @@ internal static class ErrorDetails
             RequestFailure.NotRenewable => (StatusCode.FailedPrecondition, V1.ErrorReason.NotRenewable),
             _ => (StatusCode.InvalidArgument, V1.ErrorReason.Unspecified),
         };
-        var violations = e is InvalidFieldException invalid ? [(invalid.Field, invalid.Reason)] : Array.Empty<(string, string)>();
+        FieldViolation[] violations = e is InvalidFieldException invalid ? [new(invalid.Field, invalid.Reason)] : [];
         return Exception(code, reason, e.Message, e.Details, violations);
     }
 
@@ -99,8 +99,11 @@ internal static class ErrorDetails
     private static StatusCode CodeOf(Limits.LimitExceededException limit) =>
         limit.Limit == Limits.LimitExceeded.EventsPerBatch ? StatusCode.InvalidArgument : StatusCode.ResourceExhausted;
 
-    private static (string, string)[] FieldsOf(Limits.LimitExceededException limit) =>
-        limit.Limit == Limits.LimitExceeded.EventsPerBatch ? [("events", limit.Message)] : [];
+    private static FieldViolation[] FieldsOf(Limits.LimitExceededException limit) =>
+        limit.Limit == Limits.LimitExceeded.EventsPerBatch ? [new("events", limit.Message)] : [];
+
+    /// <summary>A field at fault: its path in the request, what is wrong, and (for an import's line) why as a code.</summary>
+    public sealed record FieldViolation(string Field, string Description, string Reason = "");
 
     /// <summary>"UNKNOWN_MEASURE": the enum value's name in the proto, without its prefix.</summary>
     public static string ReasonName(V1.ErrorReason reason)

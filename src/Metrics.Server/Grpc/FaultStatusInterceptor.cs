@@ -146,7 +146,10 @@ internal sealed partial class FaultStatusInterceptor(Telemetry.ServiceMetrics me
                 new("rows_read", refused.RowsRead.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new("rows_refused", refused.RowsRefused.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ],
-            refused.Problems.Select(p => (p.Field.Length > 0 ? $"lines[{p.LineNumber}].{p.Field}" : $"lines[{p.LineNumber}]", p.Reason)));
+            refused.Problems.Select(p => new ErrorDetails.FieldViolation(
+                p.Field.Length > 0 ? $"lines[{p.LineNumber}].{p.Field}" : $"lines[{p.LineNumber}]",
+                p.Reason,
+                Measures.ImportMapping.RefusalName(p.Refusal))));
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "{Method}: cancelled by the caller (or its deadline passed); its work stopped")]
     private static partial void CallCancelled(ILogger logger, string method);

@@ -43,7 +43,27 @@ internal sealed record FigureRow(
     double? Denominator);
 
 /// <summary>A line the import left out: the field at fault (empty for the row as a whole), and why.</summary>
-internal sealed record RowProblem(long LineNumber, string Field, string Reason);
+internal sealed record RowProblem(long LineNumber, string Field, string Reason)
+{
+    /// <summary>Why, as a sender branches on it: most lines are malformed; some name what is not defined yet.</summary>
+    public RowRefusal Refusal { get; init; } = RowRefusal.Malformed;
+}
+
+/// <summary>What a sender does about a refused line depends on why.</summary>
+internal enum RowRefusal
+{
+    /// <summary>A field missing or not valid: fix the line.</summary>
+    Malformed = 1,
+
+    /// <summary>The measure is not defined (yet): define it, then send the line again.</summary>
+    UnknownMeasure = 2,
+
+    /// <summary>The area is not the force's (yet): define it, then send the line again.</summary>
+    UnknownArea = 3,
+
+    /// <summary>The line repeats another line's figure in the same import.</summary>
+    Repeated = 4,
+}
 
 /// <summary>
 /// What an import stored (or, on a dry run, would store: <see cref="Batch"/> is null): the

@@ -42,7 +42,7 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
                 var key = (observation.MeasureId, observation.AreaCode, observation.Period, observation.Breakdown);
                 if (seen.TryGetValue(key, out var firstLine))
                 {
-                    problem = new RowProblem(line, "", $"repeats the figure of line {firstLine}");
+                    problem = new RowProblem(line, "", $"repeats the figure of line {firstLine}") { Refusal = RowRefusal.Repeated };
                     observation = null;
                 }
                 else
@@ -107,13 +107,13 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
         {
             return (null, Refused("measure_id", othersOwn.TryGetValue(row.MeasureId.Trim(), out var owner)
                 ? $"measure_id '{Quoted.Text(row.MeasureId)}' is {owner}'s own measure, not {force.Force.Name}'s"
-                : $"measure_id '{Quoted.Text(row.MeasureId)}' is not in the catalogue"));
+                : $"measure_id '{Quoted.Text(row.MeasureId)}' is not in the catalogue") with { Refusal = RowRefusal.UnknownMeasure });
         }
 
         var area = string.IsNullOrWhiteSpace(row.Area) ? null : force.Find(row.Area);
         if (area is null)
         {
-            return (null, Refused("area", $"area '{Quoted.Text(row.Area)}' is not an area of {force.Force.Name}"));
+            return (null, Refused("area", $"area '{Quoted.Text(row.Area)}' is not an area of {force.Force.Name}") with { Refusal = RowRefusal.UnknownArea });
         }
 
         var months = row.Months == 0 ? 1 : row.Months;

@@ -164,8 +164,29 @@ internal static class ImportMapping
         return summary;
     }
 
+    /// <summary>"UNKNOWN_MEASURE": a line's refusal as the error's field violation gives it (RowRefusal's name without its prefix).</summary>
+    public static string RefusalName(RowRefusal refusal) => refusal switch
+    {
+        RowRefusal.UnknownMeasure => "UNKNOWN_MEASURE",
+        RowRefusal.UnknownArea => "UNKNOWN_AREA",
+        RowRefusal.Repeated => "REPEATED",
+        _ => "MALFORMED",
+    };
+
     public static V1.RowProblem ToContract(this RowProblem problem) =>
-        new() { LineNumber = problem.LineNumber, Field = problem.Field, Reason = problem.Reason };
+        new()
+        {
+            LineNumber = problem.LineNumber,
+            Field = problem.Field,
+            Reason = problem.Reason,
+            Refusal = problem.Refusal switch
+            {
+                RowRefusal.UnknownMeasure => V1.RowRefusal.UnknownMeasure,
+                RowRefusal.UnknownArea => V1.RowRefusal.UnknownArea,
+                RowRefusal.Repeated => V1.RowRefusal.Repeated,
+                _ => V1.RowRefusal.Malformed,
+            },
+        };
 
     public static V1.StreetCrimeImportSummary ToContract(this StreetCrimeImportResult result) => new()
     {
