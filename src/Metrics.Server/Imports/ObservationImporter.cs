@@ -105,9 +105,10 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
 
         if (string.IsNullOrWhiteSpace(row.MeasureId) || !measures.TryGetValue(row.MeasureId.Trim(), out var measure))
         {
-            return (null, Refused("measure_id", othersOwn.TryGetValue(row.MeasureId.Trim(), out var owner)
+            var why = othersOwn.TryGetValue(row.MeasureId.Trim(), out var owner)
                 ? $"measure_id '{Quoted.Text(row.MeasureId)}' is {owner}'s own measure, not {force.Force.Name}'s"
-                : $"measure_id '{Quoted.Text(row.MeasureId)}' is not in the catalogue") with { Refusal = RowRefusal.UnknownMeasure });
+                : $"measure_id '{Quoted.Text(row.MeasureId)}' is not in the catalogue";
+            return (null, Refused("measure_id", why) with { Refusal = RowRefusal.UnknownMeasure });
         }
 
         var area = string.IsNullOrWhiteSpace(row.Area) ? null : force.Find(row.Area);
