@@ -15,9 +15,6 @@ internal static class ErrorDetails
 {
     public const string Domain = "metrics.v1";
 
-    private const string ReasonPrefix = "ERROR_REASON_";
-
-    private static readonly Google.Protobuf.Reflection.EnumDescriptor Reasons = V1.CommonReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.EnumDescriptor>("ErrorReason");
 
     /// <summary>A store that is unavailable is usually back within a second or two (a lock, a failover).</summary>
     public static readonly TimeSpan StoreRetryAfter = TimeSpan.FromSeconds(1);
@@ -106,9 +103,17 @@ internal static class ErrorDetails
     public sealed record FieldViolation(string Field, string Description, string Reason = "");
 
     /// <summary>"UNKNOWN_MEASURE": the enum value's name in the proto, without its prefix.</summary>
-    public static string ReasonName(V1.ErrorReason reason)
+    public static string ReasonName(V1.ErrorReason reason) => NameWithoutPrefix(V1.CommonReflection.Descriptor, "ErrorReason", (int)reason);
+
+    /// <summary>
+    /// An enum value's name as the proto declares it, without the prefix buf's lint requires
+    /// ("ROW_REFUSAL_UNKNOWN_AREA" is "UNKNOWN_AREA"): the name a detail's reason carries.
+    /// </summary>
+    public static string NameWithoutPrefix(Google.Protobuf.Reflection.FileDescriptor file, string enumName, int number)
     {
-        var name = Reasons.FindValueByNumber((int)reason)?.Name ?? ((int)reason).ToString(CultureInfo.InvariantCulture);
-        return name.StartsWith(ReasonPrefix, StringComparison.Ordinal) ? name[ReasonPrefix.Length..] : name;
+        var name = file.FindTypeByName<Google.Protobuf.Reflection.EnumDescriptor>(enumName).FindValueByNumber(number)?.Name
+            ?? number.ToString(CultureInfo.InvariantCulture);
+        var prefix = string.Concat(enumName.Select((c, i) => i > 0 && char.IsUpper(c) ? $"_{c}" : $"{char.ToUpperInvariant(c)}")) + "_";
+        return name.StartsWith(prefix, StringComparison.Ordinal) ? name[prefix.Length..] : name;
     }
 }

@@ -165,12 +165,14 @@ internal static class ImportMapping
     }
 
     /// <summary>"UNKNOWN_MEASURE": a line's refusal as the error's field violation gives it (RowRefusal's name without its prefix).</summary>
-    public static string RefusalName(RowRefusal refusal) => refusal switch
+    public static string RefusalName(RowRefusal refusal) => ErrorDetails.NameWithoutPrefix(V1.ImportsReflection.Descriptor, "RowRefusal", (int)refusal.ToContract());
+
+    public static V1.RowRefusal ToContract(this RowRefusal refusal) => refusal switch
     {
-        RowRefusal.UnknownMeasure => "UNKNOWN_MEASURE",
-        RowRefusal.UnknownArea => "UNKNOWN_AREA",
-        RowRefusal.Repeated => "REPEATED",
-        _ => "MALFORMED",
+        RowRefusal.UnknownMeasure => V1.RowRefusal.UnknownMeasure,
+        RowRefusal.UnknownArea => V1.RowRefusal.UnknownArea,
+        RowRefusal.Repeated => V1.RowRefusal.Repeated,
+        _ => V1.RowRefusal.Malformed,
     };
 
     public static V1.RowProblem ToContract(this RowProblem problem) =>
@@ -179,13 +181,7 @@ internal static class ImportMapping
             LineNumber = problem.LineNumber,
             Field = problem.Field,
             Reason = problem.Reason,
-            Refusal = problem.Refusal switch
-            {
-                RowRefusal.UnknownMeasure => V1.RowRefusal.UnknownMeasure,
-                RowRefusal.UnknownArea => V1.RowRefusal.UnknownArea,
-                RowRefusal.Repeated => V1.RowRefusal.Repeated,
-                _ => V1.RowRefusal.Malformed,
-            },
+            Refusal = problem.Refusal.ToContract(),
         };
 
     public static V1.StreetCrimeImportSummary ToContract(this StreetCrimeImportResult result) => new()
