@@ -89,7 +89,7 @@ public static class MetricsCli
             var rows = e.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations ?? [];
             return Fail($"{e.StatusCode}: {e.Status.Detail}{string.Concat(rows.Select(v => $"{Environment.NewLine}  {v.Field}: {v.Description}"))}");
         }
-        catch (Exception e) when (e is CommandAppException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or InvalidDataException or HttpRequestException)
+        catch (Exception e) when (e is CommandAppException or ChangeOutcomeUnknownException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or InvalidDataException or HttpRequestException)
         {
             return Fail(e.Message);
         }

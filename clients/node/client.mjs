@@ -2,14 +2,18 @@
 // Node with @grpc/grpc-js, protos loaded at run time. It reads history, reads what an error says
 // (google.rpc details: the reason to branch on and what it is about), then subscribes to the
 // live feed, publishes an event and waits for the figure it changes.
+// With an admin token it also imports a figure the safe way: with a request id, sent twice as a
+// system does when the answer to the first was lost, which stores it once.
 // Usage: METRICS_TOKEN=<viewer token> METRICS_PUBLISHER_TOKEN=<publisher token> \
-//        node clients/node/client.mjs <host:port>   (the server's gRPC port, HTTP/2 cleartext)
+//        [METRICS_ADMIN_TOKEN=<admin token>] node clients/node/client.mjs <host:port>
+//        (the server's gRPC port, HTTP/2 cleartext)
 // A development server writes the tokens to src/Metrics.Server/data/tokens/.
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 
 const address = process.argv[2] ?? 'localhost:5080';
 const protos = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'protos');
@@ -69,6 +73,27 @@ const refused = await call(measures, 'GetSeries', { measureId: 'total_recorded_c
 );
 const info = errorInfo(refused);
 console.log(`error ${grpc.status[refused.code]} ${info?.domain}/${info?.reason} measure_id=${info?.metadata.measure_id}: ${refused.details}`);
+
+// An import with a request id (a UUID made once per import, kept until an answer comes): sent
+// again after a lost answer it answers as the first time and stores nothing twice.
+if (process.env.METRICS_ADMIN_TOKEN) {
+  const admin = bearer(process.env.METRICS_ADMIN_TOKEN);
+  const importRows = (header, rows) => new Promise((resolve, reject) => {
+    const upload = measures.ImportObservations(admin, { deadline: deadline() }, (error, response) => (error ? reject(error) : resolve(response)));
+    upload.write({ header });
+    rows.forEach((row) => upload.write({ row }));
+    upload.end();
+  });
+  const requestId = randomUUID();
+  const header = { forceCode: 'west-mercia', source: 'node-sample-client', requestId };
+  const row = (value) => ({ lineNumber: 2, measureId: 'robbery', area: 'shropshire', month: { year: 2010, month: 1 }, value });
+  const first = await importRows(header, [row(17)]);
+  const again = await importRows(header, [row(17)]);
+  console.log(`import #${first.summary.importId} added ${first.summary.changes.added}; sent again: #${again.summary.importId} added ${again.summary.changes.added}`);
+  const reused = await importRows(header, [row(18)]).then(() => fail('a request id reused for other rows was answered'), (error) => error);
+  const reusedInfo = errorInfo(reused);
+  console.log(`reused ${grpc.status[reused.code]} ${reusedInfo?.reason} import_id=${reusedInfo?.metadata.import_id}`);
+}
 
 const stream = live.Subscribe({ feeds: ['LIVE_FEED_INCIDENTS'], areaCodes: ['telford-and-wrekin'] }, viewer);
 const timer = setTimeout(() => fail('no update with the published incident within 30 s'), 30_000);

@@ -49,6 +49,59 @@ public sealed class DefineCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ADefinitionSentAgainWithTheRequestIdOfTheFirstAnswersAsTheFirstAndAColumnLeftOutIsKept()
+    {
+        var areas = Path.Combine(_folder, "areas.csv");
+        await File.WriteAllTextAsync(areas, GloucestershireAreas);
+        var requestId = Guid.NewGuid().ToString("D");
+
+        var first = await Cli("define", "force", areas, "--request-id", requestId, "--json");
+        var again = await Cli("define", "force", areas, "--request-id", requestId, "--json");
+        var reused = await Cli("define", "measures", Path.Combine(RepositoryFolders.Root, "src", "Metrics.Server", "Seed", "measures.csv"), "--request-id", requestId);
+
+        // The same file without its districts column: the districts stay as defined.
+        var withoutDistricts = Path.Combine(_folder, "areas-without-districts.csv");
+        await File.WriteAllLinesAsync(withoutDistricts, File.ReadAllLines(areas).Select(line => string.Join(',', SplitCsv(line).Where((_, i) => i != 7))));
+        var districtsLeftOut = await Cli("define", "force", withoutDistricts, "--json");
+
+        Assert.True(first.Exit == 0, first.Error);
+        Assert.Equal(first.Output, again.Output);
+        Assert.Contains("\"created\": 4", first.Output, StringComparison.Ordinal);
+        Assert.Equal(1, reused.Exit);
+        Assert.Contains("InvalidArgument: request_id: '" + requestId + "' was given at", reused.Error, StringComparison.Ordinal);
+        Assert.True(districtsLeftOut.Exit == 0, districtsLeftOut.Error);
+        using var json = JsonDocument.Parse(districtsLeftOut.Output);
+        Assert.False(json.RootElement.TryGetProperty("changed", out _), districtsLeftOut.Output);
+        var gloucester = (await _server.Measures().ListAreasAsync(new ListAreasRequest { ForceCode = "gloucestershire" })).Areas.Single(a => a.Code == "gloucester");
+        Assert.Equal(["Gloucester"], gloucester.Districts);
+    }
+
+    /// <summary>A line of the test's file split at commas outside quotes (one name holds commas).</summary>
+    private static List<string> SplitCsv(string line)
+    {
+        var fields = new List<string> { "" };
+        var quoted = false;
+        foreach (var c in line)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+            }
+
+            if (c == ',' && !quoted)
+            {
+                fields.Add("");
+            }
+            else
+            {
+                fields[^1] += c;
+            }
+        }
+
+        return fields;
+    }
+
+    [Fact]
     public async Task ANewForceDefinedFromItsFileIsFoundByItsStreetFilesFallsWithin()
     {
         var areas = Path.Combine(_folder, "areas.csv");

@@ -18,6 +18,7 @@ public sealed class NodeClientTests
         };
         start.Environment["METRICS_TOKEN"] = server.Token([Security.ForceRoles.Viewer]);
         start.Environment["METRICS_PUBLISHER_TOKEN"] = server.Token([Security.ForceRoles.Publisher]);
+        start.Environment["METRICS_ADMIN_TOKEN"] = server.Token([Security.ForceRoles.Admin]);
 
         using var node = Process.Start(start)!;
         var output = node.StandardOutput.ReadToEndAsync();
@@ -31,6 +32,10 @@ public sealed class NodeClientTests
             "error NOT_FOUND metrics.v1/UNKNOWN_MEASURE measure_id=total_recorded_crimes: measure 'total_recorded_crimes' does not exist",
             printed,
             StringComparison.Ordinal);
+        var imported = System.Text.RegularExpressions.Regex.Match(printed, @"import #(\d+) added 1; sent again: #(\d+) added 1");
+        Assert.True(imported.Success, printed);
+        Assert.Equal(imported.Groups[1].Value, imported.Groups[2].Value);
+        Assert.Contains($"reused INVALID_ARGUMENT REQUEST_ID_REUSED import_id={imported.Groups[1].Value}", printed, StringComparison.Ordinal);
         Assert.Contains("published: accepted 1", printed, StringComparison.Ordinal);
         Assert.Contains("update #", printed, StringComparison.Ordinal);
         Assert.Contains("unresourced/telford-and-wrekin/priority = 1", printed, StringComparison.Ordinal);

@@ -505,6 +505,35 @@ public abstract class RepositoryContract : IDisposable
         Assert.True(await Retired());
     }
 
+    [SkippableFact]
+    public async Task ABatchWithARequestIdRecordsItsAnswerWithItAndARepeatWritesNothingAndFindsThatAnswer()
+    {
+        var database = Open();
+        var (observations, imports) = await Seeded(database);
+        var requests = new RequestRepository(database);
+        var scope = ReplaceScope.Product(["crime"], ["lpa"], [March]);
+        var now = DateTimeOffset.UtcNow;
+        BatchDescription Batch(double value) => new("test", $"value {value}", "force", "", now, 1, 0)
+        {
+            Request = new RepeatableRequest("analyst", "7d7c1f1e-4a51-4c43-9d43-39a5d9a0f0b1", () => [1, 2, 3], stored => [(byte)stored.Batch!.Id, (byte)value]),
+        };
+
+        var first = await imports.StoreAsync(Batch(10), scope, [Figure(March, "", 10)], versioned: true, dryRun: false, TimeProvider.System, default);
+        var repeat = await Assert.ThrowsAsync<RequestAnsweredException>(() =>
+            imports.StoreAsync(Batch(11), scope, [Figure(March, "", 11)], versioned: true, dryRun: false, TimeProvider.System, default));
+        var found = await requests.FindAsync("analyst", "7d7c1f1e-4a51-4c43-9d43-39a5d9a0f0b1", now, default);
+        var otherCaller = await requests.FindAsync("someone-else", "7d7c1f1e-4a51-4c43-9d43-39a5d9a0f0b1", now, default);
+        var weekLater = await requests.FindAsync("analyst", "7d7c1f1e-4a51-4c43-9d43-39a5d9a0f0b1", now + RequestRepository.KeptFor + TimeSpan.FromMinutes(1), default);
+
+        Assert.Equal([(byte)first.Batch!.Id, 10], repeat.Answered.Answer);
+        Assert.Equal(first.Batch.Id, repeat.Answered.ImportId);
+        Assert.Equal([1, 2, 3], found!.Digest);
+        Assert.Null(otherCaller);
+        Assert.Null(weekLater);
+        Assert.Equal(10, Assert.Single(await observations.GetSeriesAsync("crime", "lpa", "", March.First, March.First, default)).Value);
+        Assert.Equal(["value 10"], (await imports.ListAsync(10, default)).Select(b => b.Source));
+    }
+
     private static Observation Figure(Period period, string breakdown, double value) =>
         new("crime", "lpa", period, breakdown, value, null, null);
 
@@ -514,7 +543,7 @@ public abstract class RepositoryContract : IDisposable
         await catalogue.UpsertAreasAsync([Force, Lpa], default);
         await catalogue.UpsertMeasuresAsync([Crime], default);
         var observations = new ObservationRepository(database);
-        return (observations, new ImportRepository(database, observations));
+        return (observations, new ImportRepository(database, observations, new RequestRepository(database)));
     }
 }
 

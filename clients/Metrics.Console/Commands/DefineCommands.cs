@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace Metrics.Console.Commands;
 
 /// <summary>Options of the definition commands: the file, and whether to store it.</summary>
-public class DefineSettings : ServerSettings
+public class DefineSettings : RepeatableSettings
 {
     [CommandArgument(0, "<FILE>")]
     [Description("The definitions, as CSV in the seed's shape (src/Metrics.Server/Seed/)")]
@@ -34,7 +34,11 @@ public sealed class DefineForceCommand : AsyncCommand<DefineSettings>
         settings.RequireFile();
         var request = DefinitionCsv.ReadForce(settings.File);
         request.DryRun = settings.DryRun;
-        var response = await settings.Measures().DefineForceAsync(request, deadline: settings.Deadline(60), cancellationToken: cancellationToken);
+        var response = await settings.SendAsync(async id =>
+        {
+            request.RequestId = id;
+            return await settings.Measures().DefineForceAsync(request, deadline: settings.Deadline(60), cancellationToken: cancellationToken);
+        });
         return Output.Print(response, settings.Json, () =>
         {
             DefinitionText.Render(response.DryRun, "area", response.Added, response.Changed, response.Unchanged);
@@ -53,9 +57,13 @@ public sealed class DefineMeasuresCommand : AsyncCommand<DefineSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, DefineSettings settings, CancellationToken cancellationToken)
     {
         settings.RequireFile();
-        var request = new DefineMeasuresRequest { DryRun = settings.DryRun };
-        request.Measures.Add(DefinitionCsv.ReadMeasures(settings.File));
-        var response = await settings.Measures().DefineMeasuresAsync(request, deadline: settings.Deadline(60), cancellationToken: cancellationToken);
+        var request = DefinitionCsv.ReadMeasures(settings.File);
+        request.DryRun = settings.DryRun;
+        var response = await settings.SendAsync(async id =>
+        {
+            request.RequestId = id;
+            return await settings.Measures().DefineMeasuresAsync(request, deadline: settings.Deadline(60), cancellationToken: cancellationToken);
+        });
         return Output.Print(response, settings.Json, () => DefinitionText.Render(response.DryRun, "measure", response.Added, response.Changed, response.Unchanged));
     }
 }

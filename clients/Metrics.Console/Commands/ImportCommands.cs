@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace Metrics.Console.Commands;
 
 /// <summary>What every import takes: whether to keep the valid rows of a file with refused ones, and whether to store at all.</summary>
-public class ImportSettings : ServerSettings
+public class ImportSettings : RepeatableSettings
 {
     [CommandOption("--dry-run")]
     [Description("Store nothing: show what the import would change, figure by figure")]
@@ -53,12 +53,13 @@ public sealed class ImportStreetCrimesCommand : AsyncCommand<ImportStreetCrimesC
             Source = string.Join(", ", settings.Files.Select(Path.GetFileName)),
             SkipInvalid = settings.SkipInvalid,
             DryRun = settings.DryRun,
+            RequestId = settings.Request(),
         };
         header.Months.Add(files.Select(f => f.Month).DistinctBy(m => (m.Year, m.Month)).OrderBy(m => (m.Year, m.Month)));
         var records = files.SelectMany(f => StreetCrimeCsv.Read(f.Path, f.Month));
-        var summary = await ImportProgress.RunAsync(
+        var summary = await settings.SendAsync(_ => ImportProgress.RunAsync(
             settings.Json, "Sending records", progress => ImportSender.SendStreetCrimesAsync(
-                client, header, records, progress, settings.Deadline(600), cancellationToken));
+                client, header, records, progress, settings.Deadline(600), cancellationToken)));
         return Output.Print(summary, settings.Json, () =>
         {
             ImportProgress.Render(summary.Import);
@@ -191,10 +192,11 @@ public sealed class ImportTableCommand : AsyncCommand<ImportTableCommand.Setting
             AddTotals = !settings.NoTotals,
             SkipInvalid = settings.SkipInvalid,
             DryRun = settings.DryRun,
+            RequestId = settings.Request(),
         };
-        var summary = await ImportProgress.RunAsync(
+        var summary = await settings.SendAsync(_ => ImportProgress.RunAsync(
             settings.Json, "Sending figures", progress => ImportSender.SendObservationsAsync(
-                settings.Measures(), header, rows, progress, settings.Deadline(600), cancellationToken));
+                settings.Measures(), header, rows, progress, settings.Deadline(600), cancellationToken)));
         return Output.Print(summary, settings.Json, () => ImportProgress.Render(summary));
     }
 }

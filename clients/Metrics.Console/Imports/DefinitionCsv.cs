@@ -14,12 +14,34 @@ namespace Metrics.Console.Imports;
 /// </summary>
 public static class DefinitionCsv
 {
-    public static IReadOnlyList<Measure> ReadMeasures(string path)
+    /// <summary>The measures file's columns as the fields of Measure they set.</summary>
+    private static readonly (string Column, string Field)[] MeasureColumns =
+    [
+        ("id", "id"), ("name", "name"), ("section", "section"), ("topic", "topic"), ("unit", "unit"), ("polarity", "polarity"),
+        ("reporting_rule", "reporting_rule"), ("breakdown_kind", "breakdown_kind"), ("rate_base", "rate_base"), ("part_of", "part_of_measure_id"),
+        ("description", "description"), ("force", "force_code"),
+    ];
+
+    /// <summary>The areas file's columns, named as the fields of Area they set.</summary>
+    private static readonly string[] AreaColumns =
+        ["code", "name", "kind", "parent_code", "population", "households", "population_vintage", "districts", "peers", "falls_within"];
+
+    /// <summary>
+    /// The measures, with an update mask of the columns the file has: an empty cell clears what
+    /// is stored, and a column the file leaves out is left as stored.
+    /// </summary>
+    public static DefineMeasuresRequest ReadMeasures(string path)
     {
         using var csv = CsvFiles.Open(path);
-        var measures = new List<Measure>();
+        var request = new DefineMeasuresRequest { UpdateMask = new() };
+        var measures = request.Measures;
         while (CsvFiles.Next(csv, path))
         {
+            if (measures.Count == 0)
+            {
+                request.UpdateMask.Paths.Add(MeasureColumns.Where(c => csv.TryGetFieldIndex(c.Column, out _)).Select(c => c.Field));
+            }
+
             measures.Add(new Measure
             {
                 Id = csv.GetString("id").Trim(),
@@ -37,16 +59,21 @@ public static class DefinitionCsv
             });
         }
 
-        return measures;
+        return request;
     }
 
-    /// <summary>The force (the row with no parent) and its areas.</summary>
+    /// <summary>The force (the row with no parent) and its areas, with an update mask of the file's columns (as for measures).</summary>
     public static DefineForceRequest ReadForce(string path)
     {
         using var csv = CsvFiles.Open(path);
-        var request = new DefineForceRequest();
+        var request = new DefineForceRequest { UpdateMask = new() };
         while (CsvFiles.Next(csv, path))
         {
+            if (request.UpdateMask.Paths.Count == 0)
+            {
+                request.UpdateMask.Paths.Add(AreaColumns.Where(c => csv.TryGetFieldIndex(c, out _)));
+            }
+
             var area = new Area
             {
                 Code = csv.GetString("code").Trim(),

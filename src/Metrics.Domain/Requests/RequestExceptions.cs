@@ -35,6 +35,9 @@ public enum RequestFailure
 
     /// <summary>A viewer token that cannot be renewed (issued by the identity provider, or past its renewal limit).</summary>
     NotRenewable = 10,
+
+    /// <summary>The request id was given before to a request with other content.</summary>
+    RequestIdReused = 11,
 }
 
 /// <summary>
@@ -85,7 +88,9 @@ public sealed class NotFoundException : RequestException
 }
 
 /// <summary>A field of the request is missing or wrong; the message names it first.</summary>
-public sealed class InvalidFieldException(string field, string reason) : RequestException(RequestFailure.InvalidField, $"{field}: {reason}")
+public sealed class InvalidFieldException(
+    string field, string reason, RequestFailure failure = RequestFailure.InvalidField, IReadOnlyDictionary<string, string>? details = null)
+    : RequestException(failure, $"{field}: {reason}", details)
 {
     public string Field { get; } = field;
 

@@ -73,6 +73,7 @@ internal static class ErrorDetails
             RequestFailure.TooLittleHistory => (StatusCode.FailedPrecondition, V1.ErrorReason.TooLittleHistory),
             RequestFailure.ConflictingChange => (StatusCode.FailedPrecondition, V1.ErrorReason.ConflictingChange),
             RequestFailure.NotRenewable => (StatusCode.FailedPrecondition, V1.ErrorReason.NotRenewable),
+            RequestFailure.RequestIdReused => (StatusCode.InvalidArgument, V1.ErrorReason.RequestIdReused),
             _ => (StatusCode.InvalidArgument, V1.ErrorReason.Unspecified),
         };
         FieldViolation[] violations = e is InvalidFieldException invalid ? [new(invalid.Field, invalid.Reason)] : [];

@@ -33,6 +33,7 @@ internal static class ProtocolRegistration
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<global::Grpc.AspNetCore.Server.Model.IServiceMethodProvider<MeasuresService>, SharedResponseMethods>());
         services.AddSingleton<SharedUpdates>();
+        services.AddSingleton<RequestRepeats>();
         services.AddGrpcReflection();
 
         // The default service ("") is readiness: the process and its store. "liveness" is the

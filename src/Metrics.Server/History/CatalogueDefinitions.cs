@@ -24,8 +24,14 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue, Import
     /// The seed, loaded at every start, keeps what a force defined since (<paramref name="retireLeftOut"/> false).
     /// </summary>
     public async Task<DefinitionResult> DefineForceAsync(
-        AreaDefinition force, IReadOnlyList<AreaDefinition> areas, string subject, bool dryRun, CancellationToken cancellationToken, bool retireLeftOut = true)
+        AreaDefinition force, IReadOnlyList<AreaDefinition> areas, DefinedFields fields, string subject, bool dryRun, CancellationToken cancellationToken,
+        bool retireLeftOut = true)
     {
+        var existing = await catalogue.GetAreasAsync(cancellationToken);
+        var stored = existing.ToDictionary(a => a.Code, StringComparer.Ordinal);
+        AreaDefinition Merged(AreaDefinition given) => stored.GetValueOrDefault(given.Code.Trim()) is { } before ? Merge(given, before, fields) : given;
+        force = Merged(force);
+        areas = [.. areas.Select(Merged)];
         var checkedForce = Check(force, "force", expectedParent: null);
         if (checkedForce.Kind != AreaKind.Force)
         {
@@ -55,7 +61,6 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue, Import
             }
         }
 
-        var existing = await catalogue.GetAreasAsync(cancellationToken);
         var clash = checkedAreas.FirstOrDefault(a => existing.Any(e => e.Code == a.Code && e.ParentCode != checkedForce.Code));
         if (clash is not null)
         {
@@ -63,7 +68,6 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue, Import
         }
 
         var given = checkedAreas.Prepend(checkedForce).ToList();
-        var stored = existing.ToDictionary(a => a.Code, StringComparer.Ordinal);
         List<string> leftOut = retireLeftOut
             ? [.. existing.Where(a => a.ParentCode == checkedForce.Code && !a.Retired && !given.Any(g => g.Code == a.Code)).Select(a => a.Code)]
             : [];
@@ -85,15 +89,20 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue, Import
     }
 
     /// <summary>Defines measures (created or updated), all or none.</summary>
-    public async Task<DefinitionResult> DefineMeasuresAsync(IReadOnlyList<MeasureDefinition> measures, bool dryRun, CancellationToken cancellationToken)
+    public async Task<DefinitionResult> DefineMeasuresAsync(
+        IReadOnlyList<MeasureDefinition> measures, DefinedFields fields, bool dryRun, CancellationToken cancellationToken)
     {
         if (measures.Count == 0)
         {
             throw InvalidFieldException.Required("measures");
         }
 
-        var definitions = measures.Select((m, i) => Check(m, $"measures[{i}]")).ToList();
-        var known = (await catalogue.GetMeasuresAsync(cancellationToken)).Select(m => m.Id).Concat(definitions.Select(d => d.Id)).ToHashSet(StringComparer.Ordinal);
+        var storedMeasures = (await catalogue.GetMeasuresAsync(cancellationToken)).ToDictionary(m => m.Id, StringComparer.Ordinal);
+        var definitions = measures
+            .Select(m => storedMeasures.GetValueOrDefault(m.Id.Trim()) is { } before ? Merge(m, before, fields) : m)
+            .Select((m, i) => Check(m, $"measures[{i}]"))
+            .ToList();
+        var known = storedMeasures.Keys.Concat(definitions.Select(d => d.Id)).ToHashSet(StringComparer.Ordinal);
         foreach (var definition in definitions)
         {
             // Ids are compared exactly on every engine: 'Crime' beside 'crime' is two measures, and surely a mistake.
@@ -117,7 +126,6 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue, Import
             throw new NotFoundException("measure", orphan.PartOfMeasureId!);
         }
 
-        var storedMeasures = (await catalogue.GetMeasuresAsync(cancellationToken)).ToDictionary(m => m.Id, StringComparer.Ordinal);
         var partOf = storedMeasures.Values.ToDictionary(m => m.Id, m => m.PartOfMeasureId, StringComparer.Ordinal);
         foreach (var definition in definitions)
         {
@@ -149,6 +157,45 @@ internal sealed class CatalogueDefinitions(CatalogueRepository catalogue, Import
         var (created, updated) = dryRun ? (added.Count, given.Count - added.Count) : await store();
         return new DefinitionResult(created, updated, dryRun, added, changed, unchanged, leftOut);
     }
+
+    /// <summary>The fields of an area a definition sets, as the protocol names them (a field mask's paths).</summary>
+    public static readonly IReadOnlyList<string> AreaFields =
+        ["code", "name", "kind", "parent_code", "population", "households", "population_vintage", "peers", "districts", "falls_within"];
+
+    /// <summary>The fields of a measure a definition sets, as the protocol names them (a field mask's paths).</summary>
+    public static readonly IReadOnlyList<string> MeasureFields =
+    [
+        "id", "name", "section", "topic", "unit", "polarity", "reporting_rule", "breakdown_kind", "rate_base", "part_of_measure_id", "description", "force_code",
+    ];
+
+    /// <summary>An area that exists, defined again: the fields the mask takes from the definition, the rest as stored.</summary>
+    private static AreaDefinition Merge(AreaDefinition given, AreaDefinition stored, DefinedFields fields) => given with
+    {
+        Name = fields.Take("name", given.Name, stored.Name, given.Name.Length > 0),
+        Kind = fields.Take("kind", given.Kind, stored.Kind, givenIsSet: true),
+        Population = fields.Take("population", given.Population, stored.Population, given.Population is not null),
+        Households = fields.Take("households", given.Households, stored.Households, given.Households is not null),
+        PopulationVintage = fields.Take("population_vintage", given.PopulationVintage, stored.PopulationVintage, given.PopulationVintage.Length > 0),
+        Peers = fields.Take("peers", given.Peers, stored.Peers, given.Peers.Count > 0),
+        Districts = fields.Take("districts", given.Districts, stored.Districts, given.Districts.Count > 0),
+        FallsWithin = fields.Take("falls_within", given.FallsWithin, stored.FallsWithin, given.FallsWithin.Count > 0),
+    };
+
+    /// <summary>A measure that exists, defined again: the fields the mask takes from the definition, the rest as stored.</summary>
+    private static MeasureDefinition Merge(MeasureDefinition given, MeasureDefinition stored, DefinedFields fields) => given with
+    {
+        Name = fields.Take("name", given.Name, stored.Name, given.Name.Length > 0),
+        Section = fields.Take("section", given.Section, stored.Section, given.Section.Length > 0),
+        Topic = fields.Take("topic", given.Topic, stored.Topic, given.Topic.Length > 0),
+        Unit = fields.Take("unit", given.Unit, stored.Unit, givenIsSet: true),
+        Polarity = fields.Take("polarity", given.Polarity, stored.Polarity, givenIsSet: true),
+        ReportingRule = fields.Take("reporting_rule", given.ReportingRule, stored.ReportingRule, givenIsSet: true),
+        BreakdownKind = fields.Take("breakdown_kind", given.BreakdownKind, stored.BreakdownKind, given.BreakdownKind.Length > 0),
+        RateBase = fields.Take("rate_base", given.RateBase, stored.RateBase, given.RateBase != RateBase.None),
+        PartOfMeasureId = fields.Take("part_of_measure_id", given.PartOfMeasureId, stored.PartOfMeasureId, given.PartOfMeasureId is not null),
+        Description = fields.Take("description", given.Description, stored.Description, given.Description.Length > 0),
+        ForceCode = fields.Take("force_code", given.ForceCode, stored.ForceCode, given.ForceCode is not null),
+    };
 
     /// <summary>The fields of an area that a definition changes, as the protocol names them.</summary>
     private static IReadOnlyList<string> ChangedFields(AreaDefinition before, AreaDefinition after) =>

@@ -26,6 +26,7 @@ internal static class HistoricalStoreRegistration
         services.AddSingleton<CatalogueRepository>();
         services.AddSingleton<ObservationRepository>();
         services.AddSingleton<ImportRepository>();
+        services.AddSingleton<RequestRepository>();
         services.AddSingleton<EventRepository>();
         services.AddSingleton<CaptureRepository>();
         services.AddSingleton<SeedLoader>();

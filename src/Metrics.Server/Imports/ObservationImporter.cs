@@ -19,7 +19,9 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
     public const string Kind = "observations";
     private static readonly int[] PeriodLengths = [1, 3, 12];
 
-    public async Task<ImportResult> ImportAsync(ImportHeader header, IAsyncEnumerable<ImportLine<FigureRow>> lines, CancellationToken cancellationToken)
+    /// <summary>Checks and stores the rows; <paramref name="repeat"/>, when the caller gave a request id, is recorded with the batch.</summary>
+    public async Task<ImportResult> ImportAsync(
+        ImportHeader header, IAsyncEnumerable<ImportLine<FigureRow>> lines, CancellationToken cancellationToken, Repeatable<ImportResult>? repeat = null)
     {
         var startedAt = clock.GetUtcNow();
         var forceCode = Validate.Key(header.ForceCode, "header.force_code");
@@ -67,12 +69,13 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
         }
 
         var figures = header.AddTotals ? await WithTotalsAsync(accepted, force, cancellationToken) : accepted;
-        var stored = await imports.StoreAsync(
-            header.Describe(Kind, startedAt, read, problems.Count, force.Force.Code, source), ReplaceScope.Of(figures), figures,
-            versioned: true, header.DryRun, clock, cancellationToken);
-        return new ImportResult(
+        ImportResult Result(StoredChange stored) => new(
             stored.Batch, source, startedAt, read, problems.Count, figures.Count,
             [.. figures.Select(f => f.Period.First).Distinct().Order()], stored.Changes, problems.First);
+        var stored = await imports.StoreAsync(
+            header.Describe(Kind, startedAt, read, problems.Count, force.Force.Code, source) with { Request = repeat?.Answering(Result) },
+            ReplaceScope.Of(figures), figures, versioned: true, header.DryRun, clock, cancellationToken);
+        return Result(stored);
     }
 
     /// <summary>

@@ -17,7 +17,9 @@ internal sealed class StreetCrimeImporter(CatalogueLookup lookup, ImportReposito
 {
     public const string Kind = "street_crimes";
 
-    public async Task<StreetCrimeImportResult> ImportAsync(ImportHeader header, IAsyncEnumerable<ImportLine<StreetCrimeRecord>> lines, CancellationToken cancellationToken)
+    /// <summary>Counts and stores the records; <paramref name="repeat"/>, when the caller gave a request id, is recorded with the batch.</summary>
+    public async Task<StreetCrimeImportResult> ImportAsync(
+        ImportHeader header, IAsyncEnumerable<ImportLine<StreetCrimeRecord>> lines, CancellationToken cancellationToken, Repeatable<StreetCrimeImportResult>? repeat = null)
     {
         var startedAt = clock.GetUtcNow();
         var force = await lookup.ForceAsync(Validate.Key(header.ForceCode, "header.force_code"), cancellationToken);
@@ -62,16 +64,17 @@ internal sealed class StreetCrimeImporter(CatalogueLookup lookup, ImportReposito
             StreetCrimeTally.MeasureIds,
             tally.AreaCodes,
             [.. months.Order().Select(Period.Month)]);
-        var stored = await imports.StoreAsync(
-            header.Describe(Kind, startedAt, read, problems.Count, force.Force.Code, source), scope, figures,
-            versioned: true, header.DryRun, clock, cancellationToken);
-        return new StreetCrimeImportResult(
+        StreetCrimeImportResult Result(StoredChange stored) => new(
             new ImportResult(stored.Batch, source, startedAt, read, problems.Count, figures.Count, [.. months.Order()], stored.Changes, problems.First),
             tally.Crimes,
             tally.AntiSocialBehaviourIncidents,
             tally.UnplacedNoLocation,
             tally.UnplacedOutsideAreas,
             tally.OtherForce);
+        var stored = await imports.StoreAsync(
+            header.Describe(Kind, startedAt, read, problems.Count, force.Force.Code, source) with { Request = repeat?.Answering(Result) },
+            scope, figures, versioned: true, header.DryRun, clock, cancellationToken);
+        return Result(stored);
     }
 
     private static RowProblem? Count(StreetCrimeTally tally, StreetCrimeRecord record, HashSet<YearMonth> months)

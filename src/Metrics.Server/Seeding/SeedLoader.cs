@@ -1,3 +1,4 @@
+using Metrics.Domain.Catalogue;
 using Metrics.Server.History;
 using Metrics.Server.Imports;
 using Metrics.Storage.Repositories;
@@ -42,13 +43,13 @@ internal sealed partial class SeedLoader(
         var folder = string.IsNullOrEmpty(options.Value.Directory)
             ? Path.Combine(AppContext.BaseDirectory, "Seed")
             : options.Value.Directory;
-        await definitions.DefineMeasuresAsync(SeedFiles.ReadMeasures(Path.Combine(folder, SeedFiles.MeasuresFile)), dryRun: false, cancellationToken);
+        await definitions.DefineMeasuresAsync(SeedFiles.ReadMeasures(Path.Combine(folder, SeedFiles.MeasuresFile)), DefinedFields.Every, dryRun: false, cancellationToken);
 
         var imported = (await imports.ListAsync(int.MaxValue, cancellationToken)).Select(b => b.Source).ToHashSet(StringComparer.Ordinal);
         foreach (var forceFolder in System.IO.Directory.GetDirectories(Path.Combine(folder, SeedFiles.ForcesFolder)).Order(StringComparer.Ordinal))
         {
             var (force, areas) = SeedFiles.ReadForce(Path.Combine(forceFolder, SeedFiles.AreasFile));
-            await definitions.DefineForceAsync(force, areas, "", dryRun: false, cancellationToken, retireLeftOut: false);
+            await definitions.DefineForceAsync(force, areas, DefinedFields.Every, "", dryRun: false, cancellationToken, retireLeftOut: false);
             foreach (var file in System.IO.Directory.GetFiles(forceFolder, "*.csv").Where(f => Path.GetFileName(f) != SeedFiles.AreasFile).Order(StringComparer.Ordinal))
             {
                 var source = SourcePrefix + Path.GetRelativePath(folder, file).Replace('\\', '/');

@@ -36,7 +36,11 @@ public sealed record ImportBatch(
 }
 
 /// <summary>What a batch about to be written says about itself.</summary>
-public sealed record BatchDescription(string Kind, string Source, string ForceCode, string Subject, DateTimeOffset StartedAt, long RowsRead = 0, long RowsRejected = 0);
+public sealed record BatchDescription(string Kind, string Source, string ForceCode, string Subject, DateTimeOffset StartedAt, long RowsRead = 0, long RowsRejected = 0)
+{
+    /// <summary>The caller's id for the request that makes the batch, when it gave one: its answer is recorded with the batch, and a repeat writes nothing.</summary>
+    public RepeatableRequest? Request { get; init; }
+}
 
 /// <summary>A change to the figures, made or (on a dry run) only worked out: the batch is null when nothing was stored.</summary>
 public sealed record StoredChange(ImportBatch? Batch, FigureChanges Changes);
@@ -47,7 +51,7 @@ public sealed record StoredChange(ImportBatch? Batch, FigureChanges Changes);
 /// batch keeps the cells it declared and the figures it replaced there as they were, which is
 /// what lets it be shown, and undone exactly, while no later batch has changed the same figures.
 /// </summary>
-public sealed class ImportRepository(Database database, ObservationRepository observations)
+public sealed class ImportRepository(Database database, ObservationRepository observations, RequestRepository requests)
 {
     /// <summary>The kind of batch that undoes another.</summary>
     public const string UndoKind = "undo";
@@ -324,6 +328,11 @@ public sealed class ImportRepository(Database database, ObservationRepository ob
         DbConnection connection, DbTransaction transaction, BatchDescription batch, long? undoes, bool versioned, PreparedFigures prepared,
         FigureChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
+        if (batch.Request is { } request)
+        {
+            await requests.RefuseRepeatAsync(connection, transaction, request, clock.GetUtcNow(), cancellationToken);
+        }
+
         var row = new
         {
             Kind = StoredText.Text(batch.Kind, "import_batch.kind", StoredText.ImportKindLength),
@@ -366,7 +375,13 @@ public sealed class ImportRepository(Database database, ObservationRepository ob
             UndoesImportId = undoes,
             Changes = changes with { First = [] },
         };
-        return new StoredChange(stored, changes);
+        var change = new StoredChange(stored, changes);
+        if (batch.Request is { } answered)
+        {
+            await requests.RecordAsync(connection, transaction, answered, change, finishedAt, cancellationToken);
+        }
+
+        return change;
     }
 
     /// <summary>

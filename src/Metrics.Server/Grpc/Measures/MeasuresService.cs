@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Metrics.Domain.Calendar;
+using Metrics.Domain.Catalogue;
 using Metrics.Domain.Observations;
 using Metrics.Domain.Requests;
 using Metrics.Server.History;
@@ -27,6 +28,7 @@ internal sealed class MeasuresService(
     StreetCrimeImporter streetCrimeImporter,
     FigureCorrections corrections,
     ImportRepository imports,
+    RequestRepeats repeats,
     IOptions<LimitOptions> limits) : V1.MeasuresService.MeasuresServiceBase
 {
     private const int DefaultImportListLimit = 50;
@@ -116,35 +118,47 @@ internal sealed class MeasuresService(
     {
         var force = (request.Force ?? throw InvalidFieldException.Required("force")).ToDomain("force");
         var areas = request.Areas.Select((a, i) => a.ToDomain($"areas[{i}]")).ToList();
-        var result = await definitions.DefineForceAsync(force, areas, Caller.Of(context), request.DryRun, context.CancellationToken);
-        var response = new V1.DefineForceResponse
+        var fields = DefinedFields.Of(request.UpdateMask?.Paths ?? [], CatalogueDefinitions.AreaFields, "update_mask");
+        var withoutId = request.Clone();
+        withoutId.RequestId = "";
+        return await repeats.AnswerOnceAsync(request.RequestId, "request_id", withoutId, record: !request.DryRun, context, async () =>
         {
-            Created = result.Created,
-            Updated = result.Updated,
-            DryRun = result.DryRun,
-            Unchanged = result.Unchanged,
-        };
-        response.Added.Add(result.Added);
-        response.Changed.Add(result.ChangesToContract());
-        response.LeftOut.Add(result.LeftOut);
-        return response;
+            var result = await definitions.DefineForceAsync(force, areas, fields, Caller.Of(context), request.DryRun, context.CancellationToken);
+            var response = new V1.DefineForceResponse
+            {
+                Created = result.Created,
+                Updated = result.Updated,
+                DryRun = result.DryRun,
+                Unchanged = result.Unchanged,
+            };
+            response.Added.Add(result.Added);
+            response.Changed.Add(result.ChangesToContract());
+            response.LeftOut.Add(result.LeftOut);
+            return response;
+        }, V1.DefineForceResponse.Parser);
     }
 
     [Authorize(Policy = ForceRoles.Policies.Administer)]
     public override async Task<V1.DefineMeasuresResponse> DefineMeasures(V1.DefineMeasuresRequest request, ServerCallContext context)
     {
         var measures = request.Measures.Select((m, i) => m.ToDomain($"measures[{i}]")).ToList();
-        var result = await definitions.DefineMeasuresAsync(measures, request.DryRun, context.CancellationToken);
-        var response = new V1.DefineMeasuresResponse
+        var fields = DefinedFields.Of(request.UpdateMask?.Paths ?? [], CatalogueDefinitions.MeasureFields, "update_mask");
+        var withoutId = request.Clone();
+        withoutId.RequestId = "";
+        return await repeats.AnswerOnceAsync(request.RequestId, "request_id", withoutId, record: !request.DryRun, context, async () =>
         {
-            Created = result.Created,
-            Updated = result.Updated,
-            DryRun = result.DryRun,
-            Unchanged = result.Unchanged,
-        };
-        response.Added.Add(result.Added);
-        response.Changed.Add(result.ChangesToContract());
-        return response;
+            var result = await definitions.DefineMeasuresAsync(measures, fields, request.DryRun, context.CancellationToken);
+            var response = new V1.DefineMeasuresResponse
+            {
+                Created = result.Created,
+                Updated = result.Updated,
+                DryRun = result.DryRun,
+                Unchanged = result.Unchanged,
+            };
+            response.Added.Add(result.Added);
+            response.Changed.Add(result.ChangesToContract());
+            return response;
+        }, V1.DefineMeasuresResponse.Parser);
     }
 
     [Authorize(Policy = ForceRoles.Policies.Administer)]
@@ -153,10 +167,18 @@ internal sealed class MeasuresService(
     {
         var header = await ImportStreams.ReadHeaderAsync(
             requestStream, r => r.ContentCase == V1.ImportObservationsRequest.ContentOneofCase.Header ? r.Header : null, context.CancellationToken);
+        using var digest = ImportStreams.DigestFor(header.RequestId, header, h => h.RequestId = "", context);
         var rows = ImportStreams.ReadItemsAsync(
-            requestStream, r => r.ContentCase == V1.ImportObservationsRequest.ContentOneofCase.Row ? r.Row : null, "row", context.CancellationToken);
-        var result = await observationImporter.ImportAsync(header.ToDomain(Caller.Of(context)), rows.Select(r => r.ToDomain()), context.CancellationToken);
-        return new V1.ImportObservationsResponse { Summary = result.ToContract() };
+            requestStream, r => r.ContentCase == V1.ImportObservationsRequest.ContentOneofCase.Row ? r.Row : null, "row", digest, context.CancellationToken);
+        return await repeats.ImportOnceAsync<ImportResult, V1.ImportObservationsResponse>(
+            header.RequestId,
+            "header.request_id",
+            digest,
+            context,
+            () => ImportStreams.ReadToEndAsync(rows),
+            repeat => observationImporter.ImportAsync(header.ToDomain(Caller.Of(context)), rows.Select(r => r.ToDomain()), context.CancellationToken, repeat),
+            result => new V1.ImportObservationsResponse { Summary = result.ToContract() },
+            V1.ImportObservationsResponse.Parser);
     }
 
     [Authorize(Policy = ForceRoles.Policies.Administer)]
@@ -165,10 +187,18 @@ internal sealed class MeasuresService(
     {
         var header = await ImportStreams.ReadHeaderAsync(
             requestStream, r => r.ContentCase == V1.ImportStreetCrimesRequest.ContentOneofCase.Header ? r.Header : null, context.CancellationToken);
+        using var digest = ImportStreams.DigestFor(header.RequestId, header, h => h.RequestId = "", context);
         var records = ImportStreams.ReadItemsAsync(
-            requestStream, r => r.ContentCase == V1.ImportStreetCrimesRequest.ContentOneofCase.Record ? r.Record : null, "record", context.CancellationToken);
-        var result = await streetCrimeImporter.ImportAsync(header.ToDomain(Caller.Of(context)), records.Select(r => r.ToDomain()), context.CancellationToken);
-        return new V1.ImportStreetCrimesResponse { Summary = result.ToContract() };
+            requestStream, r => r.ContentCase == V1.ImportStreetCrimesRequest.ContentOneofCase.Record ? r.Record : null, "record", digest, context.CancellationToken);
+        return await repeats.ImportOnceAsync<StreetCrimeImportResult, V1.ImportStreetCrimesResponse>(
+            header.RequestId,
+            "header.request_id",
+            digest,
+            context,
+            () => ImportStreams.ReadToEndAsync(records),
+            repeat => streetCrimeImporter.ImportAsync(header.ToDomain(Caller.Of(context)), records.Select(r => r.ToDomain()), context.CancellationToken, repeat),
+            result => new V1.ImportStreetCrimesResponse { Summary = result.ToContract() },
+            V1.ImportStreetCrimesResponse.Parser);
     }
 
     [Authorize(Policy = ForceRoles.Policies.Read)]
