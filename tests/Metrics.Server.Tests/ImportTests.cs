@@ -103,8 +103,8 @@ public sealed class ImportTests(MetricsServerFactory server) : IClassFixture<Met
         var details = refused.GetRpcStatus()!;
         Assert.Equal("IMPORT_ROWS_REFUSED", details.GetDetail<Google.Rpc.ErrorInfo>()!.Reason);
         Assert.Equal(
-            ["lines[3].measure_id: measure_id 'no_such_measure' is not in the catalogue", "lines[4].month: month month 13 is not a month of the year (1 to 12)",
-             "lines[5].value: value is -4; a count cannot be negative (only a rate's value can)", "lines[6]: repeats the figure of line 2"],
+            ["lines[3].measure_id: measure_id 'no_such_measure' is not in the catalogue", "lines[4].month: month 13 is not a month of the year (1 to 12)",
+             "lines[5].value: value is -4; a figure of hate_crime cannot be negative", "lines[6]: repeats the figure of line 2"],
             details.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Select(v => $"{v.Field}: {v.Description}"));
         Assert.Equal(["UNKNOWN_MEASURE", "MALFORMED", "MALFORMED", "REPEATED"], details.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Select(v => v.Reason));
         Assert.Equal(before.Points, (await client.GetSeriesAsync(new GetSeriesRequest { MeasureId = "hate_crime", AreaCode = "telford-and-wrekin" })).Points);

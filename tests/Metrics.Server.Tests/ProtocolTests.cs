@@ -44,6 +44,22 @@ public sealed class ProtocolTests(MetricsServerFactory server) : IClassFixture<M
     }
 
     [Fact]
+    public async Task ATimeComesAsADurationBesideItsSecondsAndNoOtherUnitHasOne()
+    {
+        var march = new MonthRange { First = Month(2019, 3), Last = Month(2019, 3) };
+        var response = await server.Measures().GetSeriesAsync(new GetSeriesRequest { MeasureId = "emergency_response_time", AreaCode = "west-mercia", Range = march });
+        var crime = await server.Measures().GetSeriesAsync(new GetSeriesRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia", Range = march });
+        var confidence = (await server.Measures().ListMeasuresAsync(new ListMeasuresRequest())).Measures.Single(m => m.Id == "public_confidence_csew");
+
+        var point = Assert.Single(response.Points);
+        Assert.Equal(Unit.Duration, response.Measure.Unit);
+        Assert.Equal(765, point.Value);
+        Assert.Equal(TimeSpan.FromSeconds(765), point.Duration.ToTimeSpan());
+        Assert.Null(Assert.Single(crime.Points).Duration);
+        Assert.Equal(Unit.PublishedPercent, confidence.Unit);
+    }
+
+    [Fact]
     public async Task AreaComparisonAndYearEndNeedTheirFields()
     {
         var client = server.Measures();

@@ -34,7 +34,7 @@ public sealed class MeasuresCommand : AsyncCommand<MeasuresCommand.Settings>
                 table.AddRow(
                     Markup.Escape(m.Id) + (m.Retired ? " [grey](retired)[/]" : ""),
                     Markup.Escape(m.Name) + (m.BreakdownKind.Length > 0 ? $"\n[grey]by {Markup.Escape(m.BreakdownKind)}[/]" : ""),
-                    m.Unit switch { Unit.Count => "count", Unit.Percent => "%", Unit.Rate => "rate", Unit.Duration => "time", _ => "" },
+                    m.Unit switch { Unit.Count => "count", Unit.Percent => "%", Unit.PublishedPercent => "% (published)", Unit.Duration => "time", _ => "" },
                     m.Polarity switch { Polarity.UpIsGood => "higher", Polarity.DownIsGood => "lower", _ => "–" });
             }
 

@@ -201,7 +201,7 @@ public static class CommentaryWriter
     private static string Format(MeasureDefinition measure, double value) => measure.Unit switch
     {
         MeasureUnit.Count => Math.Round(value, MidpointRounding.AwayFromZero).ToString("N0", English),
-        MeasureUnit.Percent => value.ToString("0.0", English) + "%",
+        MeasureUnit.Percent or MeasureUnit.PublishedPercent => value.ToString("0.0", English) + "%",
         _ => value.ToString("#,##0.##", English),
     };
 

@@ -132,7 +132,7 @@ internal static class SvgChart
     }
 
     private static string Format(MeasureDefinition measure, double value) =>
-        measure.Unit == MeasureUnit.Percent ? value.ToString("0.#", Invariant) + "%" : value.ToString("#,##0.##", Invariant);
+        measure.Unit is MeasureUnit.Percent or MeasureUnit.PublishedPercent ? value.ToString("0.#", Invariant) + "%" : value.ToString("#,##0.##", Invariant);
 
     private static string Short(YearMonth month) => $"{Invariant.DateTimeFormat.GetAbbreviatedMonthName(month.Month)} {month.Year % 100:D2}";
 

@@ -5,7 +5,8 @@ public enum MeasureUnit
 {
     Count = 1,
     Percent = 2,
-    Rate = 3,
+    /// <summary>A percentage as published (a survey's result), its parts not known.</summary>
+    PublishedPercent = 3,
     Duration = 4,
 }
 

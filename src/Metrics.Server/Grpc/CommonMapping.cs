@@ -60,7 +60,8 @@ internal static class CommonMapping
         return area;
     }
 
-    public static V1.SeriesPoint ToContract(this SeriesPoint point)
+    /// <summary>A point of a measure in <paramref name="unit"/>: a time also comes as a Duration.</summary>
+    public static V1.SeriesPoint ToContract(this SeriesPoint point, MeasureUnit unit)
     {
         var message = new V1.SeriesPoint
         {
@@ -73,6 +74,10 @@ internal static class CommonMapping
         if (point.Value is { } value)
         {
             message.Value = value;
+            if (unit == MeasureUnit.Duration)
+            {
+                message.Duration = Duration.FromTimeSpan(TimeSpan.FromSeconds(Math.Round(value, 3)));
+            }
         }
 
         if (point.Numerator is { } numerator)
@@ -98,7 +103,7 @@ internal static class CommonMapping
         {
             V1.Unit.Count => MeasureUnit.Count,
             V1.Unit.Percent => MeasureUnit.Percent,
-            V1.Unit.Rate => MeasureUnit.Rate,
+            V1.Unit.PublishedPercent => MeasureUnit.PublishedPercent,
             V1.Unit.Duration => MeasureUnit.Duration,
             _ => throw InvalidFieldException.Required($"{field}.unit"),
         },

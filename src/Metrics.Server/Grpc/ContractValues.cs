@@ -17,7 +17,7 @@ internal static class ContractValues
         if (month is null)
         {
             result = default;
-            why = "is required";
+            why = "month is required";
             return false;
         }
 

@@ -96,9 +96,13 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
     {
         var measure = await lookup.MeasureAsync(measureId, cancellationToken);
         var area = await lookup.AreaAsync(areaCode, cancellationToken);
+        // Unset: every week end, or (hours) the 31 days to now, as GetSeriesRequest.range says.
+        var now = clock.GetUtcNow();
+        // A week belongs to the month of its Sunday: the capture that ends it is a day later.
+        var weekEndLag = weekEnds ? TimeSpan.FromDays(1) : TimeSpan.Zero;
         var (from, to) = range is var (first, last)
-            ? (MonthStart(first), MonthStart(last.AddMonths(1)))
-            : (clock.GetUtcNow().AddDays(-31), clock.GetUtcNow().AddHours(1));
+            ? (MonthStart(first) + weekEndLag, MonthStart(last.AddMonths(1)) + weekEndLag)
+            : (weekEnds ? DateTimeOffset.UnixEpoch : now - RecentHours, now.AddHours(1));
         var points = new List<CapturedPoint>();
         foreach (var capture in await captures.GetAsync(measure.Id, area.Code, breakdown, from, to, cancellationToken))
         {
@@ -112,11 +116,15 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
             var label = weekEnds
                 ? "W/E " + local.AddDays(-1).ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture)
                 : local.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
-            points.Add(new CapturedPoint(new YearMonth(local.Year, local.Month), label, capture.Value, capture.CapturedAt));
+            var day = weekEnds ? local.AddDays(-1) : local;
+            points.Add(new CapturedPoint(new YearMonth(day.Year, day.Month), label, capture.Value, capture.CapturedAt));
         }
 
         return new CapturedSeries(measure, area, breakdown, weekEnds, points);
     }
+
+    /// <summary>The hours an hourly series without a range covers, to now.</summary>
+    public static readonly TimeSpan RecentHours = TimeSpan.FromDays(31);
 
     private static DateTimeOffset MonthStart(YearMonth month) => UkTime.Midnight(new DateTime(month.Year, month.Month, 1));
 

@@ -135,12 +135,10 @@ internal sealed class ObservationImporter(CatalogueLookup lookup, ImportReposito
         var (value, numerator, denominator) = (row.Value, row.Numerator, row.Denominator);
         foreach (var (field, figure) in new[] { ("value", value), ("numerator", numerator), ("denominator", denominator) })
         {
-            // Only a published rate can be below zero (a net change per 1,000); a count, a part or a duration cannot.
-            var negativeAllowed = field == "value" && measure.Unit == MeasureUnit.Rate;
-            if (figure is { } x && (!double.IsFinite(x) || (x < 0 && !negativeAllowed)))
+            if (figure is { } x && (!double.IsFinite(x) || x < 0))
             {
                 return (null, Refused(field, double.IsFinite(x)
-                    ? $"{field} is {x}; a {measure.Unit.ToString().ToLowerInvariant()} cannot be negative (only a rate's value can)"
+                    ? $"{field} is {x}; a figure of {measure.Id} cannot be negative"
                     : $"{field} is {x}; figures must be finite"));
             }
         }

@@ -118,13 +118,13 @@ internal static class ImportMapping
                 row.HasValue ? row.Value : null,
                 row.HasNumerator ? row.Numerator : null,
                 row.HasDenominator ? row.Denominator : null), null)
-            : new(row.LineNumber, null, new RowProblem(row.LineNumber, "month", $"month {why}"));
+            : new(row.LineNumber, null, new RowProblem(row.LineNumber, "month", why));
 
     public static ImportLine<StreetCrimeRecord> ToDomain(this V1.StreetCrimeRecord record)
     {
         if (!ContractValues.TryMonth(record.Month, out var month, out var why))
         {
-            return new(record.LineNumber, null, new RowProblem(record.LineNumber, "month", $"month {why}"));
+            return new(record.LineNumber, null, new RowProblem(record.LineNumber, "month", why));
         }
 
         Domain.Calendar.YearMonth? fileMonth = null;
@@ -132,7 +132,7 @@ internal static class ImportMapping
         {
             if (!ContractValues.TryMonth(record.FileMonth, out var file, out var fileWhy))
             {
-                return new(record.LineNumber, null, new RowProblem(record.LineNumber, "file_month", $"file_month {fileWhy}"));
+                return new(record.LineNumber, null, new RowProblem(record.LineNumber, "file_month", fileWhy));
             }
 
             fileMonth = file;

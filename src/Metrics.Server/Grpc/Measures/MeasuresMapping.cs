@@ -23,7 +23,7 @@ internal static class MeasuresMapping
             Granularity = series.Granularity.ToContract(),
         };
         response.Breakdowns.Add(series.Breakdowns);
-        response.Points.Add(series.Points.Select(p => p.ToContract()));
+        response.Points.Add(series.Points.Select(p => p.ToContract(series.Measure.Unit)));
         return response;
     }
 
