@@ -21,8 +21,8 @@ public sealed class MeasuresCommand : AsyncCommand<MeasuresCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var response = await settings.Measures().ListMeasuresAsync(
-            new ListMeasuresRequest { Section = settings.Section, IncludeRetired = settings.IncludeRetired }, deadline: settings.Deadline(30), cancellationToken: cancellationToken);
+        var response = await CataloguePages.AllMeasuresAsync(
+            settings.Measures(), new ListMeasuresRequest { Section = settings.Section, IncludeRetired = settings.IncludeRetired }, settings.Deadline(30), cancellationToken);
         return Output.Print(response, settings.Json, () =>
         {
             // Ids are what a user copies into the next command: never wrapped; the name wraps, with
@@ -59,8 +59,8 @@ public sealed class AreasCommand : AsyncCommand<AreasCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var response = await settings.Measures().ListAreasAsync(
-            new ListAreasRequest { ForceCode = settings.Force, IncludeRetired = settings.IncludeRetired }, deadline: settings.Deadline(30), cancellationToken: cancellationToken);
+        var response = await CataloguePages.AllAreasAsync(
+            settings.Measures(), new ListAreasRequest { ForceCode = settings.Force, IncludeRetired = settings.IncludeRetired }, settings.Deadline(30), cancellationToken);
         return Output.Print(response, settings.Json, () =>
         {
             var table = Output.Table("Code", "Name", "Kind", "Population", "Households", "Districts (police.uk names)");

@@ -94,7 +94,7 @@ public sealed class ImportStreetCrimesCommand : AsyncCommand<ImportStreetCrimesC
                 : $"the files fall within {named.Count} forces ({string.Join(", ", named)}); import each force's files with its --force");
         }
 
-        var areas = await client.ListAreasAsync(new ListAreasRequest(), deadline: deadline, cancellationToken: cancellationToken);
+        var areas = await CataloguePages.AllAreasAsync(client, new ListAreasRequest(), deadline, cancellationToken);
         var forces = areas.Areas
             .Where(a => a.Kind == AreaKind.Force && (a.FallsWithin.Count > 0
                 ? a.FallsWithin.Contains(named[0], StringComparer.OrdinalIgnoreCase)

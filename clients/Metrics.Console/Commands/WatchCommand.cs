@@ -81,7 +81,7 @@ public sealed class WatchCommand : AsyncCommand<WatchCommand.Settings>
     {
         try
         {
-            var areas = await settings.Measures().ListAreasAsync(new ListAreasRequest(), deadline: settings.Deadline(10), cancellationToken: cancellationToken);
+            var areas = await CataloguePages.AllAreasAsync(settings.Measures(), new ListAreasRequest(), settings.Deadline(10), cancellationToken);
             return areas.Areas.ToDictionary(a => a.Code, a => a.Name, StringComparer.Ordinal);
         }
         catch (Grpc.Core.RpcException)

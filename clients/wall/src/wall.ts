@@ -62,13 +62,16 @@ function draw(): void {
 }
 
 draw();
-measures
-  .listAreas({})
-  .then((response) => {
+void (async () => {
+  // Every page of the areas, for their names (a hub of many forces has more than one).
+  let pageToken = "";
+  do {
+    const response = await measures.listAreas({ pageToken });
     for (const area of response.areas) areaNames.set(area.code, area.name);
-    draw();
-  })
-  .catch(() => undefined);
+    pageToken = response.nextPageToken;
+  } while (pageToken !== "");
+  draw();
+})().catch(() => undefined);
 window.addEventListener("resize", fitToScreen);
 
 setInterval(showStatus, 1000);

@@ -37,32 +37,42 @@ internal sealed class MeasuresService(
     private static readonly ConditionalWeakTable<Series, V1.GetSeriesResponse> SeriesResponses = [];
     private const int MaxImportsListed = 1000;
 
+    /// <summary>A catalogue list's page when none is asked, and its most: a national hub's 43 forces and their areas fit one.</summary>
+    private const int MaxCatalogueListed = 1000;
+
     [Authorize(Policy = ForceRoles.Policies.Read)]
     public override async Task<V1.ListMeasuresResponse> ListMeasures(V1.ListMeasuresRequest request, ServerCallContext context)
     {
-        var measures = request.IncludeRetired ? await lookup.AllMeasuresAsync(context.CancellationToken) : await lookup.MeasuresAsync(context.CancellationToken);
+        var pageSize = PageTokens.Size(request.PageSize, MaxCatalogueListed, MaxCatalogueListed);
         var forceCode = string.IsNullOrEmpty(request.ForceCode) ? null : (await lookup.ForceAsync(Validate.Key(request.ForceCode, "force_code"), context.CancellationToken)).Force.Code;
-        var response = new V1.ListMeasuresResponse();
-        response.Measures.Add(measures
-            .Where(m => forceCode is null || m.IsFor(forceCode))
-            .Where(m => string.IsNullOrEmpty(request.Section) || string.Equals(m.Section, request.Section, StringComparison.OrdinalIgnoreCase))
-            .Select(m => m.ToContract()));
+        var (page, next) = PageTokens.Keyed(
+            await lookup.AllMeasuresAsync(context.CancellationToken),
+            m => m.Id,
+            m => (request.IncludeRetired || !m.Retired)
+                && (forceCode is null || m.IsFor(forceCode))
+                && (string.IsNullOrEmpty(request.Section) || string.Equals(m.Section, request.Section, StringComparison.OrdinalIgnoreCase)),
+            pageSize,
+            request.PageToken,
+            "measures");
+        var response = new V1.ListMeasuresResponse { NextPageToken = next };
+        response.Measures.Add(page.Select(m => m.ToContract()));
         return response;
     }
 
     [Authorize(Policy = ForceRoles.Policies.Read)]
     public override async Task<V1.ListAreasResponse> ListAreas(V1.ListAreasRequest request, ServerCallContext context)
     {
-        var response = new V1.ListAreasResponse();
-        var areas = request.IncludeRetired ? await lookup.AllAreasAsync(context.CancellationToken) : await lookup.AreasAsync(context.CancellationToken);
-        if (string.IsNullOrEmpty(request.ForceCode))
-        {
-            response.Areas.Add(areas.Select(a => a.ToContract()));
-            return response;
-        }
-
-        var force = await lookup.ForceAsync(Validate.Key(request.ForceCode, "force_code"), context.CancellationToken);
-        response.Areas.Add(areas.Where(a => a.Code == force.Force.Code || a.ParentCode == force.Force.Code).Select(a => a.ToContract()));
+        var pageSize = PageTokens.Size(request.PageSize, MaxCatalogueListed, MaxCatalogueListed);
+        var forceCode = string.IsNullOrEmpty(request.ForceCode) ? null : (await lookup.ForceAsync(Validate.Key(request.ForceCode, "force_code"), context.CancellationToken)).Force.Code;
+        var (page, next) = PageTokens.Keyed(
+            await lookup.AllAreasAsync(context.CancellationToken),
+            a => a.Code,
+            a => (request.IncludeRetired || !a.Retired) && (forceCode is null || a.Code == forceCode || a.ParentCode == forceCode),
+            pageSize,
+            request.PageToken,
+            "areas");
+        var response = new V1.ListAreasResponse { NextPageToken = next };
+        response.Areas.Add(page.Select(a => a.ToContract()));
         return response;
     }
 
@@ -204,13 +214,8 @@ internal sealed class MeasuresService(
     [Authorize(Policy = ForceRoles.Policies.Read)]
     public override async Task<V1.ListImportsResponse> ListImports(V1.ListImportsRequest request, ServerCallContext context)
     {
-        if (request.PageSize < 0)
-        {
-            throw new InvalidFieldException("page_size", $"is {request.PageSize}; give 0 (for {DefaultImportListLimit}) or more");
-        }
-
         // One more than the page, to know whether another follows.
-        var pageSize = request.PageSize == 0 ? DefaultImportListLimit : Math.Min(request.PageSize, MaxImportsListed);
+        var pageSize = PageTokens.Size(request.PageSize, DefaultImportListLimit, MaxImportsListed);
         var batches = await imports.ListAsync(pageSize + 1, context.CancellationToken, before: PageTokens.Decode("imports", request.PageToken));
         var page = batches.Take(pageSize).ToList();
         var response = new V1.ListImportsResponse
