@@ -100,7 +100,8 @@ public sealed class RequiredFieldsTests(MetricsServerFactory server) : IClassFix
                         {
                             clear(set);
                         }
-                    });
+                    }
+                    );
                 }
             }
         }
