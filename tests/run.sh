@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what is missing (npm packages: buf,
-# playwright-core; Debian's Chromium for the browser tests), lints the protocol, builds the solution, runs the test projects, and prints one closing
+# playwright-core; Debian's Chromium for the browser tests), lints the protocol and checks it breaks no caller, builds the solution, runs the test projects, and prints one closing
 # line "N passed, N failed" from the test results. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,9 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
 fi
 echo "== buf lint"
 npx --no-install buf lint
+
+echo "== buf breaking"
+bash tests/protocol/breaking.sh
 
 echo "== build"
 dotnet build Metrics.sln -c Release -warnaserror --nologo -v quiet
