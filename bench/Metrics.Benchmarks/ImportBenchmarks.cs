@@ -64,7 +64,7 @@ public class ImportBenchmarks
              .. Enumerable.Range(0, Areas).Select(a => new AreaDefinition($"area-{a}", $"Area {a}", AreaKind.LocalPolicingArea, "force", null, null, "", [], []))],
             default).GetAwaiter().GetResult();
         catalogue.UpsertMeasuresAsync([Crime], default).GetAwaiter().GetResult();
-        new ImportRepository(database, new ObservationRepository(database))
+        new ImportRepository(database, new ObservationRepository(database), new RequestRepository(database))
             .StoreAsync(new BatchDescription("bench", "first", "force", "", DateTimeOffset.UnixEpoch, _figures.Count, 0), _scope, _figures, versioned: true, dryRun: false, TimeProvider.System, default)
             .GetAwaiter().GetResult();
     }
@@ -83,7 +83,7 @@ public class ImportBenchmarks
     public async Task<long> BulkReplace()
     {
         var database = Database();
-        var batch = await new ImportRepository(database, new ObservationRepository(database))
+        var batch = await new ImportRepository(database, new ObservationRepository(database), new RequestRepository(database))
             .StoreAsync(new BatchDescription("bench", "again", "force", "", DateTimeOffset.UnixEpoch, _figures.Count, 0), _scope, _figures, versioned: true, dryRun: false, TimeProvider.System, default);
         return batch.Batch!.ObservationsWritten;
     }
@@ -92,7 +92,7 @@ public class ImportBenchmarks
     public async Task<long> BulkReplaceUnversioned()
     {
         var database = Database();
-        var batch = await new ImportRepository(database, new ObservationRepository(database))
+        var batch = await new ImportRepository(database, new ObservationRepository(database), new RequestRepository(database))
             .StoreAsync(new BatchDescription("bench", "again", "force", "", DateTimeOffset.UnixEpoch, _figures.Count, 0), _scope, _figures, versioned: false, dryRun: false, TimeProvider.System, default);
         return batch.Batch!.ObservationsWritten;
     }

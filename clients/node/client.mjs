@@ -60,13 +60,38 @@ const rpc = protobuf.Root.fromJSON({
     Status: { fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 }, details: { rule: 'repeated', type: 'Any', id: 3 } } },
     Any: { fields: { typeUrl: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 } } },
     ErrorInfo: { fields: { reason: { type: 'string', id: 1 }, domain: { type: 'string', id: 2 }, metadata: { keyType: 'string', type: 'string', id: 3 } } },
+    BadRequest: { fields: { fieldViolations: { rule: 'repeated', type: 'FieldViolation', id: 1 } } },
+    FieldViolation: { fields: { field: { type: 'string', id: 1 }, description: { type: 'string', id: 2 }, reason: { type: 'string', id: 3 } } },
+    RetryInfo: { fields: { retryDelay: { type: 'Duration', id: 1 } } },
+    Duration: { fields: { seconds: { type: 'int64', id: 1 }, nanos: { type: 'int32', id: 2 } } },
   },
 });
-const errorInfo = (error) => {
+const errorDetail = (error, type) => {
   const [bytes] = error.metadata?.get('grpc-status-details-bin') ?? [];
-  const detail = bytes && rpc.lookupType('Status').decode(bytes).details.find((d) => d.typeUrl.endsWith('/google.rpc.ErrorInfo'));
-  return detail ? rpc.lookupType('ErrorInfo').decode(detail.value) : undefined;
+  const detail = bytes && rpc.lookupType('Status').decode(bytes).details.find((d) => d.typeUrl.endsWith(`/google.rpc.${type}`));
+  return detail ? rpc.lookupType(type).decode(detail.value) : undefined;
 };
+const errorInfo = (error) => errorDetail(error, 'ErrorInfo');
+const fieldsAtFault = (error) => errorDetail(error, 'BadRequest')?.fieldViolations.map((v) => v.field) ?? [];
+const retryDelayMs = (error) => {
+  const delay = errorDetail(error, 'RetryInfo')?.retryDelay;
+  return delay ? Number(delay.seconds) * 1000 + delay.nanos / 1e6 : undefined;
+};
+
+// Publishing as a force system should: a batch refused for the caller's rate (RESOURCE_EXHAUSTED,
+// RATE_LIMITED) is sent again after the delay the server gives (google.rpc.RetryInfo).
+async function publishBatch(events) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call(ingest, 'PublishBatch', { events }, publisher);
+    } catch (error) {
+      const wait = retryDelayMs(error);
+      if (wait === undefined || attempt === 5) throw error;
+      console.log(`rate limited: ${grpc.status[error.code]} ${errorInfo(error)?.reason}, sent again after ${(wait / 1000).toFixed(1)} s`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
 const refused = await call(measures, 'GetSeries', { measureId: 'total_recorded_crimes', areaCode: 'west-mercia' }).then(
   () => fail('an unknown measure was answered'),
   (error) => error,
@@ -92,8 +117,23 @@ if (process.env.METRICS_ADMIN_TOKEN) {
   console.log(`import #${first.summary.importId} added ${first.summary.changes.added}; sent again: #${again.summary.importId} added ${again.summary.changes.added}`);
   const reused = await importRows(header, [row(18)]).then(() => fail('a request id reused for other rows was answered'), (error) => error);
   const reusedInfo = errorInfo(reused);
-  console.log(`reused ${grpc.status[reused.code]} ${reusedInfo?.reason} import_id=${reusedInfo?.metadata.import_id}`);
+  console.log(`reused ${grpc.status[reused.code]} ${reusedInfo?.reason} import_id=${reusedInfo?.metadata.import_id} field=${fieldsAtFault(reused).join(',')}`);
 }
+
+// A morning's intelligence, sent in two batches (the same source and ids again are duplicates,
+// never counted twice).
+const report = (i) => ({
+  source: 'node-sample-client',
+  eventId: `node-intelligence-${process.pid}-${i}`,
+  occurredAt: { seconds: Math.floor(Date.now() / 1000) - 60, nanos: 0 },
+  intelligenceSubmitted: { reportId: `node-report-${process.pid}-${i}`, areaCode: 'shropshire' },
+});
+let accepted = 0;
+for (const batch of [[0, 1, 2, 3, 4, 5], [6, 7]]) {
+  const stored = await publishBatch(batch.map(report)).catch((error) => fail(`publish: ${error.message}`));
+  accepted += stored.acknowledgement.accepted;
+}
+console.log(`intelligence: accepted ${accepted}`);
 
 const stream = live.Subscribe({ feeds: ['LIVE_FEED_INCIDENTS'], areaCodes: ['telford-and-wrekin'] }, viewer);
 const timer = setTimeout(() => fail('no update with the published incident within 30 s'), 30_000);
@@ -118,14 +158,12 @@ stream.on('data', async (message) => {
 
 async function publish() {
   const at = new Date(Date.now() - 1000);
-  const ack = await call(ingest, 'PublishBatch', {
-    events: [{
-      source: 'node-sample-client',
-      eventId: `node-${process.pid}-${Date.now()}`,
-      occurredAt: { seconds: Math.floor(at.getTime() / 1000), nanos: 0 },
-      incidentOpened: { incidentId: `node-incident-${process.pid}`, areaCode: 'telford-and-wrekin', grade: 'INCIDENT_GRADE_PRIORITY' },
-    }],
-  }, publisher).catch((error) => fail(`publish: ${error.message}`));
+  const ack = await publishBatch([{
+    source: 'node-sample-client',
+    eventId: `node-${process.pid}-${Date.now()}`,
+    occurredAt: { seconds: Math.floor(at.getTime() / 1000), nanos: 0 },
+    incidentOpened: { incidentId: `node-incident-${process.pid}`, areaCode: 'telford-and-wrekin', grade: 'INCIDENT_GRADE_PRIORITY' },
+  }]).catch((error) => fail(`publish: ${error.message}`));
   console.log(`published: accepted ${ack.acknowledgement.accepted}`);
 }
 

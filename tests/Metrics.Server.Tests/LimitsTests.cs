@@ -32,10 +32,24 @@ public sealed class LimitsTests : IDisposable
         var refused = await Assert.ThrowsAsync<RpcException>(() => Ingest().PublishBatchAsync(Batch("big", 11)).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
-        Assert.Equal("events: holds 11 events; the most per batch is 10 (Limits:MaxEventsPerBatch)", refused.Status.Detail);
+        Assert.Equal("events: holds 11 events; the most per batch is 10 (Limits:MaxEventsPerBatch): split it", refused.Status.Detail);
         Assert.Equal("BATCH_TOO_LARGE", ErrorRead.Reason(refused));
         Assert.Equal(["events"], ErrorRead.Fields(refused));
         Assert.Equal(0, await StoredEventsAsync());
+    }
+
+    [Fact]
+    public void ABatchOverTheCallersBurstIsTooLargeNotToBeRetriedForItCouldNeverBeTaken()
+    {
+        // Refused as over the rate, it was told to wait a second, and refused again for ever.
+        var limits = new Metrics.Server.Limits.LimitOptions { MaxEventsPerBatch = 5000, IngestBurst = 5 };
+
+        var tooLarge = limits.TooManyEvents(6);
+
+        Assert.Null(limits.TooManyEvents(5));
+        Assert.Equal((Metrics.Server.Limits.LimitExceeded.EventsPerBatch, "Limits:IngestBurst"), (tooLarge!.Limit, tooLarge.Setting));
+        Assert.Equal("events: holds 6 events; the most per batch is 5 (Limits:IngestBurst): split it", tooLarge.Message);
+        Assert.Null(tooLarge.RetryAfter);
     }
 
     [Fact]

@@ -38,12 +38,18 @@ public sealed class LimitOptions
 
     public string Key(string name) => $"{SectionName}:{name}";
 
-    /// <summary>A batch of more events than one may hold, refused whole; null when it fits.</summary>
-    public LimitExceededException? TooManyEvents(int count) =>
-        count > MaxEventsPerBatch
+    /// <summary>
+    /// A batch of more events than one may hold, refused whole; null when it fits. A batch over the
+    /// caller's burst could never be taken however long it waited, so that is its most too.
+    /// </summary>
+    public LimitExceededException? TooManyEvents(int count)
+    {
+        var (most, setting) = IngestBurst < MaxEventsPerBatch ? (IngestBurst, nameof(IngestBurst)) : (MaxEventsPerBatch, nameof(MaxEventsPerBatch));
+        return count > most
             ? new LimitExceededException(
                 LimitExceeded.EventsPerBatch,
-                Key(nameof(MaxEventsPerBatch)),
-                $"events: holds {count} events; the most per batch is {MaxEventsPerBatch} ({Key(nameof(MaxEventsPerBatch))})")
+                Key(setting),
+                $"events: holds {count} events; the most per batch is {most} ({Key(setting)}): split it")
             : null;
+    }
 }
