@@ -29,7 +29,7 @@ public static class CommentaryWriter
         var againstAverage = reading.Position is { } position ? $"{Phrase(position)} monthly average" : null;
         return (onPrevious, againstAverage) switch
         {
-            (null, null) => $"{Format(reading.Measure, reading.Value)} in {MonthName(reading.Month)}; no earlier months to compare.",
+            (null, null) => $"{Figure(reading.Measure, reading.Value)} in {MonthName(reading.Month)}; no earlier months to compare.",
             (null, { } a) => $"{Capitalised(a)}.",
             ({ } p, null) => $"{p}.",
             ({ } p, { } a) => $"{p} {Connective(reading)} {a}.",
@@ -48,19 +48,19 @@ public static class CommentaryWriter
             : $" in {reading.Area.Name}";
         var month = MonthName(reading.Month);
         var first = reading.Measure.IsAdditive
-            ? $"{Format(reading.Measure, reading.Value)} {Noun(reading.Measure, isTotal)} were recorded{where} in {month}."
-            : $"{reading.Measure.Name}{where} was {Format(reading.Measure, reading.Value)} in {month}.";
+            ? $"{Figure(reading.Measure, reading.Value)} {Noun(reading.Measure, isTotal)} were recorded{where} in {month}."
+            : $"{reading.Measure.Name}{where} was {Figure(reading.Measure, reading.Value)} in {month}.";
 
         var previous = reading.Previous is { } p
             ? reading.Direction switch
             {
-                Direction.Increase => $"an increase compared to {MonthName(reading.Month.AddMonths(-1))} ({Format(reading.Measure, p)})",
-                Direction.Decrease => $"a decrease compared to {MonthName(reading.Month.AddMonths(-1))} ({Format(reading.Measure, p)})",
-                _ => $"the same as {MonthName(reading.Month.AddMonths(-1))} ({Format(reading.Measure, p)})",
+                Direction.Increase => $"an increase compared to {MonthName(reading.Month.AddMonths(-1))} ({Figure(reading.Measure, p)})",
+                Direction.Decrease => $"a decrease compared to {MonthName(reading.Month.AddMonths(-1))} ({Figure(reading.Measure, p)})",
+                _ => $"the same as {MonthName(reading.Month.AddMonths(-1))} ({Figure(reading.Measure, p)})",
             }
             : null;
         var average = reading.Position is { } position && reading.MonthlyAverage is { } mean
-            ? $"{Phrase(position)} the monthly average ({Format(reading.Measure, mean)})"
+            ? $"{Phrase(position)} the monthly average ({Figure(reading.Measure, mean)})"
             : null;
         var second = (previous, average) switch
         {
@@ -198,7 +198,8 @@ public static class CommentaryWriter
         return name.EndsWith('s') ? name : $"{name} offences";
     }
 
-    private static string Format(MeasureDefinition measure, double value) => measure.Unit switch
+    /// <summary>A figure as the report prints it: a count whole with thousands, a percentage to one place.</summary>
+    public static string Figure(MeasureDefinition measure, double value) => measure.Unit switch
     {
         MeasureUnit.Count => Math.Round(value, MidpointRounding.AwayFromZero).ToString("N0", English),
         MeasureUnit.Percent or MeasureUnit.PublishedPercent => value.ToString("0.0", English) + "%",

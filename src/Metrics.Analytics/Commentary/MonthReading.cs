@@ -62,6 +62,9 @@ public sealed record MonthReading(
     SpcChart? Chart,
     IReadOnlyList<YearMonth> ChartMonths)
 {
+    /// <summary>Months stored in the chart's span up to the month: what the expected range rests on, or why there is none.</summary>
+    public int MonthsRead { get; init; }
+
     /// <summary>Outside the expected range: the report's "exceptional".</summary>
     public bool IsExceptional => Position is Commentary.Position.SignificantlyAbove or Commentary.Position.SignificantlyBelow;
 
@@ -93,7 +96,7 @@ public sealed record MonthReading(
         Direction? direction = previous is { } p ? (value > p ? Commentary.Direction.Increase : value < p ? Commentary.Direction.Decrease : Commentary.Direction.NoChange) : null;
         if (known.Count < Math.Max(2, options.MinimumMonthsForAverage))
         {
-            return new MonthReading(measure, area, month, value, previous, null, direction, null, null, []);
+            return new MonthReading(measure, area, month, value, previous, null, direction, null, null, []) { MonthsRead = known.Count };
         }
 
         var chart = XmrChart.Compute([.. known.Select(k => k.Value)], measure.Polarity, options.Spc);
@@ -103,6 +106,6 @@ public sealed record MonthReading(
             : Math.Abs(value - latest.Mean) <= options.InLineTolerance * Math.Abs(latest.Mean) ? Commentary.Position.InLine
             : value > latest.Mean ? Commentary.Position.Above
             : Commentary.Position.Below;
-        return new MonthReading(measure, area, month, value, previous, latest.Mean, direction, position, chart, [.. known.Select(k => k.Month)]);
+        return new MonthReading(measure, area, month, value, previous, latest.Mean, direction, position, chart, [.. known.Select(k => k.Month)]) { MonthsRead = known.Count };
     }
 }

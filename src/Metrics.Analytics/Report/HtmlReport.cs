@@ -1,7 +1,13 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Metrics.Analytics.Commentary;
+using Metrics.Analytics.Comparisons;
 using Metrics.Analytics.Projection;
+using Metrics.Analytics.Summary;
+using Metrics.Domain.Calendar;
+using Metrics.Domain.Catalogue;
+using Metrics.Domain.Observations;
 
 namespace Metrics.Analytics.Report;
 
@@ -19,7 +25,10 @@ public static class HtmlReport
         th,td{border:1px solid #d0d0d0;padding:.35rem .5rem;text-align:left;vertical-align:top}
         th{background:#005eb8;color:#fff}tr.section td{background:#e8edee;font-weight:bold}
         td.exceptional{font-weight:bold}
-        section.topic{break-inside:avoid;margin:2rem 0;border-top:2px solid #005eb8;padding-top:.5rem}
+        section.topic{margin:2rem 0;border-top:2px solid #005eb8;padding-top:.5rem}
+        p.headline{font-size:1.15rem}p.headline strong{font-size:1.6rem;margin-right:.35rem}
+        tr.exceptional td{font-weight:bold}
+        .chart{break-inside:avoid}
         svg.chart{width:100%;height:auto;background:#fff}
         .grid{stroke:#eee}.axis{font-size:11px;fill:#555}
         .values{fill:none;stroke:#231f20;stroke-width:1.5}.mean{fill:none;stroke:#231f20;stroke-dasharray:1 0;stroke-width:1;opacity:.6}
@@ -55,16 +64,10 @@ public static class HtmlReport
 
         foreach (var section in document.Sections)
         {
-            var shown = section.Topics.Where(t => t.Row.IncludedThisMonth && t.Row.Force?.Chart is not null).ToList();
-            if (shown.Count == 0)
-            {
-                continue;
-            }
-
             html.Append(CultureInfo.InvariantCulture, $"<h2>{Encode(section.Name)}</h2>");
-            foreach (var topic in shown)
+            foreach (var topic in section.Topics)
             {
-                AppendTopic(html, topic);
+                AppendTopic(html, topic, document);
             }
         }
 
@@ -72,17 +75,52 @@ public static class HtmlReport
         return html.ToString();
     }
 
-    private static void AppendTopic(StringBuilder html, ReportTopic topic)
+    /// <summary>
+    /// A topic's page, as the analysts lay it out: the headline figure, its comparisons (each
+    /// saying how many months it rests on when fewer than it names), the commentary, the chart
+    /// with its projection (or why there is none), and the areas.
+    /// </summary>
+    private static void AppendTopic(StringBuilder html, ReportTopic topic, ReportDocument document)
     {
         var row = topic.Row;
-        var reading = row.Force!;
+        var month = MonthName(document.Month);
         html.Append(CultureInfo.InvariantCulture, $"<section class=\"topic\" id=\"{Anchor(row.Headline.Id)}\"><h3>{Encode(row.Topic)}</h3>");
+        var reported = row.IncludedThisMonth ? row.Inclusion : $"{row.Inclusion}: not due this month, shown for reference";
+        if (row.Force is not { } reading)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"headline\">{Encode(row.Headline.Name)}: no figure for {month} is stored.</p><p class=\"note\">Reported: {Encode(reported)}.</p></section>");
+            return;
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"headline\"><strong>{Encode(CommentaryWriter.Figure(row.Headline, reading.Value))}</strong> {Encode(row.Headline.Name)}, {Encode(document.ForceName)}, {month}</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">Reported: {Encode(reported)}.</p>");
+        if (topic.Comparison is { } comparison)
+        {
+            AppendComparisons(html, comparison);
+        }
+
         html.Append(CultureInfo.InvariantCulture, $"<p>{Encode(row.Narrative)}</p>");
         if (row.AreaMovement.Length > 0)
         {
             html.Append(CultureInfo.InvariantCulture, $"<p>{Encode(row.AreaMovement)}</p>");
         }
 
+        if (reading.Chart is null)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note why\">No chart yet: {reading.MonthsRead} {Months(reading.MonthsRead)} stored up to {month}; the expected range is drawn from at least {topic.MinimumMonthsForChart}.</p>");
+        }
+        else
+        {
+            AppendChart(html, topic, reading);
+        }
+
+        AppendAreas(html, row, reading, document);
+        html.Append("</section>");
+    }
+
+    private static void AppendChart(StringBuilder html, ReportTopic topic, MonthReading reading)
+    {
+        html.Append("<div class=\"chart\">");
         html.Append(SvgChart.Render(reading, topic.Projection));
         html.Append("<p class=\"legend\">");
         html.Append(CultureInfo.InvariantCulture, $"<span><i class=\"swatch\" style=\"background:{SvgChart.CommonCause}\"></i>common cause</span>");
@@ -95,19 +133,87 @@ public static class HtmlReport
             html.Append("<span>dashed blue: projection, shaded: 95% interval</span>");
         }
 
-        html.Append("</p>");
+        html.Append("</p></div>");
         if (reading.Chart!.TrialLimits)
         {
             html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">Trial limits: fewer than 12 months in the baseline ({reading.Chart.BaselinePoints}).</p>");
         }
 
-        if (topic.Projection is { } placed)
+        var projectionNote = topic.Projection is { } placed ? ProjectionNote(placed) : topic.NoProjection;
+        if (projectionNote.Length > 0)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">{Encode(ProjectionNote(placed))}</p>");
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">{Encode(projectionNote)}</p>");
+        }
+    }
+
+    /// <summary>The month against the month before, the same month last year, the 12-month average and the financial year to date.</summary>
+    private static void AppendComparisons(StringBuilder html, MonthComparison comparison)
+    {
+        var measure = comparison.Measure;
+        string Figure(double? value) => value is { } v ? Encode(CommentaryWriter.Figure(measure, v)) : "–";
+        string Change(Change change) => (measure.IsAdditive ? change.Percent : change.Difference) is { } c
+            ? measure.IsAdditive ? string.Create(CultureInfo.InvariantCulture, $" ({c:+0.0;-0.0;0.0}%)") : string.Create(CultureInfo.InvariantCulture, $" ({c:+0.0;-0.0;0.0} points)")
+            : "";
+        string Resting(SeriesPoint point, int named) => point.MonthsWithData < named ? $" ({point.MonthsWithData} of {named} months)" : "";
+        var average = comparison.PreviousTwelveMonths;
+        var yearToDate = comparison.FinancialYearToDate;
+        var named = yearToDate.Period.Months;
+        html.Append("<table class=\"comparisons\"><thead><tr><th>Previous month</th><th>Same month last year</th><th>12-month average</th><th>Financial year to date</th></tr></thead><tbody><tr>");
+        html.Append(CultureInfo.InvariantCulture, $"<td>{Figure(comparison.PreviousMonth.Value)}{Change(comparison.OnPreviousMonth)}</td>");
+        html.Append(CultureInfo.InvariantCulture, $"<td>{Figure(comparison.SameMonthLastYear.Value)}{Change(comparison.OnSameMonthLastYear)}</td>");
+        html.Append(CultureInfo.InvariantCulture, $"<td>{Figure(comparison.TwelveMonthAverage)}{Resting(average, MonthComparison.AverageMonths)}</td>");
+        html.Append(CultureInfo.InvariantCulture, $"<td>{Figure(yearToDate.Value)}{Resting(yearToDate, named)}; last year {Figure(comparison.FinancialYearToDateLastYear.Value)}{Resting(comparison.FinancialYearToDateLastYear, named)}{Change(comparison.FinancialYearToDateChange)}</td>");
+        html.Append("</tr></tbody></table>");
+    }
+
+    /// <summary>The areas' figures: volume, share of the force's (for counts), rate per 1,000 where the measure has a base, and which are exceptional.</summary>
+    private static void AppendAreas(StringBuilder html, SummaryRow row, MonthReading force, ReportDocument document)
+    {
+        if (row.Areas.Count == 0)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">No figures by area for {MonthName(document.Month)}.</p>");
+            return;
         }
 
-        html.Append("</section>");
+        var measure = row.Headline;
+        var share = measure.IsAdditive && force.Value > 0;
+        var rated = measure.IsAdditive && measure.RateBase != RateBase.None;
+        html.Append(CultureInfo.InvariantCulture, $"<table class=\"areas\"><thead><tr><th>Area</th><th>{MonthName(document.Month)}</th>");
+        html.Append(share ? $"<th>Share of {Encode(document.ForceName)}</th>" : "");
+        html.Append(rated ? $"<th>Per 1,000 {(measure.RateBase == RateBase.Households ? "households" : "residents")}</th>" : "");
+        html.Append("<th>Against its expected range</th></tr></thead><tbody>");
+        foreach (var area in row.Areas)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr{(area.IsExceptional ? " class=\"exceptional\"" : "")}><td>{Encode(area.Area.Name)}</td><td>{Encode(CommentaryWriter.Figure(measure, area.Value))}</td>");
+            if (share)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<td>{100 * area.Value / force.Value:0.0}%</td>");
+            }
+
+            if (rated)
+            {
+                html.Append(area.Area.BaseFor(measure.RateBase) is > 0 and var rateBase
+                    ? string.Create(CultureInfo.InvariantCulture, $"<td>{1000 * area.Value / rateBase:0.00}</td>")
+                    : "<td>–</td>");
+            }
+
+            html.Append(CultureInfo.InvariantCulture, $"<td>{Encode(Against(area))}</td></tr>");
+        }
+
+        html.Append("</tbody></table>");
     }
+
+    private static string Against(MonthReading area) => area.Position switch
+    {
+        Position.SignificantlyAbove => "exceptional: above",
+        Position.SignificantlyBelow => "exceptional: below",
+        Position.Above or Position.Below or Position.InLine => "within",
+        _ => $"too few months ({area.MonthsRead})",
+    };
+
+    private static string Months(int count) => count == 1 ? "month" : "months";
+
+    private static string MonthName(YearMonth month) => CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(month.Month) + " " + month.Year;
 
     private static string ProjectionNote(PlacedProjection placed)
     {

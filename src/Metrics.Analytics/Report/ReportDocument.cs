@@ -1,3 +1,4 @@
+using Metrics.Analytics.Comparisons;
 using Metrics.Analytics.Summary;
 using Metrics.Domain.Calendar;
 
@@ -9,8 +10,18 @@ public sealed record PlacedProjection(Projection.Projection Projection, YearMont
     public YearMonth MonthOf(Projection.ForecastPoint point) => LastMonthOfHistory.AddMonths(point.StepsAhead);
 }
 
-/// <summary>A topic of the report: its summary row, and the projection drawn on its chart if there is one.</summary>
-public sealed record ReportTopic(SummaryRow Row, PlacedProjection? Projection);
+/// <summary>
+/// A topic of the report: its summary row, the projection drawn on its chart if there is one,
+/// and the headline's comparisons for the force (null when the month has no figure).
+/// </summary>
+public sealed record ReportTopic(SummaryRow Row, PlacedProjection? Projection, MonthComparison? Comparison = null)
+{
+    /// <summary>Why the chart has no projection, when it has none.</summary>
+    public string NoProjection { get; init; } = "";
+
+    /// <summary>The fewest months the expected range is drawn from (CommentaryOptions.MinimumMonthsForAverage).</summary>
+    public int MinimumMonthsForChart { get; init; } = 6;
+}
 
 /// <summary>A section of the report with its topics.</summary>
 public sealed record ReportSection(string Name, IReadOnlyList<ReportTopic> Topics);

@@ -22,6 +22,9 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
     public const string DefaultOutcomeMeasureId = "crime_outcome_rate";
     private const int MaxHorizon = 24;
     private const int MaxOutcomeWindows = 24;
+
+    /// <summary>Months of unbroken history the report wants before it draws a projection: two years, so that there is a backtest.</summary>
+    private const int ReportProjectionMonths = 24;
     private static readonly YearMonth Earliest = new(YearMonth.MinYear, 1);
     private static readonly YearMonth Latest = new(YearMonth.MaxYear, 12);
 
@@ -144,14 +147,19 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
 
     public async Task<ReportFile> GetReportAsync(string forceCode, YearMonth month, int? chartMonths, CancellationToken cancellationToken)
     {
-        var (force, _, sections) = await SummaryAsync(forceCode, month, chartMonths, cancellationToken);
+        var (force, options, sections) = await SummaryAsync(forceCode, month, chartMonths, cancellationToken);
         var reportSections = new List<ReportSection>();
         foreach (var (name, rows) in sections)
         {
             var topics = new List<ReportTopic>();
             foreach (var row in rows)
             {
-                topics.Add(new ReportTopic(row, await ReportProjectionAsync(row, force, month, cancellationToken)));
+                var (projection, noProjection) = await ReportProjectionAsync(row, force, month, cancellationToken);
+                topics.Add(new ReportTopic(row, projection, await ReportComparisonAsync(row, force, month, cancellationToken))
+                {
+                    NoProjection = noProjection,
+                    MinimumMonthsForChart = options.MinimumMonthsForAverage,
+                });
             }
 
             reportSections.Add(new ReportSection(name, topics));
@@ -161,18 +169,38 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
         return new ReportFile(HtmlReport.Render(document), $"performance-summary-{force.Code}-{month.ToIsoString()}.html");
     }
 
-    /// <summary>The projection drawn on a charted topic's chart: the same one GetProjection gives, from the whole unbroken history.</summary>
-    private async Task<PlacedProjection?> ReportProjectionAsync(SummaryRow row, AreaDefinition force, YearMonth month, CancellationToken cancellationToken)
+    /// <summary>
+    /// The projection drawn on a charted topic's chart: the same one GetProjection gives, from the
+    /// whole unbroken history, once there are two years of it (so that it is tested against the
+    /// past: the backtest); otherwise why not.
+    /// </summary>
+    private async Task<(PlacedProjection? Projection, string Why)> ReportProjectionAsync(SummaryRow row, AreaDefinition force, YearMonth month, CancellationToken cancellationToken)
     {
-        if (row.Force?.Chart is null || !row.IncludedThisMonth)
+        if (row.Force?.Chart is null)
+        {
+            return (null, "");
+        }
+
+        var (history, problem) = await ProjectionHistoryAsync(row.Headline, force, Breakdowns.Total, month, cancellationToken);
+        if (problem is not null || history.Count < ReportProjectionMonths)
+        {
+            var months = problem is NotEnoughDataException tooShort ? tooShort.MonthsAvailable : history.Count;
+            return (null, $"No projection: {months} months of unbroken history up to {month}; the report projects from {ReportProjectionMonths} or more, so that the projection is tested against months already known.");
+        }
+
+        return (new PlacedProjection(Projector.Project([.. history.Select(h => h.Value)], nonNegative: row.Headline.IsAdditive), month), "");
+    }
+
+    /// <summary>The headline's comparisons for the force in the month, as GetMeasureSummary makes them; null without a figure.</summary>
+    private async Task<MonthComparison?> ReportComparisonAsync(SummaryRow row, AreaDefinition force, YearMonth month, CancellationToken cancellationToken)
+    {
+        if (row.Force is null)
         {
             return null;
         }
 
-        var (history, problem) = await ProjectionHistoryAsync(row.Headline, force, Breakdowns.Total, month, cancellationToken);
-        return problem is null
-            ? new PlacedProjection(Projector.Project([.. history.Select(h => h.Value)], nonNegative: row.Headline.IsAdditive), month)
-            : null;
+        var figures = await observations.GetSeriesAsync(row.Headline.Id, force.Code, Breakdowns.Total, MonthComparison.Window(month).First, month, cancellationToken);
+        return MonthComparison.Compute(row.Headline, force, month, figures);
     }
 
     /// <summary>The first page's rows for a force and month, by section, computed from each topic's headline measure.</summary>
