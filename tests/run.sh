@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what is missing (npm packages: buf,
-# playwright-core; Debian's Chromium for the browser tests), lints the protocol and checks it breaks no caller, builds the solution, runs the test projects, and prints one closing
+# playwright-core; Debian's Chromium for the browser tests and poppler-utils to read what it prints), lints the protocol and checks it breaks no caller, builds the solution, runs the test projects, and prints one closing
 # line "N passed, N failed" from the test results. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,11 +8,11 @@ cd "$(dirname "$0")/.."
 if [ ! -x node_modules/.bin/buf ] || [ ! -d node_modules/playwright-core ]; then
   npm ci --no-audit --no-fund
 fi
-if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
-  echo "== installing chromium (Debian) for the browser tests"
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || ! command -v pdftotext >/dev/null; then
+  echo "== installing chromium and poppler-utils (Debian) for the browser and print tests"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium poppler-utils >/dev/null
 fi
 echo "== buf lint"
 npx --no-install buf lint

@@ -37,6 +37,27 @@ public static class HtmlReport
         .legend{font-size:.8rem;color:#444}.legend span{display:inline-block;margin-right:1rem}
         .swatch{display:inline-block;width:.8rem;height:.8rem;border-radius:50%;vertical-align:middle;margin-right:.25rem}
         .note{font-size:.85rem;color:#444}
+        @media print{
+          body{margin:0;max-width:none;font-size:10pt}
+          h2.section{break-before:page;break-after:avoid}
+          section.topic{break-before:page;border-top:none;margin:0;padding:0}
+          h2.section+section.topic{break-before:avoid}
+          .chart,table.comparisons,tr,p.headline{break-inside:avoid}
+          h3{break-after:avoid}
+          a{color:inherit;text-decoration:none}
+          th,tr.section td{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+        }
+        """;
+
+    /// <summary>
+    /// The printed page, A4 as the force hands it out: the force and month at the top of every
+    /// page and its number at the foot (Chromium draws page margin boxes since version 131).
+    /// </summary>
+    private static string PageStyle(string forceName, string month) => $$"""
+        @page{size:A4;margin:16mm 14mm 18mm 14mm;
+          @top-left{content:"{{CssString(forceName)}} · {{CssString(month)}}";font:9pt system-ui,Arial,sans-serif;color:#555}
+          @top-right{content:"Performance Summary";font:9pt system-ui,Arial,sans-serif;color:#555}
+          @bottom-center{content:"Page " counter(page) " of " counter(pages);font:9pt system-ui,Arial,sans-serif;color:#555} }
         """;
 
     public static string Render(ReportDocument document)
@@ -44,7 +65,7 @@ public static class HtmlReport
         var html = new StringBuilder();
         var month = CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(document.Month.Month) + " " + document.Month.Year;
         html.Append("<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\">");
-        html.Append(CultureInfo.InvariantCulture, $"<title>Performance Summary – {Encode(document.ForceName)} – {month}</title><style>{Style}</style></head><body>");
+        html.Append(CultureInfo.InvariantCulture, $"<title>Performance Summary – {Encode(document.ForceName)} – {month}</title><style>{Style}{PageStyle(document.ForceName, month)}</style></head><body>");
         html.Append(CultureInfo.InvariantCulture, $"<h1>Performance Summary</h1><p class=\"meta\">{Encode(document.ForceName)} · {month} · generated {document.Generated.UtcDateTime:yyyy-MM-dd HH:mm} UTC</p>");
 
         html.Append("<h2>Summary</h2><table class=\"summary\"><thead><tr><th>Topic</th><th>Inclusion</th><th>Data</th><th>Exceptions</th></tr></thead><tbody>");
@@ -64,7 +85,7 @@ public static class HtmlReport
 
         foreach (var section in document.Sections)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<h2>{Encode(section.Name)}</h2>");
+            html.Append(CultureInfo.InvariantCulture, $"<h2 class=\"section\">{Encode(section.Name)}</h2>");
             foreach (var topic in section.Topics)
             {
                 AppendTopic(html, topic, document);
@@ -230,4 +251,8 @@ public static class HtmlReport
     private static string Anchor(string id) => "m-" + id;
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    /// <summary>Text inside a CSS string in a style element: no quote, backslash or tag can end it early.</summary>
+    private static string CssString(string text) =>
+        string.Concat(text.Select(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '.' or ',' or '(' or ')' ? c.ToString() : $"\\{(int)c:x} "));
 }
