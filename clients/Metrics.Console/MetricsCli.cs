@@ -46,11 +46,13 @@ public static class MetricsCli
             });
             config.AddBranch("define", define =>
             {
-                define.SetDescription("Define a force and its areas, or measures, from CSV files in the seed's shape");
+                define.SetDescription("Define a force and its areas, measures, or a force's report template, from CSV files in the seed's shape");
                 define.AddCommand<DefineForceCommand>("force").WithDescription("A force, its areas, districts and police.uk names, from an areas.csv")
                     .WithExample("define", "force", "src/Metrics.Server/Seed/forces/west-mercia/areas.csv", "--dry-run");
                 define.AddCommand<DefineMeasuresCommand>("measures").WithDescription("Measures, from a measures.csv")
                     .WithExample("define", "measures", "src/Metrics.Server/Seed/measures.csv", "--dry-run");
+                define.AddCommand<DefineTemplateCommand>("template").WithDescription("A force's report: sections, topics, measures and nouns, from a report-template.csv")
+                    .WithExample("define", "template", "src/Metrics.Server/Seed/forces/west-mercia/report-template.csv", "--force", "west-mercia", "--dry-run");
             });
             config.AddBranch("imports", imports =>
             {

@@ -197,6 +197,12 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         ), 2));
         Add("metrics.v1.MeasuresService/DefineForce", 2, new DefineForceRequest { Force = new Area { Code = "fuzz-force", Name = "Fuzz", Kind = AreaKind.Force } });
         Add("metrics.v1.MeasuresService/DefineMeasures", 2, new DefineMeasuresRequest { Measures = { new Measure { Id = "fuzz_measure", Name = "Fuzz" } } });
+        Add("metrics.v1.MeasuresService/DefineReportTemplate", 2, new DefineReportTemplateRequest
+        {
+            ForceCode = "fuzz-force",
+            Topics = { new ReportTopic { Section = "Fuzz", Topic = "Fuzz", MeasureId = "fuzz_measure" } },
+        });
+        Add("metrics.v1.MeasuresService/GetReportTemplate", 2, new GetReportTemplateRequest { ForceCode = "west-mercia" });
         Add("metrics.v1.AnalyticsService/GetMeasureSummary", 8, new GetMeasureSummaryRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia", Month = march });
         Add("metrics.v1.AnalyticsService/GetControlChart", 6, new GetControlChartRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia", Range = range });
         Add("metrics.v1.AnalyticsService/GetProjection", 3, new GetProjectionRequest { MeasureId = "total_recorded_crime", AreaCode = "west-mercia", LastMonth = march });

@@ -22,12 +22,15 @@ public sealed class ReportExportTests(MetLoadedServer met) : IClassFixture<MetLo
         Assert.Empty(page.Errors);
         Assert.Empty(page.ExternalRequests);
         Assert.Equal("Performance Summary – Metropolitan Police – December 2016", page.Title);
-        var crime = Assert.Single(page.Charts, c => c.Measure == "total_recorded_crime");
-        Assert.Equal(36, crime.Points);
-        Assert.True(crime.HasLimits && crime.HasProjection, "limits and projection drawn");
-        Assert.True(crime.Width > 500 && crime.Height > 150, $"drawn at {crime.Width} x {crime.Height}");
         var summary = await met.Analytics().GetPerformanceSummaryAsync(new GetPerformanceSummaryRequest { ForceCode = MetLoadedServer.Force, Month = December2016 });
         Assert.Equal(summary.Sections.Sum(s => s.Rows.Count), page.SummaryRows);
+
+        // Nine years of history: a chart for every topic with data (the total and its nine categories), limits and projection on each.
+        Assert.Equal(summary.Sections.SelectMany(s => s.Rows).Count(r => r.HasValue), page.Charts.Count);
+        Assert.Equal(10, page.Charts.Count);
+        Assert.All(page.Charts, c => Assert.True(c.Points == 36 && c.HasLimits && c.HasProjection, $"{c.Measure}: {c.Points} points"));
+        var crime = page.Charts[0];
+        Assert.True(crime.Width > 500 && crime.Height > 150, $"drawn at {crime.Width} x {crime.Height}");
         Assert.True(new FileInfo(Path.Combine(folder, "report-metropolitan-police-2016-12.png")).Length > 10_000, "a screenshot is kept");
     }
 
@@ -45,6 +48,7 @@ public sealed class ReportExportTests(MetLoadedServer met) : IClassFixture<MetLo
         Assert.Contains(WebUtility.HtmlEncode(crime), report.Html, StringComparison.Ordinal);
         Assert.Contains("Projection Jan 2017 to Jun 2017 by Holt-Winters (damped trend).", report.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", report.Html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("West Mercia", report.Html, StringComparison.Ordinal); // the Met's report, in the Met's template's words
         Assert.DoesNotContain("<link", report.Html.Replace("<link rel=\"icon\" href=\"data:,\">", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase); // an empty icon, so a browser asks for none
         Assert.DoesNotContain(" src=", report.Html, StringComparison.OrdinalIgnoreCase);
     }

@@ -139,6 +139,13 @@ public sealed class RequiredFieldsTests(MetricsServerFactory server) : IClassFix
             ["GetYearEndComparison"] = new GetYearEndComparisonRequest { AreaCode = "west-mercia", FinancialYear = 2018 },
             ["DefineForce"] = new DefineForceRequest { Force = areas[0], Areas = { areas.Skip(1) }, DryRun = true },
             ["DefineMeasures"] = new DefineMeasuresRequest { Measures = { robbery }, DryRun = true },
+            ["DefineReportTemplate"] = new DefineReportTemplateRequest
+            {
+                ForceCode = "west-mercia",
+                Topics = { new ReportTopic { Section = "Crime", Topic = "Robbery", MeasureId = "robbery", Noun = "offences" } },
+                DryRun = true,
+            },
+            ["GetReportTemplate"] = new GetReportTemplateRequest { ForceCode = "west-mercia" },
             ["GetImport"] = new GetImportRequest { ImportId = import.ImportId },
             ["UndoImport"] = new UndoImportRequest { ImportId = import.ImportId, DryRun = true },
             ["DeleteFigures"] = new DeleteFiguresRequest { ForceCode = "west-mercia", MeasureId = "robbery", From = march, To = march, DryRun = true },

@@ -29,6 +29,8 @@ public sealed class SecurityTests(MetricsServerFactory server) : IClassFixture<M
         ["metrics.v1.MeasuresService/Retire"] = ForceRoles.Policies.Administer,
         ["metrics.v1.MeasuresService/DefineForce"] = ForceRoles.Policies.Administer,
         ["metrics.v1.MeasuresService/DefineMeasures"] = ForceRoles.Policies.Administer,
+        ["metrics.v1.MeasuresService/DefineReportTemplate"] = ForceRoles.Policies.Administer,
+        ["metrics.v1.MeasuresService/GetReportTemplate"] = ForceRoles.Policies.Read,
         ["metrics.v1.MeasuresService/ImportObservations"] = ForceRoles.Policies.Administer,
         ["metrics.v1.MeasuresService/ImportStreetCrimes"] = ForceRoles.Policies.Administer,
         ["metrics.v1.AnalyticsService/GetMeasureSummary"] = ForceRoles.Policies.Read,

@@ -69,6 +69,43 @@ public sealed class DefineMeasuresCommand : AsyncCommand<DefineSettings>
 }
 
 /// <summary>What a definition adds and changes, in words.</summary>
+/// <summary>metrics define template FILE --force CODE: a force's report template from a report-template.csv.</summary>
+public sealed class DefineTemplateCommand : AsyncCommand<DefineTemplateCommand.Settings>
+{
+    public sealed class Settings : DefineSettings
+    {
+        [CommandOption("--force <CODE>")]
+        [Description("The force the report is for")]
+        public string Force { get; init; } = "";
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        settings.RequireFile();
+        var request = DefinitionCsv.ReadTemplate(settings.File);
+        request.ForceCode = settings.Force;
+        request.DryRun = settings.DryRun;
+        var response = await settings.SendAsync(async id =>
+        {
+            request.RequestId = id;
+            return await settings.Measures().DefineReportTemplateAsync(request, deadline: settings.Deadline(60), cancellationToken: cancellationToken);
+        });
+        return Output.Print(response, settings.Json, () =>
+        {
+            AnsiConsole.MarkupLine(response.DryRun ? "[yellow]Dry run[/], nothing stored: the template is valid." : $"Stored: the report of {Markup.Escape(response.Template.ForceCode)} is now:");
+            foreach (var section in response.Template.Topics.GroupBy(t => t.Section))
+            {
+                AnsiConsole.MarkupLine($"  [bold]{Markup.Escape(section.Key)}[/]");
+                foreach (var topic in section)
+                {
+                    var measure = topic.Breakdown.Length > 0 ? $"{topic.MeasureId} / {topic.Breakdown}" : topic.MeasureId;
+                    AnsiConsole.MarkupLine($"    {Markup.Escape(topic.Topic)} ({Markup.Escape(measure)})");
+                }
+            }
+        });
+    }
+}
+
 internal static class DefinitionText
 {
     public static void Render(bool dryRun, string what, IReadOnlyList<string> added, IReadOnlyList<DefinitionChange> changed, int unchanged)

@@ -110,6 +110,27 @@ public static class DefinitionCsv
             : request;
     }
 
+    /// <summary>A report template (section, topic, measure_id, breakdown, noun, inclusion): the topics in the order printed.</summary>
+    public static DefineReportTemplateRequest ReadTemplate(string path)
+    {
+        using var csv = CsvFiles.Open(path);
+        var request = new DefineReportTemplateRequest();
+        while (CsvFiles.Next(csv, path))
+        {
+            request.Topics.Add(new ReportTopic
+            {
+                Section = Optional(csv, "section"),
+                Topic = Optional(csv, "topic"),
+                MeasureId = Optional(csv, "measure_id"),
+                Breakdown = Optional(csv, "breakdown"),
+                Noun = Optional(csv, "noun"),
+                Inclusion = Optional(csv, "inclusion").Length == 0 ? ReportingRule.Unspecified : Word<ReportingRule>(csv, path, "inclusion"),
+            });
+        }
+
+        return request;
+    }
+
     /// <summary>An enum value written as a word ("local_policing_area"), or an error naming the line and the words allowed.</summary>
     private static T Word<T>(CsvReader csv, string path, string column)
         where T : struct, Enum

@@ -41,14 +41,14 @@ public static class CommentaryWriter
     /// an increase compared to February (6,377) and above the monthly average (7,082)."
     /// A total names the force it covers; a local policing area is always named.
     /// </summary>
-    public static string Narrative(MonthReading reading, bool isTotal = false)
+    public static string Narrative(MonthReading reading, bool isTotal = false, string? noun = null)
     {
         var where = reading.Area.Kind == AreaKind.Force
             ? isTotal ? $" across {reading.Area.Name}" : ""
             : $" in {reading.Area.Name}";
         var month = MonthName(reading.Month);
         var first = reading.Measure.IsAdditive
-            ? $"{Figure(reading.Measure, reading.Value)} {Noun(reading.Measure, isTotal)} were recorded{where} in {month}."
+            ? $"{Figure(reading.Measure, reading.Value)} {(string.IsNullOrEmpty(noun) ? Noun(reading.Measure, isTotal) : noun)} were recorded{where} in {month}."
             : $"{reading.Measure.Name}{where} was {Figure(reading.Measure, reading.Value)} in {month}.";
 
         var previous = reading.Previous is { } p
@@ -185,7 +185,8 @@ public static class CommentaryWriter
     /// What a count counts: a total's parts are all offences; a plural name as it is ("missing
     /// person reports"); anything else is offences of its kind ("rape offences").
     /// </summary>
-    private static string Noun(MeasureDefinition measure, bool isTotal)
+    /// <summary>What one unit of a count is called when no report template names it: "offences" for crime, else the measure's own name.</summary>
+    public static string Noun(MeasureDefinition measure, bool isTotal)
     {
         if (isTotal)
         {

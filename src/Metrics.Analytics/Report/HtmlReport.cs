@@ -76,7 +76,7 @@ public static class HtmlReport
             {
                 var row = topic.Row;
                 var exceptional = row.Areas.Any(a => a.IsExceptional) || (row.Force?.IsExceptional ?? false);
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"#{Anchor(row.Headline.Id)}\">{Encode(row.Topic)}</a></td><td>{Encode(row.Inclusion)}</td><td>{Encode(row.Data)}</td>");
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"#{Anchor(row)}\">{Encode(row.Topic)}</a></td><td>{Encode(row.Inclusion)}</td><td>{Encode(row.Data)}</td>");
                 html.Append(CultureInfo.InvariantCulture, $"<td{(exceptional ? " class=\"exceptional\"" : "")}>{Encode(row.Exceptions)}</td></tr>");
             }
         }
@@ -105,15 +105,15 @@ public static class HtmlReport
     {
         var row = topic.Row;
         var month = MonthName(document.Month);
-        html.Append(CultureInfo.InvariantCulture, $"<section class=\"topic\" id=\"{Anchor(row.Headline.Id)}\"><h3>{Encode(row.Topic)}</h3>");
+        html.Append(CultureInfo.InvariantCulture, $"<section class=\"topic\" id=\"{Anchor(row)}\"><h3>{Encode(row.Topic)}</h3>");
         var reported = row.IncludedThisMonth ? row.Inclusion : $"{row.Inclusion}: not due this month, shown for reference";
         if (row.Force is not { } reading)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p class=\"headline\">{Encode(row.Headline.Name)}: no figure for {month} is stored.</p><p class=\"note\">Reported: {Encode(reported)}.</p></section>");
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"headline\">{Encode(row.HeadlineName)}: no figure for {month} is stored.</p><p class=\"note\">Reported: {Encode(reported)}.</p></section>");
             return;
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"headline\"><strong>{Encode(CommentaryWriter.Figure(row.Headline, reading.Value))}</strong> {Encode(row.Headline.Name)}, {Encode(document.ForceName)}, {month}</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"headline\"><strong>{Encode(CommentaryWriter.Figure(row.Headline, reading.Value))}</strong> {Encode(row.HeadlineName)}, {Encode(document.ForceName)}, {month}</p>");
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">Reported: {Encode(reported)}.</p>");
         if (topic.Comparison is { } comparison)
         {
@@ -248,7 +248,9 @@ public static class HtmlReport
         return string.Create(CultureInfo.InvariantCulture, $"Projection {first} to {last} by {method}.{backtest}");
     }
 
-    private static string Anchor(string id) => "m-" + id;
+    /// <summary>"m-robbery"; a breakdown's topic "m-total_recorded_crime-burglary".</summary>
+    private static string Anchor(SummaryRow row) =>
+        "m-" + row.Headline.Id + (row.Breakdown.Length == 0 ? "" : "-" + string.Concat(row.Breakdown.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')));
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 

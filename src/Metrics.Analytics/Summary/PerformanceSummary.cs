@@ -15,7 +15,17 @@ public sealed record SummaryRow(
     string Narrative,
     string AreaMovement,
     MonthReading? Force,
-    IReadOnlyList<MonthReading> Areas);
+    IReadOnlyList<MonthReading> Areas)
+{
+    /// <summary>How the topic is reported: its template's rule, else its measure's.</summary>
+    public ReportingRule Rule { get; init; } = Headline.ReportingRule;
+
+    /// <summary>The breakdown of the headline measure the topic reads ("Burglary"); empty for its total.</summary>
+    public string Breakdown { get; init; } = "";
+
+    /// <summary>What heads the topic's page: the breakdown's topic name, or the measure's name.</summary>
+    public string HeadlineName => Breakdown.Length > 0 ? Topic : Headline.Name;
+}
 
 /// <summary>A section of the summary page with its topics.</summary>
 public sealed record SummarySection(string Name, IReadOnlyList<SummaryRow> Rows);
@@ -65,25 +75,36 @@ public static class PerformanceSummary
         _ => true,
     };
 
+    /// <summary>
+    /// A topic's row, read from its headline's readings. <paramref name="inclusion"/> is the
+    /// template's rule for the topic, if it has one (else the measure's); <paramref name="noun"/>
+    /// what its commentary calls a unit (else one made from the measure).
+    /// </summary>
     public static SummaryRow Row(
         string topic,
         MeasureDefinition headline,
         YearMonth month,
         MonthReading? force,
         IReadOnlyList<MonthReading> areas,
-        bool isTotal)
+        bool isTotal,
+        ReportingRule? inclusion = null,
+        string? noun = null)
     {
+        var rule = inclusion ?? headline.ReportingRule;
         var exceptional = (force?.IsExceptional ?? false) || areas.Any(a => a.IsExceptional);
         return new SummaryRow(
             topic,
             headline,
-            Inclusion(headline.ReportingRule),
-            IsIncluded(headline.ReportingRule, month, exceptional),
+            Inclusion(rule),
+            IsIncluded(rule, month, exceptional),
             force is null ? $"No figure for {month}." : CommentaryWriter.DataSentence(force),
             areas.Count == 0 ? $"No figures by area for {month}" : CommentaryWriter.Exceptions(areas),
-            force is null ? "" : CommentaryWriter.Narrative(force, isTotal),
+            force is null ? "" : CommentaryWriter.Narrative(force, isTotal, noun),
             CommentaryWriter.AreaMovement(areas),
             force,
-            areas);
+            areas)
+        {
+            Rule = rule,
+        };
     }
 }

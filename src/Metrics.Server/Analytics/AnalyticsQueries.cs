@@ -17,7 +17,8 @@ using Microsoft.Extensions.Options;
 namespace Metrics.Server.Analytics;
 
 /// <summary>Loads what an analyst's question needs and computes it with Metrics.Analytics.</summary>
-internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationRepository observations, IOptions<LimitOptions> limits, TimeProvider clock)
+internal sealed class AnalyticsQueries(
+    CatalogueLookup lookup, ObservationRepository observations, ReportTemplates templates, IOptions<LimitOptions> limits, TimeProvider clock)
 {
     public const string DefaultOutcomeMeasureId = "crime_outcome_rate";
     private const int MaxHorizon = 24;
@@ -181,7 +182,7 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
             return (null, "");
         }
 
-        var (history, problem) = await ProjectionHistoryAsync(row.Headline, force, Breakdowns.Total, month, cancellationToken);
+        var (history, problem) = await ProjectionHistoryAsync(row.Headline, force, row.Breakdown, month, cancellationToken);
         if (problem is not null || history.Count < ReportProjectionMonths)
         {
             var months = problem is NotEnoughDataException tooShort ? tooShort.MonthsAvailable : history.Count;
@@ -199,35 +200,49 @@ internal sealed class AnalyticsQueries(CatalogueLookup lookup, ObservationReposi
             return null;
         }
 
-        var figures = await observations.GetSeriesAsync(row.Headline.Id, force.Code, Breakdowns.Total, MonthComparison.Window(month).First, month, cancellationToken);
+        var figures = await observations.GetSeriesAsync(row.Headline.Id, force.Code, row.Breakdown, MonthComparison.Window(month).First, month, cancellationToken);
         return MonthComparison.Compute(row.Headline, force, month, figures);
     }
 
-    /// <summary>The first page's rows for a force and month, by section, computed from each topic's headline measure.</summary>
+    /// <summary>
+    /// The first page's rows for a force and month, by section, in its report template's order
+    /// and words, each computed from the topic's headline measure (or its breakdown).
+    /// </summary>
     private async Task<(AreaDefinition Force, CommentaryOptions Options, List<(string Name, List<SummaryRow> Rows)> Sections)> SummaryAsync(
         string code, YearMonth month, int? chartMonths, CancellationToken cancellationToken)
     {
         var options = new CommentaryOptions { ChartMonths = ChartMonths(chartMonths, "chart_months") };
         var force = await lookup.ForceAsync(code, cancellationToken);
         var catalogue = await lookup.MeasuresForAsync(force.Force.Code, cancellationToken);
-        var topics = PerformanceSummary.Topics(catalogue);
-        var areas = force.LocalPolicingAreas.Prepend(force.Force).ToList();
-        var figures = await observations.GetMonthlyTotalsAsync(
-            [.. topics.Select(t => t.Headline.Id).Distinct()],
-            [.. areas.Select(a => a.Code)],
-            new Period(month.AddMonths(1 - options.ChartMonths), options.ChartMonths),
-            cancellationToken);
-        var byKey = figures.ToLookup(o => (o.MeasureId, o.AreaCode));
+        var measures = catalogue.ToDictionary(m => m.Id, StringComparer.Ordinal);
 
-        MonthReading? ReadingFor(MeasureDefinition measure, AreaDefinition area) =>
-            MonthReading.Read(measure, area, month, Values(measure, [.. byKey[(measure.Id, area.Code)]]), options);
+        // A topic whose measure was retired after the template was defined is left out, as the measure is from lists.
+        var topics = (await templates.ForForceAsync(force.Force.Code, catalogue, cancellationToken)).Topics.Where(t => measures.ContainsKey(t.MeasureId)).ToList();
+        var areas = force.LocalPolicingAreas.Prepend(force.Force).ToList();
+        var window = new Period(month.AddMonths(1 - options.ChartMonths), options.ChartMonths);
+        var figures = (await observations.GetMonthlyTotalsAsync(
+            [.. topics.Where(t => t.Breakdown.Length == 0).Select(t => t.MeasureId).Distinct()], [.. areas.Select(a => a.Code)], window, cancellationToken)).ToList();
+        foreach (var (measureId, breakdown) in topics.Where(t => t.Breakdown.Length > 0).Select(t => (t.MeasureId, t.Breakdown)).Distinct())
+        {
+            foreach (var area in areas)
+            {
+                figures.AddRange(await observations.GetSeriesAsync(measureId, area.Code, breakdown, window.First, month, cancellationToken));
+            }
+        }
+
+        var byKey = figures.ToLookup(o => (o.MeasureId, o.AreaCode, o.Breakdown));
+
+        MonthReading? ReadingFor(ReportTopicDefinition topic, AreaDefinition area) =>
+            MonthReading.Read(measures[topic.MeasureId], area, month, Values(measures[topic.MeasureId], [.. byKey[(topic.MeasureId, area.Code, topic.Breakdown)]]), options);
 
         var sections = topics
             .GroupBy(t => t.Section)
             .Select(section => (section.Key, section.Select(t =>
             {
-                var areaReadings = force.LocalPolicingAreas.Select(a => ReadingFor(t.Headline, a)).OfType<MonthReading>().ToList();
-                return PerformanceSummary.Row(t.Topic, t.Headline, month, ReadingFor(t.Headline, force.Force), areaReadings, PerformanceSummary.IsTotal(t.Headline, catalogue));
+                var headline = measures[t.MeasureId];
+                var areaReadings = force.LocalPolicingAreas.Select(a => ReadingFor(t, a)).OfType<MonthReading>().ToList();
+                var isTotal = t.Breakdown.Length == 0 && PerformanceSummary.IsTotal(headline, catalogue);
+                return PerformanceSummary.Row(t.Topic, headline, month, ReadingFor(t, force.Force), areaReadings, isTotal, t.Inclusion, t.Noun) with { Breakdown = t.Breakdown };
             }).ToList()))
             .ToList();
         return (force.Force, options, sections);

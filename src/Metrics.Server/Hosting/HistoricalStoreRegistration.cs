@@ -27,6 +27,7 @@ internal static class HistoricalStoreRegistration
         services.AddSingleton<ObservationRepository>();
         services.AddSingleton<ImportRepository>();
         services.AddSingleton<RequestRepository>();
+        services.AddSingleton<ReportTemplateRepository>();
         services.AddSingleton<EventRepository>();
         services.AddSingleton<CaptureRepository>();
         services.AddSingleton<SeedLoader>();
@@ -36,6 +37,7 @@ internal static class HistoricalStoreRegistration
         services.AddSingleton<CatalogueDefinitions>();
         services.AddSingleton<HistoryQueries>();
         services.AddSingleton<AnalyticsQueries>();
+        services.AddSingleton<ReportTemplates>();
         services.AddSingleton<ObservationImporter>();
         services.AddSingleton<StreetCrimeImporter>();
         services.AddSingleton<FigureCorrections>();

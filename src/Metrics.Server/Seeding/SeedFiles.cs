@@ -18,6 +18,28 @@ internal static class SeedFiles
     public const string AreasFile = "areas.csv";
     public const string ForcesFolder = "forces";
 
+    /// <summary>A force's report template (section, topic, measure_id, breakdown, noun, inclusion), beside its areas.</summary>
+    public const string TemplateFile = "report-template.csv";
+
+    /// <summary>A report template's topics, in the order printed: the console's `metrics define template` reads the same shape.</summary>
+    public static IReadOnlyList<ReportTopicDefinition> ReadTemplate(string path)
+    {
+        using var csv = Open(path);
+        var topics = new List<ReportTopicDefinition>();
+        while (csv.Read())
+        {
+            topics.Add(new ReportTopicDefinition(
+                csv.GetString("section"),
+                csv.GetString("topic"),
+                csv.GetString("measure_id"),
+                csv.GetString("breakdown"),
+                csv.GetString("noun"),
+                csv.GetString("inclusion") is { Length: > 0 } inclusion ? ParseEnum<ReportingRule>(inclusion) : null));
+        }
+
+        return topics;
+    }
+
     public static IReadOnlyList<MeasureDefinition> ReadMeasures(string path)
     {
         using var csv = Open(path);

@@ -1,4 +1,5 @@
 using Metrics.Domain.Catalogue;
+using Metrics.Server.Analytics;
 using Metrics.Server.History;
 using Metrics.Server.Imports;
 using Metrics.Storage.Repositories;
@@ -27,6 +28,7 @@ public sealed class SeedOptions
 internal sealed partial class SeedLoader(
     IOptions<SeedOptions> options,
     CatalogueDefinitions definitions,
+    ReportTemplates templates,
     ObservationImporter importer,
     ImportRepository imports,
     ILogger<SeedLoader> logger)
@@ -50,7 +52,15 @@ internal sealed partial class SeedLoader(
         {
             var (force, areas) = SeedFiles.ReadForce(Path.Combine(forceFolder, SeedFiles.AreasFile));
             await definitions.DefineForceAsync(force, areas, DefinedFields.Every, "", dryRun: false, cancellationToken, retireLeftOut: false);
-            foreach (var file in System.IO.Directory.GetFiles(forceFolder, "*.csv").Where(f => Path.GetFileName(f) != SeedFiles.AreasFile).Order(StringComparer.Ordinal))
+            var template = Path.Combine(forceFolder, SeedFiles.TemplateFile);
+            if (File.Exists(template) && !await templates.HasOwnAsync(force.Code, cancellationToken))
+            {
+                // The seed's template is the force's first; one the force defines since is kept.
+                await templates.DefineAsync(force.Code, SeedFiles.ReadTemplate(template), dryRun: false, cancellationToken);
+            }
+
+            foreach (var file in System.IO.Directory.GetFiles(forceFolder, "*.csv")
+                .Where(f => Path.GetFileName(f) is not (SeedFiles.AreasFile or SeedFiles.TemplateFile)).Order(StringComparer.Ordinal))
             {
                 var source = SourcePrefix + Path.GetRelativePath(folder, file).Replace('\\', '/');
                 if (imported.Contains(source))

@@ -110,7 +110,8 @@ internal static class AnalyticsMapping
         {
             Topic = row.Topic,
             MeasureId = row.Headline.Id,
-            ReportingRule = row.Headline.ToContract().ReportingRule,
+            Breakdown = row.Breakdown,
+            ReportingRule = (row.Headline with { ReportingRule = row.Rule }).ToContract().ReportingRule,
             Inclusion = row.Inclusion,
             IncludedThisMonth = row.IncludedThisMonth,
             Data = row.Data,

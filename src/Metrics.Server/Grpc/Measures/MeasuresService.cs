@@ -29,6 +29,7 @@ internal sealed class MeasuresService(
     FigureCorrections corrections,
     ImportRepository imports,
     RequestRepeats repeats,
+    Server.Analytics.ReportTemplates templates,
     IOptions<LimitOptions> limits) : V1.MeasuresService.MeasuresServiceBase
 {
     private const int DefaultImportListLimit = 50;
@@ -169,6 +170,27 @@ internal sealed class MeasuresService(
             response.Changed.Add(result.ChangesToContract());
             return response;
         }, V1.DefineMeasuresResponse.Parser);
+    }
+
+    [Authorize(Policy = ForceRoles.Policies.Administer)]
+    public override async Task<V1.DefineReportTemplateResponse> DefineReportTemplate(V1.DefineReportTemplateRequest request, ServerCallContext context)
+    {
+        var topics = request.Topics.Select((t, i) => t.ToDomain($"topics[{i}]")).ToList();
+        var withoutId = request.Clone();
+        withoutId.RequestId = "";
+        return await repeats.AnswerOnceAsync(request.RequestId, "request_id", withoutId, record: !request.DryRun, context, async () =>
+        {
+            var template = await templates.DefineAsync(request.ForceCode, topics, request.DryRun, context.CancellationToken);
+            return new V1.DefineReportTemplateResponse { Template = template.ToContract(), DryRun = request.DryRun };
+        }, V1.DefineReportTemplateResponse.Parser);
+    }
+
+    [Authorize(Policy = ForceRoles.Policies.Read)]
+    public override async Task<V1.GetReportTemplateResponse> GetReportTemplate(V1.GetReportTemplateRequest request, ServerCallContext context)
+    {
+        var force = await lookup.ForceAsync(Validate.Key(request.ForceCode, "force_code"), context.CancellationToken);
+        var template = await templates.ForForceAsync(force.Force.Code, await lookup.MeasuresForAsync(force.Force.Code, context.CancellationToken), context.CancellationToken);
+        return new V1.GetReportTemplateResponse { Template = template.ToContract() };
     }
 
     [Authorize(Policy = ForceRoles.Policies.Administer)]
