@@ -73,9 +73,11 @@ public sealed class ConsoleHistoryCommandTests(MetricsServerFactory server) : IC
         var lines = output.Split('\n');
         Assert.Equal(0, exit);
         Assert.All(lines, line => Assert.True(line.TrimEnd().Length <= 80, $"{line.Length} columns: {line}"));
-        // Violence with injury comes first: Telford & Wrekin's volume, share and rate on one line.
+        // Violence with injury comes first: Telford & Wrekin's volume, the average as West Mercia
+        // published it (no earlier month of it is stored), share and rate on one line.
         var telford = lines.First(l => l.Contains("Telford & Wrekin", StringComparison.Ordinal)).Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["Telford & Wrekin", "196", "–", "13%", "1.13"], telford);
+        Assert.Equal(["Telford & Wrekin", "196", "171 p", "13%", "1.13"], telford);
+        Assert.Contains("12-month average: (n/12) over the n months stored; p as the force published it", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,9 +36,11 @@ public sealed partial class ReportTopicPagesTests(MetricsServerFactory server) :
         var crime = TopicPage(report, "total_recorded_crime");
 
         Assert.Contains("<strong>7,767</strong> Total Recorded Crime, West Mercia, March 2019", crime, StringComparison.Ordinal);
-        // February is the only earlier month stored: the average says it rests on one month.
+        // February is the only earlier month stored: the 12-month average is the one the force
+        // published (7,191); the financial year to date says it rests on two months of twelve.
         Assert.Contains("<td>6,377 (+21.8%)</td>", crime, StringComparison.Ordinal);
-        Assert.Contains("<td>6,377 (1 of 12 months)</td>", crime, StringComparison.Ordinal);
+        Assert.Contains("<td>7,191 (as published)</td>", crime, StringComparison.Ordinal);
+        Assert.Contains("(2 of 12 months)", crime, StringComparison.Ordinal);
         Assert.Contains("No chart yet: 2 months stored up to March 2019; the expected range is drawn from at least 6.", crime, StringComparison.Ordinal);
         Assert.Contains(WebUtility.HtmlEncode("Telford & Wrekin"), crime, StringComparison.Ordinal);
         Assert.Contains("<th>Share of West Mercia</th>", crime, StringComparison.Ordinal);

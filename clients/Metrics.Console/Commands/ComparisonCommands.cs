@@ -18,6 +18,12 @@ public sealed class ComparisonCommand : AsyncCommand<MonthSettings>
         return Output.Print(response, settings.Json, () =>
         {
             AnsiConsole.MarkupLine($"[bold]Policing area comparison[/] · {response.Month.Year}-{response.Month.Month:D2}");
+            var cellsOfAll = response.Rows.Append(response.Total).SelectMany(r => r.Cells).ToList();
+            if (cellsOfAll.Any(c => c.TwelveMonthAveragePublished || (c.HasTwelveMonthAverage && c.MonthsInAverage < 12)))
+            {
+                AnsiConsole.MarkupLine("12-month average: (n/12) over the n months stored; p as the force published it (fewer months stored)");
+            }
+
             var rows = response.Rows.Append(response.Total).ToList();
             var cells = rows.Select(r => r.Cells.Select(Cell).ToList()).ToList();
 
@@ -55,7 +61,7 @@ public sealed class ComparisonCommand : AsyncCommand<MonthSettings>
                     table.AddRow(
                         Markup.Escape(area.Name),
                         Output.Figure(c.HasVolume ? c.Volume : null),
-                        Output.Figure(c.HasTwelveMonthAverage ? c.TwelveMonthAverage : null),
+                        Average(c),
                         Output.Figure(c.HasPercentOfTotal ? c.PercentOfTotal : null, "N0") + "%",
                         Output.Figure(c.HasRatePerThousand ? c.RatePerThousand : null, "N2"));
                 }
@@ -65,8 +71,13 @@ public sealed class ComparisonCommand : AsyncCommand<MonthSettings>
         });
     }
 
+    /// <summary>The 12-month average, saying when it rests on fewer months than it names ("6,377 (1/12)") or is the force's published one ("7,191 p").</summary>
+    private static string Average(AreaComparisonCell c) =>
+        Output.Figure(c.HasTwelveMonthAverage ? c.TwelveMonthAverage : null)
+        + (c.TwelveMonthAveragePublished ? " p" : c.HasTwelveMonthAverage && c.MonthsInAverage < 12 ? $" ({c.MonthsInAverage}/12)" : "");
+
     private static string Cell(AreaComparisonCell c) =>
-        $"{Output.Figure(c.HasVolume ? c.Volume : null)} · {Output.Figure(c.HasTwelveMonthAverage ? c.TwelveMonthAverage : null)} · " +
+        $"{Output.Figure(c.HasVolume ? c.Volume : null)} · {Average(c)} · " +
         $"{Output.Figure(c.HasPercentOfTotal ? c.PercentOfTotal : null, "N0")}% · {Output.Figure(c.HasRatePerThousand ? c.RatePerThousand : null, "N2")}";
 }
 

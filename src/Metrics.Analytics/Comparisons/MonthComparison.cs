@@ -36,6 +36,18 @@ public sealed record MonthComparison(
 {
     public const int AverageMonths = 12;
 
+    /// <summary>The 12-month average is the force's published one: fewer than 12 months are stored.</summary>
+    public bool AverageIsPublished { get; init; }
+
+    /// <summary>
+    /// With the force's published 12-month average when fewer than 12 months are stored and one
+    /// was published: the figure the months held cannot give.
+    /// </summary>
+    public MonthComparison WithPublishedAverage(double? published) =>
+        published is { } average && PreviousTwelveMonths.MonthsWithData < AverageMonths
+            ? this with { TwelveMonthAverage = average, AverageIsPublished = true }
+            : this;
+
     public Change OnPreviousMonth => Change.Between(PreviousMonth.Value, Current.Value);
 
     public Change OnSameMonthLastYear => Change.Between(SameMonthLastYear.Value, Current.Value);

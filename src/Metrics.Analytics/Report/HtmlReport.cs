@@ -182,7 +182,7 @@ public static class HtmlReport
         html.Append("<table class=\"comparisons\"><thead><tr><th>Previous month</th><th>Same month last year</th><th>12-month average</th><th>Financial year to date</th></tr></thead><tbody><tr>");
         html.Append(CultureInfo.InvariantCulture, $"<td>{Figure(comparison.PreviousMonth.Value)}{Change(comparison.OnPreviousMonth)}</td>");
         html.Append(CultureInfo.InvariantCulture, $"<td>{Figure(comparison.SameMonthLastYear.Value)}{Change(comparison.OnSameMonthLastYear)}</td>");
-        html.Append(CultureInfo.InvariantCulture, $"<td>{Figure(comparison.TwelveMonthAverage)}{Resting(average, MonthComparison.AverageMonths)}</td>");
+        html.Append(CultureInfo.InvariantCulture, $"<td>{Figure(comparison.TwelveMonthAverage)}{(comparison.AverageIsPublished ? " (as published)" : Resting(average, MonthComparison.AverageMonths))}</td>");
         html.Append(CultureInfo.InvariantCulture, $"<td>{Figure(yearToDate.Value)}{Resting(yearToDate, named)}; last year {Figure(comparison.FinancialYearToDateLastYear.Value)}{Resting(comparison.FinancialYearToDateLastYear, named)}{Change(comparison.FinancialYearToDateChange)}</td>");
         html.Append("</tr></tbody></table>");
     }

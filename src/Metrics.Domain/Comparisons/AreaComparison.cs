@@ -11,7 +11,11 @@ public sealed record AreaComparisonCell(
     double? TwelveMonthAverage,
     int MonthsInAverage,
     double? PercentOfTotal,
-    double? RatePerThousand);
+    double? RatePerThousand)
+{
+    /// <summary>The average is the force's published one: fewer than 12 months are stored (MonthsInAverage says how many).</summary>
+    public bool AverageIsPublished { get; init; }
+}
 
 /// <summary>A measure across the areas.</summary>
 public sealed record AreaComparisonRow(MeasureDefinition Measure, IReadOnlyList<AreaComparisonCell> Cells);
@@ -76,5 +80,23 @@ public static class AreaComparison
             areas,
             [.. measures.Select(m => RowFor(m, isTotal: false))],
             RowFor(total, isTotal: true));
+    }
+
+    /// <summary>
+    /// The table with the force's published 12-month averages where fewer than 12 months are
+    /// stored: a figure the months held cannot give, shown as published and marked so.
+    /// </summary>
+    public static AreaComparisonTable WithPublished(AreaComparisonTable table, IReadOnlyList<PublishedFigure> published)
+    {
+        var averages = published
+            .Where(p => p.Statistic == PublishedStatistic.TwelveMonthAverage && p.Month == table.Month)
+            .ToDictionary(p => (p.MeasureId, p.AreaCode), p => p.Value);
+        AreaComparisonRow Filled(AreaComparisonRow row) => row with
+        {
+            Cells = [.. row.Cells.Select(c => c.MonthsInAverage < AverageMonths && averages.TryGetValue((row.Measure.Id, c.AreaCode), out var average)
+                ? c with { TwelveMonthAverage = average, AverageIsPublished = true }
+                : c)],
+        };
+        return table with { Rows = [.. table.Rows.Select(Filled)], Total = Filled(table.Total) };
     }
 }

@@ -6,6 +6,7 @@ using Metrics.Analytics.Spc;
 using Metrics.Analytics.Summary;
 using Metrics.Domain.Calendar;
 using Metrics.Domain.Catalogue;
+using Metrics.Domain.Comparisons;
 using Metrics.Domain.Observations;
 using Metrics.Domain.Requests;
 using Metrics.Server.History;
@@ -18,7 +19,12 @@ namespace Metrics.Server.Analytics;
 
 /// <summary>Loads what an analyst's question needs and computes it with Metrics.Analytics.</summary>
 internal sealed class AnalyticsQueries(
-    CatalogueLookup lookup, ObservationRepository observations, ReportTemplates templates, IOptions<LimitOptions> limits, TimeProvider clock)
+    CatalogueLookup lookup,
+    ObservationRepository observations,
+    ReportTemplates templates,
+    PublishedFigureRepository publishedFigures,
+    IOptions<LimitOptions> limits,
+    TimeProvider clock)
 {
     public const string DefaultOutcomeMeasureId = "crime_outcome_rate";
     private const int MaxHorizon = 24;
@@ -201,7 +207,10 @@ internal sealed class AnalyticsQueries(
         }
 
         var figures = await observations.GetSeriesAsync(row.Headline.Id, force.Code, row.Breakdown, MonthComparison.Window(month).First, month, cancellationToken);
-        return MonthComparison.Compute(row.Headline, force, month, figures);
+        var published = row.Breakdown.Length > 0 ? null
+            : (await publishedFigures.GetAsync(month, PublishedStatistic.TwelveMonthAverage, cancellationToken))
+                .FirstOrDefault(p => p.MeasureId == row.Headline.Id && p.AreaCode == force.Code)?.Value;
+        return MonthComparison.Compute(row.Headline, force, month, figures).WithPublishedAverage(published);
     }
 
     /// <summary>

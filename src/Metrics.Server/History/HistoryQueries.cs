@@ -26,7 +26,8 @@ internal sealed record AreaComparisonResult(YearMonth Month, IReadOnlyList<AreaD
 internal sealed record YearEndResult(AreaDefinition Area, FinancialYear Year, IReadOnlyList<YearEndRow> Rows);
 
 /// <summary>Loads what a history question needs and computes it with the domain.</summary>
-internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationRepository observations, CaptureRepository captures, TimeProvider clock)
+internal sealed class HistoryQueries(
+    CatalogueLookup lookup, ObservationRepository observations, CaptureRepository captures, PublishedFigureRepository publishedFigures, TimeProvider clock)
 {
     public const string DefaultTotalMeasureId = "total_recorded_crime";
     private static readonly YearMonth Earliest = new(YearMonth.MinYear, 1);
@@ -145,7 +146,9 @@ internal sealed class HistoryQueries(CatalogueLookup lookup, ObservationReposito
 
         var figures = await observations.GetMonthlyTotalsAsync(
             [.. rows.Append(total).Select(m => m.Id).Distinct()], [.. areas.Select(a => a.Code)], AreaComparison.Window(month), cancellationToken);
-        return new AreaComparisonResult(month, areas, AreaComparison.Compute(month, areas, rows, total, figures));
+        var table = AreaComparison.Compute(month, areas, rows, total, figures);
+        var published = await publishedFigures.GetAsync(month, PublishedStatistic.TwelveMonthAverage, cancellationToken);
+        return new AreaComparisonResult(month, areas, AreaComparison.WithPublished(table, published));
     }
 
     /// <summary>Each measure (those named, or the total and its leaves) over a financial year and the one before, for an area.</summary>

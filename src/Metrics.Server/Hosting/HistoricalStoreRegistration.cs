@@ -28,6 +28,7 @@ internal static class HistoricalStoreRegistration
         services.AddSingleton<ImportRepository>();
         services.AddSingleton<RequestRepository>();
         services.AddSingleton<ReportTemplateRepository>();
+        services.AddSingleton<PublishedFigureRepository>();
         services.AddSingleton<EventRepository>();
         services.AddSingleton<CaptureRepository>();
         services.AddSingleton<SeedLoader>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using CsvHelper;
 using Metrics.Domain.Calendar;
 using Metrics.Domain.Catalogue;
+using Metrics.Domain.Comparisons;
 using Metrics.Domain.Observations;
 using Metrics.Server.Imports;
 
@@ -20,6 +21,26 @@ internal static class SeedFiles
 
     /// <summary>A force's report template (section, topic, measure_id, breakdown, noun, inclusion), beside its areas.</summary>
     public const string TemplateFile = "report-template.csv";
+
+    /// <summary>A force's published figures (published-*.csv: measure_id, area, month, statistic, value).</summary>
+    public const string PublishedPattern = "published-*.csv";
+
+    public static IReadOnlyList<PublishedFigure> ReadPublished(string path)
+    {
+        using var csv = Open(path);
+        var figures = new List<PublishedFigure>();
+        while (csv.Read())
+        {
+            figures.Add(new PublishedFigure(
+                csv.GetString("measure_id"),
+                csv.GetString("area"),
+                YearMonth.TryParse(csv.GetString("month"), out var month) ? month : throw new FormatException($"{path} line {csv.LineNumber}: month '{csv.GetString("month")}' is not yyyy-MM"),
+                ParseEnum<PublishedStatistic>(csv.GetString("statistic")),
+                double.Parse(csv.GetString("value"), NumberStyles.Float, CultureInfo.InvariantCulture)));
+        }
+
+        return figures;
+    }
 
     /// <summary>A report template's topics, in the order printed: the console's `metrics define template` reads the same shape.</summary>
     public static IReadOnlyList<ReportTopicDefinition> ReadTemplate(string path)

@@ -29,6 +29,7 @@ internal sealed partial class SeedLoader(
     IOptions<SeedOptions> options,
     CatalogueDefinitions definitions,
     ReportTemplates templates,
+    PublishedFigureRepository publishedFigures,
     ObservationImporter importer,
     ImportRepository imports,
     ILogger<SeedLoader> logger)
@@ -59,8 +60,15 @@ internal sealed partial class SeedLoader(
                 await templates.DefineAsync(force.Code, SeedFiles.ReadTemplate(template), dryRun: false, cancellationToken);
             }
 
+            // What the force published that its months cannot give: stored as published at every start (the same again changes nothing).
+            var published = System.IO.Directory.GetFiles(forceFolder, SeedFiles.PublishedPattern).Order(StringComparer.Ordinal).ToList();
+            foreach (var file in published)
+            {
+                await publishedFigures.StoreAsync(SeedFiles.ReadPublished(file), cancellationToken);
+            }
+
             foreach (var file in System.IO.Directory.GetFiles(forceFolder, "*.csv")
-                .Where(f => Path.GetFileName(f) is not (SeedFiles.AreasFile or SeedFiles.TemplateFile)).Order(StringComparer.Ordinal))
+                .Where(f => Path.GetFileName(f) is not (SeedFiles.AreasFile or SeedFiles.TemplateFile) && !published.Contains(f)).Order(StringComparer.Ordinal))
             {
                 var source = SourcePrefix + Path.GetRelativePath(folder, file).Replace('\\', '/');
                 if (imported.Contains(source))

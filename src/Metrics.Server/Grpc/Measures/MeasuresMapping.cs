@@ -75,7 +75,7 @@ internal static class MeasuresMapping
         var message = new V1.AreaComparisonRow { Measure = row.Measure.ToContract(), RateBase = row.Measure.ToContract().RateBase };
         foreach (var cell in row.Cells)
         {
-            var c = new V1.AreaComparisonCell { AreaCode = cell.AreaCode, MonthsInAverage = cell.MonthsInAverage };
+            var c = new V1.AreaComparisonCell { AreaCode = cell.AreaCode, MonthsInAverage = cell.MonthsInAverage, TwelveMonthAveragePublished = cell.AverageIsPublished };
             if (cell.Volume is { } volume)
             {
                 c.Volume = volume;
