@@ -48,6 +48,23 @@ public sealed partial class ReportTopicPagesTests(MetricsServerFactory server) :
         Assert.DoesNotContain("<svg", crime, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WestMerciasReportOpensInChromiumInItsOwnWordsWithNoErrors()
+    {
+        var analytics = new AnalyticsService.AnalyticsServiceClient(server.CreateChannel());
+        var report = await analytics.GetReportAsync(new GetReportRequest { ForceCode = "west-mercia", Month = March2019 });
+        var folder = RepositoryFolders.Artifacts("report");
+        var file = Path.Combine(folder, report.FileName);
+        await File.WriteAllTextAsync(file, report.Html);
+
+        var page = await HeadlessChromium.RenderAsync(new Uri(file).AbsoluteUri, Path.Combine(folder, "report-west-mercia-2019-03.png"));
+
+        Assert.Empty(page.Errors);
+        Assert.Empty(page.ExternalRequests);
+        Assert.Contains("<h2 class=\"section\">Building a More Secure West Mercia</h2>", report.Html, StringComparison.Ordinal);
+        Assert.Contains("4,081 incidents were recorded in March.", report.Html, StringComparison.Ordinal); // the template's noun, not "emergency incidents offences"
+    }
+
     /// <summary>The section of the report with the topic's anchor.</summary>
     private static string TopicPage(string report, string measureId)
     {
