@@ -80,6 +80,19 @@ public sealed class ConsoleHistoryCommandTests(MetricsServerFactory server) : IC
         Assert.Contains("12-month average: (n/12) over the n months stored; p as the force published it", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("summary", "west-mercia", "2019-03")]
+    [InlineData("series", "total_recorded_crime", "west-mercia", "--from", "2019-01", "--to", "2019-03")]
+    [InlineData("year-end", "west-mercia", "2018/19")]
+    public async Task At80ColumnsEveryLineFitsAndNoFigureIsSplit(params string[] command)
+    {
+        var (exit, output, error) = await CliRunner.RunAtWidthAsync(_ => server.CreateChannel(), 80, command);
+
+        Assert.True(exit == 0, error);
+        Assert.All(output.Split('\n'), line => Assert.True(line.TrimEnd().Length <= 80, $"{line.TrimEnd().Length} columns: {line}"));
+        Assert.DoesNotMatch(@"\d,\s*\n\s*\d", output); // a figure like 7,767 never broken over two lines
+    }
+
     [Fact]
     public async Task MeasuresAndAreasListTheCatalogue()
     {
