@@ -98,6 +98,32 @@ public sealed class ReportTemplateTests : IDisposable
         Assert.Equal(before, after);
     }
 
+    [Fact]
+    public async Task ADefinedTemplateIsABatchWhoseUndoPutsTheOneBeforeBackAndWhoseRedoRestoresIt()
+    {
+        var measures = _server.Measures();
+        var seeded = (await measures.GetReportTemplateAsync(new GetReportTemplateRequest { ForceCode = "west-mercia" })).Template;
+        var defined = await measures.DefineReportTemplateAsync(new DefineReportTemplateRequest
+        {
+            ForceCode = "west-mercia",
+            Topics = { new ReportTopic { Section = "Crime", Topic = "All crime", MeasureId = "total_recorded_crime", Noun = "offences" } },
+        });
+        var afterDefine = (await measures.GetReportTemplateAsync(new GetReportTemplateRequest { ForceCode = "west-mercia" })).Template;
+
+        var undo = await measures.UndoImportAsync(new UndoImportRequest { ImportId = defined.Import.ImportId });
+        var afterUndo = (await measures.GetReportTemplateAsync(new GetReportTemplateRequest { ForceCode = "west-mercia" })).Template;
+        var undoAgain = await Assert.ThrowsAsync<RpcException>(async () => await measures.UndoImportAsync(new UndoImportRequest { ImportId = defined.Import.ImportId }));
+        await measures.UndoImportAsync(new UndoImportRequest { ImportId = undo.Import.ImportId });
+        var afterRedo = (await measures.GetReportTemplateAsync(new GetReportTemplateRequest { ForceCode = "west-mercia" })).Template;
+
+        Assert.Equal(ImportKind.ReportTemplate, defined.Import.Kind);
+        Assert.Equal(["All crime"], afterDefine.Topics.Select(t => t.Topic));
+        Assert.Equal(seeded, afterUndo);
+        Assert.Equal(StatusCode.FailedPrecondition, undoAgain.StatusCode);
+        Assert.Equal($"import {defined.Import.ImportId} was undone by import {undo.Import.ImportId}; undo {undo.Import.ImportId} to restore it", undoAgain.Status.Detail);
+        Assert.Equal(afterDefine, afterRedo);
+    }
+
     private AnalyticsService.AnalyticsServiceClient Analytics() => new(_server.CreateChannel());
 
     private Task<(int Exit, string Output, string Error)> Cli(params string[] args) =>

@@ -162,6 +162,7 @@ internal static class BatchText
         ImportKind.Undo => "undo",
         ImportKind.Delete => "deletion",
         ImportKind.Retire => "retirement",
+        ImportKind.ReportTemplate => "report template",
         _ => "other",
     };
 

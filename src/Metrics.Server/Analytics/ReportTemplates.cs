@@ -15,7 +15,7 @@ namespace Metrics.Server.Analytics;
 /// defined none gets a plain report made from its measures, in the catalogue's neutral
 /// categories, never another force's headings.
 /// </summary>
-internal sealed class ReportTemplates(ReportTemplateRepository repository, CatalogueLookup lookup)
+internal sealed class ReportTemplates(ReportTemplateRepository repository, ImportRepository imports, CatalogueLookup lookup, TimeProvider clock)
 {
     /// <summary>The force's own template, or the plain one made from its measures.</summary>
     public async Task<ReportTemplate> ForForceAsync(string forceCode, IReadOnlyList<MeasureDefinition> catalogue, CancellationToken cancellationToken) =>
@@ -33,9 +33,11 @@ internal sealed class ReportTemplates(ReportTemplateRepository repository, Catal
 
     /// <summary>
     /// Checks a template whole (every measure one the force uses, every topic named once in its
-    /// section) and, unless a dry run, makes it the force's, replacing the one before.
+    /// section) and, unless a dry run, makes it the force's as a batch that keeps the one before
+    /// (UndoImport puts it back).
     /// </summary>
-    public async Task<ReportTemplate> DefineAsync(string forceCode, IReadOnlyList<ReportTopicDefinition> topics, bool dryRun, CancellationToken cancellationToken)
+    public async Task<(ReportTemplate Template, ImportBatch? Batch)> DefineAsync(
+        string forceCode, IReadOnlyList<ReportTopicDefinition> topics, string subject, bool dryRun, CancellationToken cancellationToken)
     {
         var force = (await lookup.ForceAsync(Validate.Key(forceCode, "force_code"), cancellationToken)).Force;
         if (topics.Count == 0)
@@ -71,11 +73,12 @@ internal sealed class ReportTemplates(ReportTemplateRepository repository, Catal
         }
 
         var template = new ReportTemplate(force.Code, checkedTopics);
-        if (!dryRun)
+        if (dryRun)
         {
-            await repository.ReplaceAsync(template, cancellationToken);
+            return (template, null);
         }
 
-        return template;
+        var batch = new BatchDescription(ImportRepository.TemplateKind, $"report template of {force.Code}", force.Code, subject, clock.GetUtcNow());
+        return (template, await imports.ReplaceTemplateAsync(template, batch, clock, cancellationToken));
     }
 }

@@ -57,7 +57,7 @@ internal sealed partial class SeedLoader(
             if (File.Exists(template) && !await templates.HasOwnAsync(force.Code, cancellationToken))
             {
                 // The seed's template is the force's first; one the force defines since is kept.
-                await templates.DefineAsync(force.Code, SeedFiles.ReadTemplate(template), dryRun: false, cancellationToken);
+                await templates.DefineAsync(force.Code, SeedFiles.ReadTemplate(template), "", dryRun: false, cancellationToken);
             }
 
             // What the force published that its months cannot give: stored as published at every start (the same again changes nothing).

@@ -51,7 +51,7 @@ public sealed record StoredChange(ImportBatch? Batch, FigureChanges Changes);
 /// batch keeps the cells it declared and the figures it replaced there as they were, which is
 /// what lets it be shown, and undone exactly, while no later batch has changed the same figures.
 /// </summary>
-public sealed class ImportRepository(Database database, ObservationRepository observations, RequestRepository requests)
+public sealed partial class ImportRepository(Database database, ObservationRepository observations, RequestRepository requests)
 {
     /// <summary>The kind of batch that undoes another.</summary>
     public const string UndoKind = "undo";
@@ -245,6 +245,11 @@ public sealed class ImportRepository(Database database, ObservationRepository ob
             async (connection, transaction) =>
             {
                 var target = await GetAsync(connection, transaction, importId, cancellationToken);
+                if (await connection.ExecuteScalarAsync<string?>(Command(SelectTemplateBatchForce, new { Id = importId }, cancellationToken, transaction)) is { } templateForce)
+                {
+                    return await UndoTemplateAsync(connection, transaction, target, templateForce, batch, dryRun, clock, cancellationToken);
+                }
+
                 var retirements = (await connection.QueryAsync<(string Kind, string Key, bool Retired)>(Command(SelectRetirements, new { Id = importId }, cancellationToken, transaction)))
                     .Select(r => (new RetiredSubject(r.Kind, r.Key), r.Retired)).ToList();
                 if (retirements.Count > 0)

@@ -19,6 +19,7 @@ internal static class ImportMapping
         ImportRepository.UndoKind => V1.ImportKind.Undo,
         FigureCorrections.DeleteKind => V1.ImportKind.Delete,
         ImportRepository.RetireKind => V1.ImportKind.Retire,
+        ImportRepository.TemplateKind => V1.ImportKind.ReportTemplate,
         _ => V1.ImportKind.Unspecified,
     };
 

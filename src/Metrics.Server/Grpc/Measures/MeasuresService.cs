@@ -180,8 +180,8 @@ internal sealed class MeasuresService(
         withoutId.RequestId = "";
         return await repeats.AnswerOnceAsync(request.RequestId, "request_id", withoutId, record: !request.DryRun, context, async () =>
         {
-            var template = await templates.DefineAsync(request.ForceCode, topics, request.DryRun, context.CancellationToken);
-            return new V1.DefineReportTemplateResponse { Template = template.ToContract(), DryRun = request.DryRun };
+            var (template, batch) = await templates.DefineAsync(request.ForceCode, topics, Caller.Of(context), request.DryRun, context.CancellationToken);
+            return new V1.DefineReportTemplateResponse { Template = template.ToContract(), DryRun = request.DryRun, Import = batch?.ToContract(true) };
         }, V1.DefineReportTemplateResponse.Parser);
     }
 
