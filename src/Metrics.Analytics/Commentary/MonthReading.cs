@@ -65,8 +65,30 @@ public sealed record MonthReading(
     /// <summary>Months stored in the chart's span up to the month: what the expected range rests on, or why there is none.</summary>
     public int MonthsRead { get; init; }
 
+    /// <summary>The monthly average is the one the force published: too few months are stored to draw the chart it comes from.</summary>
+    public bool AverageIsPublished { get; init; }
+
     /// <summary>Outside the expected range: the report's "exceptional".</summary>
     public bool IsExceptional => Position is Commentary.Position.SignificantlyAbove or Commentary.Position.SignificantlyBelow;
+
+    /// <summary>
+    /// With the monthly average the force published, when too few months are stored to draw the
+    /// chart: the month reads as above, below or in line with it (never "significantly": that
+    /// needs the limits, which were not published).
+    /// </summary>
+    public MonthReading WithPublishedAverage(double? published, CommentaryOptions? options = null)
+    {
+        if (Chart is not null || published is not { } average)
+        {
+            return this;
+        }
+
+        var tolerance = (options ?? CommentaryOptions.Default).InLineTolerance * Math.Abs(average);
+        var position = Math.Abs(Value - average) <= tolerance ? Commentary.Position.InLine
+            : Value > average ? Commentary.Position.Above
+            : Commentary.Position.Below;
+        return this with { MonthlyAverage = average, Position = position, AverageIsPublished = true };
+    }
 
     /// <summary>
     /// Reads the month from the monthly values up to it (null where a month is not stored).

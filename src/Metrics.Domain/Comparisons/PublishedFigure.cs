@@ -7,6 +7,9 @@ public enum PublishedStatistic
 {
     /// <summary>The mean of the 12 months before the month, as a report's area comparison prints it.</summary>
     TwelveMonthAverage = 1,
+
+    /// <summary>The monthly average a report's commentary gives (its chart's centre line, over months it does not list).</summary>
+    MonthlyAverage = 2,
 }
 
 /// <summary>

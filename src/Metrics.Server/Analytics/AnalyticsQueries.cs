@@ -241,8 +241,13 @@ internal sealed class AnalyticsQueries(
 
         var byKey = figures.ToLookup(o => (o.MeasureId, o.AreaCode, o.Breakdown));
 
+        // The monthly averages the force published for the month, for the readings too short to chart.
+        var publishedAverages = (await publishedFigures.GetAsync(month, PublishedStatistic.MonthlyAverage, cancellationToken))
+            .ToDictionary(p => (p.MeasureId, p.AreaCode), p => p.Value);
+
         MonthReading? ReadingFor(ReportTopicDefinition topic, AreaDefinition area) =>
-            MonthReading.Read(measures[topic.MeasureId], area, month, Values(measures[topic.MeasureId], [.. byKey[(topic.MeasureId, area.Code, topic.Breakdown)]]), options);
+            MonthReading.Read(measures[topic.MeasureId], area, month, Values(measures[topic.MeasureId], [.. byKey[(topic.MeasureId, area.Code, topic.Breakdown)]]), options)
+                ?.WithPublishedAverage(topic.Breakdown.Length == 0 && publishedAverages.TryGetValue((topic.MeasureId, area.Code), out var average) ? average : null, options);
 
         var sections = topics
             .GroupBy(t => t.Section)
