@@ -31,9 +31,9 @@ public sealed partial class ReportCommentaryTests(MetricsServerFactory server) :
         { "Child at Risk", "Increased volumes on previous month and above monthly average." },
         { "CSE", "Increased volumes on previous month." },
         { "Cyber Crime", "Increased volumes on previous month and above monthly average." },
-        { "ASB", "Increased volumes on previous month." },
+        { "ASB", "Increased volumes on previous month but below monthly average." },
         { "Response Times to Emergency Incidents", "Decreased volumes on previous month." },
-        { "Business Crime", "Increased volumes on previous month." },
+        { "Business Crime", "Increased volumes on previous month and above monthly average." },
         { "Rural Crime", "Increased volumes on previous month and above monthly average." },
     };
 
@@ -104,6 +104,8 @@ public sealed partial class ReportCommentaryTests(MetricsServerFactory server) :
     [InlineData("Residential Burglary-Dwelling", "in line with the monthly average (262)")]
     [InlineData("Hate Crime", "above the monthly average (118)")]
     [InlineData("Rural Crime", "above the monthly average (1,585)")]
+    [InlineData("ASB", "below the monthly average (3,786)")]
+    [InlineData("Business Crime", "above the monthly average (1,083)")]
     public async Task TheNarrativeReadsTheMonthAgainstThePublishedMonthlyAverageAsTheReportDoes(string topic, string clause)
     {
         var page = await Page();

@@ -49,6 +49,9 @@ public sealed class ReportExportTests(MetLoadedServer met) : IClassFixture<MetLo
         Assert.Contains("Projection Jan 2017 to Jun 2017 by Holt-Winters (damped trend).", report.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", report.Html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("West Mercia", report.Html, StringComparison.Ordinal); // the Met's report, in the Met's template's words
+        var (links, pages) = ReportTopicPagesTests.Anchors(report.Html);
+        Assert.Equal(10, links.Count); // the total and its nine categories (m-total_recorded_crime-burglary, ...)
+        Assert.Equal(links, pages);
         Assert.DoesNotContain("<link", report.Html.Replace("<link rel=\"icon\" href=\"data:,\">", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase); // an empty icon, so a browser asks for none
         Assert.DoesNotContain(" src=", report.Html, StringComparison.OrdinalIgnoreCase);
     }

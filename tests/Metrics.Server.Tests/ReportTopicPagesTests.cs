@@ -65,6 +65,10 @@ public sealed partial class ReportTopicPagesTests(MetricsServerFactory server) :
         Assert.Contains("4,081 incidents were recorded in March.", report.Html, StringComparison.Ordinal); // the template's noun, not "emergency incidents offences"
     }
 
+    /// <summary>The anchors the summary links to, and those of the topic pages, in order.</summary>
+    internal static (List<string> Links, List<string> Pages) Anchors(string report) =>
+        ([.. Link().Matches(report).Select(m => m.Groups[1].Value)], [.. Page().Matches(report).Select(m => m.Groups[1].Value)]);
+
     /// <summary>The section of the report with the topic's anchor.</summary>
     private static string TopicPage(string report, string measureId)
     {
@@ -73,9 +77,9 @@ public sealed partial class ReportTopicPagesTests(MetricsServerFactory server) :
         return report[start..(report.IndexOf("</section>", start, StringComparison.Ordinal) + "</section>".Length)];
     }
 
-    [GeneratedRegex("<a href=\"#(m-[a-z0-9_]+)\">")]
+    [GeneratedRegex("<a href=\"#(m-[a-z0-9_-]+)\">")]
     private static partial Regex Link();
 
-    [GeneratedRegex("<section class=\"topic\" id=\"(m-[a-z0-9_]+)\">")]
+    [GeneratedRegex("<section class=\"topic\" id=\"(m-[a-z0-9_-]+)\">")]
     private static partial Regex Page();
 }
