@@ -63,7 +63,7 @@ public static class HtmlReport
     public static string Render(ReportDocument document)
     {
         var html = new StringBuilder();
-        var month = CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(document.Month.Month) + " " + document.Month.Year;
+        var month = MonthName(document.Month);
         html.Append("<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\">");
         html.Append(CultureInfo.InvariantCulture, $"<title>Performance Summary – {Encode(document.ForceName)} – {month}</title><style>{Style}{PageStyle(document.ForceName, month)}</style></head><body>");
         html.Append(CultureInfo.InvariantCulture, $"<h1>Performance Summary</h1><p class=\"meta\">{Encode(document.ForceName)} · {month} · generated {document.Generated.UtcDateTime:yyyy-MM-dd HH:mm} UTC</p>");

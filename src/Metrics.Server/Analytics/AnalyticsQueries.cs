@@ -155,6 +155,10 @@ internal sealed class AnalyticsQueries(
     public async Task<ReportFile> GetReportAsync(string forceCode, YearMonth month, int? chartMonths, CancellationToken cancellationToken)
     {
         var (force, options, sections) = await SummaryAsync(forceCode, month, chartMonths, cancellationToken);
+        // Read once for the report, not once a topic.
+        var publishedAverages = (await publishedFigures.GetAsync(month, PublishedStatistic.TwelveMonthAverage, cancellationToken))
+            .Where(p => p.AreaCode == force.Code)
+            .ToDictionary(p => p.MeasureId, p => p.Value);
         var reportSections = new List<ReportSection>();
         foreach (var (name, rows) in sections)
         {
@@ -162,7 +166,7 @@ internal sealed class AnalyticsQueries(
             foreach (var row in rows)
             {
                 var (projection, noProjection) = await ReportProjectionAsync(row, force, month, cancellationToken);
-                topics.Add(new ReportTopic(row, projection, await ReportComparisonAsync(row, force, month, cancellationToken))
+                topics.Add(new ReportTopic(row, projection, await ReportComparisonAsync(row, force, month, publishedAverages, cancellationToken))
                 {
                     NoProjection = noProjection,
                     MinimumMonthsForChart = options.MinimumMonthsForAverage,
@@ -199,7 +203,8 @@ internal sealed class AnalyticsQueries(
     }
 
     /// <summary>The headline's comparisons for the force in the month, as GetMeasureSummary makes them; null without a figure.</summary>
-    private async Task<MonthComparison?> ReportComparisonAsync(SummaryRow row, AreaDefinition force, YearMonth month, CancellationToken cancellationToken)
+    private async Task<MonthComparison?> ReportComparisonAsync(
+        SummaryRow row, AreaDefinition force, YearMonth month, IReadOnlyDictionary<string, double> publishedAverages, CancellationToken cancellationToken)
     {
         if (row.Force is null)
         {
@@ -207,9 +212,7 @@ internal sealed class AnalyticsQueries(
         }
 
         var figures = await observations.GetSeriesAsync(row.Headline.Id, force.Code, row.Breakdown, MonthComparison.Window(month).First, month, cancellationToken);
-        var published = row.Breakdown.Length > 0 ? null
-            : (await publishedFigures.GetAsync(month, PublishedStatistic.TwelveMonthAverage, cancellationToken))
-                .FirstOrDefault(p => p.MeasureId == row.Headline.Id && p.AreaCode == force.Code)?.Value;
+        var published = row.Breakdown.Length == 0 && publishedAverages.TryGetValue(row.Headline.Id, out var average) ? average : (double?)null;
         return MonthComparison.Compute(row.Headline, force, month, figures).WithPublishedAverage(published);
     }
 

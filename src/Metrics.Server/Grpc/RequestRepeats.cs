@@ -89,17 +89,26 @@ internal sealed class RequestRepeats(RequestRepository requests, TimeProvider cl
         return Repeat(answered, digest.Finish(), field, parser, context.Method);
     }
 
-    /// <summary>A unary request (a definition): the answer is kept once it is made, unless nothing was stored (<paramref name="record"/> false: a dry run).</summary>
-    public async Task<TResponse> AnswerOnceAsync<TResponse>(
-        string requestId, string field, IMessage withoutId, bool record, ServerCallContext context, Func<Task<TResponse>> work, MessageParser<TResponse> parser)
+    /// <summary>
+    /// A unary request (a definition): the answer is kept once it is made, unless nothing was
+    /// stored (<paramref name="record"/> false: a dry run). The digest is of the request with its
+    /// id cleared (<paramref name="clearRequestId"/>, on a copy).
+    /// </summary>
+    public async Task<TResponse> AnswerOnceAsync<TRequest, TResponse>(
+        TRequest request, string requestId, Action<TRequest> clearRequestId, bool record, ServerCallContext context, Func<Task<TResponse>> work,
+        MessageParser<TResponse> parser)
+        where TRequest : IMessage<TRequest>
         where TResponse : IMessage<TResponse>
     {
+        const string field = "request_id";
         if (IdOf(requestId, field) is not { } id)
         {
             return await work();
         }
 
         using var digest = new RequestDigest(context.Method);
+        var withoutId = request.Clone();
+        clearRequestId(withoutId);
         digest.Add(withoutId);
         var caller = Caller.Of(context);
         if (await requests.FindAsync(caller, id, clock.GetUtcNow(), context.CancellationToken) is { } answered)

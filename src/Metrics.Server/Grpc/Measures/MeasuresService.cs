@@ -130,9 +130,7 @@ internal sealed class MeasuresService(
         var force = (request.Force ?? throw InvalidFieldException.Required("force")).ToDomain("force");
         var areas = request.Areas.Select((a, i) => a.ToDomain($"areas[{i}]")).ToList();
         var fields = DefinedFields.Of(request.UpdateMask?.Paths ?? [], CatalogueDefinitions.AreaFields, "update_mask");
-        var withoutId = request.Clone();
-        withoutId.RequestId = "";
-        return await repeats.AnswerOnceAsync(request.RequestId, "request_id", withoutId, record: !request.DryRun, context, async () =>
+        return await repeats.AnswerOnceAsync(request, request.RequestId, r => r.RequestId = "", record: !request.DryRun, context, async () =>
         {
             var result = await definitions.DefineForceAsync(force, areas, fields, Caller.Of(context), request.DryRun, context.CancellationToken);
             var response = new V1.DefineForceResponse
@@ -154,9 +152,7 @@ internal sealed class MeasuresService(
     {
         var measures = request.Measures.Select((m, i) => m.ToDomain($"measures[{i}]")).ToList();
         var fields = DefinedFields.Of(request.UpdateMask?.Paths ?? [], CatalogueDefinitions.MeasureFields, "update_mask");
-        var withoutId = request.Clone();
-        withoutId.RequestId = "";
-        return await repeats.AnswerOnceAsync(request.RequestId, "request_id", withoutId, record: !request.DryRun, context, async () =>
+        return await repeats.AnswerOnceAsync(request, request.RequestId, r => r.RequestId = "", record: !request.DryRun, context, async () =>
         {
             var result = await definitions.DefineMeasuresAsync(measures, fields, request.DryRun, context.CancellationToken);
             var response = new V1.DefineMeasuresResponse
@@ -176,9 +172,7 @@ internal sealed class MeasuresService(
     public override async Task<V1.DefineReportTemplateResponse> DefineReportTemplate(V1.DefineReportTemplateRequest request, ServerCallContext context)
     {
         var topics = request.Topics.Select((t, i) => t.ToDomain($"topics[{i}]")).ToList();
-        var withoutId = request.Clone();
-        withoutId.RequestId = "";
-        return await repeats.AnswerOnceAsync(request.RequestId, "request_id", withoutId, record: !request.DryRun, context, async () =>
+        return await repeats.AnswerOnceAsync(request, request.RequestId, r => r.RequestId = "", record: !request.DryRun, context, async () =>
         {
             var (template, batch) = await templates.DefineAsync(request.ForceCode, topics, Caller.Of(context), request.DryRun, context.CancellationToken);
             return new V1.DefineReportTemplateResponse { Template = template.ToContract(), DryRun = request.DryRun, Import = batch?.ToContract(true) };
