@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what is missing (npm packages: buf,
-# playwright-core; Debian's Chromium for the browser tests and poppler-utils to read what it prints), lints the protocol and checks it breaks no caller, builds the solution, runs the test projects, and prints one closing
+# playwright-core; Debian's Chromium for the browser tests, poppler-utils to read what it prints,
+# nats-server for the replica tests and nginx for the failover bench), lints the protocol and checks it breaks no caller, builds the solution, runs the test projects, and prints one closing
 # line "N passed, N failed" from the test results. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,11 +9,18 @@ cd "$(dirname "$0")/.."
 if [ ! -x node_modules/.bin/buf ] || [ ! -d node_modules/playwright-core ]; then
   npm ci --no-audit --no-fund
 fi
-if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || ! command -v pdftotext >/dev/null; then
-  echo "== installing chromium and poppler-utils (Debian) for the browser and print tests"
+missing=""
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing="$missing chromium"
+command -v pdftotext >/dev/null || missing="$missing poppler-utils"
+# The replica tests run a real JetStream cluster; the failover bench puts nginx in front of it.
+[ -x /usr/sbin/nats-server ] || command -v nats-server >/dev/null || missing="$missing nats-server"
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing="$missing nginx-light"
+if [ -n "$missing" ]; then
+  echo "== installing$missing (Debian) for the browser, print and replica tests"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium poppler-utils >/dev/null
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
 echo "== buf lint"
 npx --no-install buf lint

@@ -48,7 +48,17 @@ public sealed class ServerProcess : IAsyncDisposable
     public static Task<ServerProcess> StartAsync(params (string Key, string Value)[] settings) => StartInAsync(ProjectFolder, settings);
 
     /// <summary>The server started from this working directory, as a unit file or a script might start it.</summary>
-    public static async Task<ServerProcess> StartInAsync(string workingDirectory, params (string Key, string Value)[] settings)
+    public static Task<ServerProcess> StartInAsync(string workingDirectory, params (string Key, string Value)[] settings) =>
+        StartInAsync(workingDirectory, null, settings);
+
+    /// <summary>
+    /// A replica: another server on the database file (and signing key) of <paramref name="first"/>,
+    /// as replicas share one historical store.
+    /// </summary>
+    public static Task<ServerProcess> StartReplicaOfAsync(ServerProcess first, params (string Key, string Value)[] settings) =>
+        StartInAsync(ProjectFolder, first.DatabaseFile, settings);
+
+    private static async Task<ServerProcess> StartInAsync(string workingDirectory, string? sharedDatabaseFile, (string Key, string Value)[] settings)
     {
         // A free port is released before the server binds it, and another process may take it
         // first: then the server exits saying so, and it starts again on other ports.
@@ -61,7 +71,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 webPort = FreePort();
             }
 
-            var databaseFile = Path.Combine(Path.GetTempPath(), $"metrics-process-{Guid.NewGuid():N}.db");
+            var databaseFile = sharedDatabaseFile ?? Path.Combine(Path.GetTempPath(), $"metrics-process-{Guid.NewGuid():N}.db");
             var running = new ServerProcess(grpcPort, webPort, databaseFile, workingDirectory, settings);
             try
             {
@@ -80,8 +90,20 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Kills the server and starts it again on the same ports and database: what a crash and a restart do.</summary>
     public async Task RestartAsync()
     {
+        await KillAsync();
+        await StartAgainAsync();
+    }
+
+    /// <summary>SIGKILL, and waits for the process to be gone.</summary>
+    public async Task KillAsync()
+    {
         Kill();
         await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Starts a killed server again on the same ports and database.</summary>
+    public async Task StartAgainAsync()
+    {
         _process.Dispose();
         _process = Launch(GrpcAddress.Port, WebAddress.Port, _databaseFile, _settings, _output.Enqueue, _workingDirectory);
         Restarts++;

@@ -28,8 +28,10 @@ public sealed class LiveBroadcast : IDisposable
     private readonly HashSet<LiveSubscription> _subscribers = [];
     private readonly int _replayCapacity;
     private readonly IDisposable _source;
-    private readonly long _firstSequence;
     private readonly TimeProvider _time;
+    private readonly Func<long, long> _next;
+    private long? _lastDropped;
+    private long _published;
     private IReadOnlyDictionary<string, LiveFigure> _current = new Dictionary<string, LiveFigure>();
     private LiveChange _latest;
     private long _conflatedByEnded;
@@ -38,10 +40,15 @@ public sealed class LiveBroadcast : IDisposable
     /// Where this broadcast's numbering starts: a server passes <see cref="FirstSequenceAt"/> so
     /// that a number from another process is never mistaken for one of its own.
     /// </param>
-    public LiveBroadcast(IObservable<LiveSnapshot> snapshots, LiveSnapshot initial, int replayCapacity = 1024, long firstSequence = 0, TimeProvider? time = null)
+    /// <param name="nextSequence">
+    /// The number of the change after the one numbered as given: by default the next number. A
+    /// replica of a shared log numbers a change from the log's position instead
+    /// (<see cref="LogNumbering"/>), so that every replica gives the same change the same number.
+    /// </param>
+    public LiveBroadcast(IObservable<LiveSnapshot> snapshots, LiveSnapshot initial, int replayCapacity = 1024, long firstSequence = 0, TimeProvider? time = null, Func<long, long>? nextSequence = null)
     {
         _replayCapacity = replayCapacity;
-        _firstSequence = firstSequence;
+        _next = nextSequence ?? (previous => previous + 1);
         _time = time ?? TimeProvider.System;
         _current = LiveFigures.From(initial);
         _latest = new LiveChange(firstSequence, initial.AsOf, initial.Watermark, []);
@@ -57,14 +64,32 @@ public sealed class LiveBroadcast : IDisposable
     /// </summary>
     public static long FirstSequenceAt(DateTimeOffset started) => started.ToUnixTimeMilliseconds() * 1000;
 
-    /// <summary>Changes broadcast since this broadcast began (its numbering starts where the process's does).</summary>
+    /// <summary>
+    /// Numbering from a shared log: a change made while the entry at <paramref name="position"/>
+    /// was applied is numbered from that position (four numbers an entry: applying one makes at
+    /// most two changes, a send that was due and its own). Replicas that have applied the same
+    /// entries hold the same figures, so the same change gets the same number on each, and a
+    /// display's resume point means the same on any of them.
+    /// </summary>
+    public static Func<long, long> LogNumbering(Func<long> position) => previous => Math.Max(previous + 1, position() * ChangesPerLogEntry);
+
+    /// <summary>
+    /// A first number for a broadcast numbered from a shared log at <paramref name="position"/>:
+    /// one no change is ever given (the last of the entry's four), so a resume point from another
+    /// replica never matches the figures this one started with.
+    /// </summary>
+    public static long FirstLogSequence(long position) => (position * ChangesPerLogEntry) + ChangesPerLogEntry - 1;
+
+    private const long ChangesPerLogEntry = 4;
+
+    /// <summary>Changes broadcast since this broadcast began.</summary>
     public long ChangesPublished
     {
         get
         {
             lock (_gate)
             {
-                return _latest.Sequence - _firstSequence;
+                return _published;
             }
         }
     }
@@ -104,12 +129,11 @@ public sealed class LiveBroadcast : IDisposable
         lock (_gate)
         {
             var subscription = new LiveSubscription(this, filter, _latest);
-            var oldest = _recent.Count > 0 ? _recent.Peek().Sequence : _latest.Sequence + 1;
             var missed = resume switch
             {
                 null => ResumeMiss.None,
                 { FilterFingerprint: var asked } when asked != filter.Fingerprint => ResumeMiss.FilterChanged,
-                { Sequence: var after } when after > _latest.Sequence || after < oldest - 1 => ResumeMiss.ChangesNotKept,
+                { Sequence: var after } when !Kept(after) => ResumeMiss.ChangesNotKept,
                 _ => ResumeMiss.None,
             };
             if (resume is { } point && missed == ResumeMiss.None)
@@ -127,6 +151,14 @@ public sealed class LiveBroadcast : IDisposable
     }
 
     public void Dispose() => _source.Dispose();
+
+    /// <summary>
+    /// Whether the changes after <paramref name="after"/> are all kept: it is the latest, a change
+    /// still kept, or the last one dropped from the buffer (numbers from a log have gaps, so a
+    /// number between two kept changes is none of this broadcast's).
+    /// </summary>
+    private bool Kept(long after) =>
+        after == _latest.Sequence || after == _lastDropped || _recent.Any(c => c.Sequence == after);
 
     internal void Remove(LiveSubscription subscription)
     {
@@ -156,11 +188,12 @@ public sealed class LiveBroadcast : IDisposable
                 return;
             }
 
-            _latest = new LiveChange(_latest.Sequence + 1, snapshot.AsOf, snapshot.Watermark, changed) { Removed = removed, PublishedAt = _time.GetTimestamp() };
+            _latest = new LiveChange(_next(_latest.Sequence), snapshot.AsOf, snapshot.Watermark, changed) { Removed = removed, PublishedAt = _time.GetTimestamp() };
             _recent.Enqueue(_latest);
+            _published++;
             while (_recent.Count > _replayCapacity)
             {
-                _recent.Dequeue();
+                _lastDropped = _recent.Dequeue().Sequence;
             }
 
             foreach (var subscriber in _subscribers)

@@ -37,7 +37,12 @@ public sealed class LivePipeline : IDisposable
     /// after the last one (the changes of all the batches in between go out together), so a
     /// display sees an event within this instead of at the next tick. Zero: on the tick only.
     /// </param>
-    public LivePipeline(LiveOptions options, IScheduler scheduler, TimeSpan publishEvery, AlertRules? alertRules = null, TimeSpan publishAfterEventsWithin = default)
+    /// <param name="ticks">
+    /// The clock's ticks when they come from elsewhere (a shared log's tick entries, so that every
+    /// replica computes its figures at the same instants); by default one every
+    /// <paramref name="publishEvery"/> on the scheduler.
+    /// </param>
+    public LivePipeline(LiveOptions options, IScheduler scheduler, TimeSpan publishEvery, AlertRules? alertRules = null, TimeSpan publishAfterEventsWithin = default, IObservable<Unit>? ticks = null)
     {
         _state = new LiveState(options);
         _rules = alertRules ?? new AlertRules();
@@ -51,7 +56,7 @@ public sealed class LivePipeline : IDisposable
                 _lateSinceTick += e.Late ? 1 : 0;
             }
         });
-        var ticks = Observable.Interval(publishEvery, scheduler).Select(_ => Unit.Default);
+        ticks ??= Observable.Interval(publishEvery, scheduler).Select(_ => Unit.Default);
         var triggers = publishAfterEventsWithin > TimeSpan.Zero
             ? ticks.Merge(_applied.AtOnceThenAtMostEvery(publishAfterEventsWithin, scheduler))
             : ticks;

@@ -119,6 +119,17 @@ internal sealed partial class FaultStatusInterceptor(Telemetry.ServiceMetrics me
             return ErrorDetails.Exception(StatusCode.InvalidArgument, V1.ErrorReason.InvalidField, refused.Message);
         }
 
+        // A replica's shared event log without a quorum (or out of reach): the batch was not acknowledged.
+        if (e is Server.Live.Log.EventLogUnavailableException noLog)
+        {
+            metrics.StoreUnavailable();
+            return ErrorDetails.Exception(
+                StatusCode.Unavailable,
+                V1.ErrorReason.StoreUnavailable,
+                $"the event log is unavailable: {noLog.Message}",
+                retryAfter: ErrorDetails.StoreRetryAfter);
+        }
+
         if (StoreFaults.IsUnavailable(e, out var reason))
         {
             metrics.StoreUnavailable();

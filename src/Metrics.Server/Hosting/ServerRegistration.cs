@@ -48,7 +48,7 @@ public static class ServerRegistration
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddHistoricalStore();
-        services.AddLiveOperations();
+        services.AddLiveOperations(builder.Configuration);
         services.AddTelemetry(builder.Configuration);
         services.AddOptions<LimitOptions>().BindConfiguration(LimitOptions.SectionName)
             .Validate(

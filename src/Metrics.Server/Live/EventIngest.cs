@@ -9,21 +9,19 @@ using Microsoft.Extensions.Options;
 namespace Metrics.Server.Live;
 
 /// <summary>
-/// A batch from validation to acknowledgement: read and check each event, decide which are
-/// late, store the new ones in one transaction, then give them to the live pipeline. One batch at
-/// a time, so that arrival order, stored order and applied order are the same.
+/// A batch from validation to acknowledgement: read and check each event, then append the valid
+/// ones to the event log (<see cref="Log.ILiveEventLog"/>), which decides which are late, makes them
+/// durable and has them applied in its order.
 /// </summary>
 internal sealed class EventIngest(
     EventChecks checks,
-    EventRepository events,
+    Log.ILiveEventLog log,
     LivePipeline pipeline,
     CatalogueLookup lookup,
     IOptions<LimitOptions> limits,
     TimeProvider clock,
     Telemetry.ServiceMetrics metrics)
 {
-    private readonly SemaphoreSlim _oneBatchAtATime = new(1, 1);
-
     public async Task<BatchReceipt> IngestAsync(IReadOnlyList<EventReading> batch, CancellationToken cancellationToken)
     {
         if (limits.Value.TooManyEvents(batch.Count) is { } tooMany)
@@ -61,33 +59,16 @@ internal sealed class EventIngest(
         using var span = Telemetry.ServiceTraces.Source.StartActivity("ingest batch");
         span?.SetTag("metrics.events", batch.Count);
         span?.SetTag("metrics.rejected", rejected.Count);
-        BatchReceipt receipt;
-        await _oneBatchAtATime.WaitAsync(cancellationToken);
-        try
-        {
-            var late = pipeline.ClassifyLate(valid);
-            StoredBatch stored;
-            using (Telemetry.ServiceTraces.Source.StartActivity("store events"))
-            {
-                stored = await events.StoreAsync([.. valid.Select((e, i) => (e, late[i]))], clock.GetUtcNow(), cancellationToken);
-            }
-
-            pipeline.Apply(stored.Stored);
-            span?.SetTag("metrics.accepted", stored.Stored.Count);
-            span?.SetTag("metrics.duplicates", stored.Duplicates);
-            rejected.AddRange(stored.IdsReused.Select(i => new RejectedEvent(
-                placeInBatch[i],
-                valid[i].Source,
-                valid[i].EventId,
-                new EventProblem(EventRejection.IdReused, "event_id", $"'{Quoted.Text(valid[i].EventId)}' from '{Quoted.Text(valid[i].Source)}' is stored already for an event that says something else; the stored event is kept: give this one its own id"))));
-            rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
-            receipt = new BatchReceipt(stored.Stored.Count, stored.Duplicates, [.. stored.Stored.Where(e => e.Late).Select(e => (e.Event.Source, e.Event.EventId))], rejected);
-        }
-        finally
-        {
-            _oneBatchAtATime.Release();
-        }
-
+        var appended = await log.AppendAsync(valid, cancellationToken);
+        span?.SetTag("metrics.accepted", appended.Appended.Count);
+        span?.SetTag("metrics.duplicates", appended.Duplicates);
+        rejected.AddRange(appended.IdsReused.Select(i => new RejectedEvent(
+            placeInBatch[i],
+            valid[i].Source,
+            valid[i].EventId,
+            new EventProblem(EventRejection.IdReused, "event_id", $"'{Quoted.Text(valid[i].EventId)}' from '{Quoted.Text(valid[i].Source)}' is stored already for an event that says something else; the stored event is kept: give this one its own id"))));
+        rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+        var receipt = new BatchReceipt(appended.Appended.Count, appended.Duplicates, [.. appended.Appended.Where(e => e.Late).Select(e => (e.Event.Source, e.Event.EventId))], rejected);
         metrics.Ingested(receipt.Accepted, receipt.Duplicates, receipt.Late.Count, rejected.Count, clock.GetElapsedTime(arrived));
         return receipt;
     }

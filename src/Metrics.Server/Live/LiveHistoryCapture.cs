@@ -14,13 +14,17 @@ namespace Metrics.Server.Live;
 /// data the wall displayed. On every hour of event time: the unresourced incidents per area and
 /// grade and the outstanding intelligence are captured; the month to date's call handling and
 /// emergency attendance are written as the month's figures of the report's measures, which
-/// GetSeries then serves like any other.
+/// GetSeries then serves like any other. Of the replicas of a shared log, only the writer
+/// (<see cref="Log.IHistoryWriterRole"/>) captures, and keeps the last hour captured beside the
+/// log's position so that a writer that takes over does not capture it again.
 /// </summary>
 internal sealed partial class LiveHistoryCapture(
     LivePipeline pipeline,
     CaptureRepository captures,
     ImportRepository imports,
     CatalogueLookup lookup,
+    LogPositionRepository marks,
+    Log.IHistoryWriterRole role,
     Microsoft.Extensions.Options.IOptions<LiveServiceOptions> options,
     TimeProvider clock,
     ILogger<LiveHistoryCapture> logger) : BackgroundService
@@ -51,7 +55,22 @@ internal sealed partial class LiveHistoryCapture(
         {
             try
             {
+                if (!role.IsWriter)
+                {
+                    continue;
+                }
+
+                var mark = role.CapturedHourMark is { } name ? new LogPosition(name, hour.ToUnixTimeMilliseconds()) : null;
+                if (mark is not null && await marks.ReadAsync(mark.LogName, stoppingToken) >= mark.Position)
+                {
+                    continue;
+                }
+
                 await CaptureAsync(hour, snapshot, stoppingToken);
+                if (mark is not null)
+                {
+                    await marks.AdvanceAsync(mark, stoppingToken);
+                }
             }
             catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
             {

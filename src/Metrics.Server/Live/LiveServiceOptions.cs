@@ -14,6 +14,9 @@ public sealed class LiveServiceOptions
 
     private static readonly LiveOptions Windows = new();
 
+    /// <summary>The event log: Local (the historical store, one process) or JetStream (shared by replicas; Live:JetStream).</summary>
+    public EventLogKind Log { get; set; } = EventLogKind.Local;
+
     /// <summary>How often the pipeline computes the figures and sends what changed.</summary>
     public TimeSpan PublishEvery { get; set; } = TimeSpan.FromSeconds(1);
 

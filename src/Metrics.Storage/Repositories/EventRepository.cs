@@ -26,10 +26,20 @@ public sealed class EventRepository(Database database)
     /// events costs one statement. Repeats (stored before, or twice in the batch) are then
     /// compared with what is stored, in one more statement only when there are any.
     /// </summary>
+    public Task<StoredBatch> StoreAsync(
+        IReadOnlyList<(OperationalEvent Event, bool Late)> events, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
+        StoreAsync([.. events.Select(e => (e.Event, e.Late, receivedAt))], null, cancellationToken);
+
+    /// <summary>Stores events each received at its own time (a shared log's entries), as the overload above does.</summary>
+    /// <param name="through">
+    /// The shared event log's position these events end (<see cref="LogPositionRepository"/>),
+    /// moved forward in the same transaction, so that the events and how far the log is stored
+    /// are written together or not at all.
+    /// </param>
     public async Task<StoredBatch> StoreAsync(
-        IReadOnlyList<(OperationalEvent Event, bool Late)> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+        IReadOnlyList<(OperationalEvent Event, bool Late, DateTimeOffset ReceivedAt)> events, LogPosition? through, CancellationToken cancellationToken)
     {
-        var rows = events.Select(e => EventRow.From(e.Event, e.Late, receivedAt)).ToList();
+        var rows = events.Select(e => EventRow.From(e.Event, e.Late, e.ReceivedAt)).ToList();
 
         // An identity twice in the batch: the first is the event, the rest repeats.
         var firstOf = new Dictionary<(string Source, string EventId), int>(events.Count);
@@ -56,6 +66,11 @@ public sealed class EventRepository(Database database)
                             new { Keys = JsonRows.Write(repeated, (json, i) => { json.WriteStringValue(rows[i].Source); json.WriteStringValue(rows[i].EventId); }) },
                             cancellationToken,
                             transaction))).ToDictionary(r => r.Identity);
+                    if (through is not null)
+                    {
+                        await LogPositionRepository.AdvanceAsync(connection, transaction, through, database.CommandTimeoutSeconds, cancellationToken);
+                    }
+
                     return (inserted, stored);
                 },
                 cancellationToken);
@@ -92,6 +107,27 @@ public sealed class EventRepository(Database database)
         return new StoredBatch(storedNow, duplicates, reused);
     }
 
+    /// <summary>The stored events with these identities (source and id), by identity: those not stored are left out.</summary>
+    public async Task<IReadOnlyDictionary<(string Source, string EventId), StoredEvent>> FindAsync(
+        IReadOnlyCollection<(string Source, string EventId)> identities, CancellationToken cancellationToken)
+    {
+        if (identities.Count == 0)
+        {
+            return new Dictionary<(string Source, string EventId), StoredEvent>();
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<EventRow>(Command(
+            database.Dialect.SelectStoredEvents,
+            new { Keys = JsonRows.Write(identities, (json, key) => { json.WriteStringValue(key.Source); json.WriteStringValue(key.EventId); }) },
+            cancellationToken));
+        return rows.ToDictionary(r => r.Identity, r => r.ToStoredEvent());
+    }
+
+    /// <summary>Whether two events with one identity say the same (kind, time, subject and figures, to the millisecond stored), as a repeat is judged.</summary>
+    public static bool SayTheSame(OperationalEvent one, OperationalEvent other) =>
+        EventRow.From(one, false, default).SaysTheSameAs(EventRow.From(other, false, default));
+
     private async Task<Dictionary<(string Source, string EventId), long>> InsertAsync(
         DbConnection connection, DbTransaction transaction, string rowsAsJson, int count, CancellationToken cancellationToken)
     {
@@ -116,6 +152,55 @@ public sealed class EventRepository(Database database)
     /// </summary>
     public static string RowsAsJson(IEnumerable<(OperationalEvent Event, bool Late)> events, DateTimeOffset receivedAt) =>
         JsonRows.Write(events, (json, e) => EventRow.From(e.Event, e.Late, receivedAt).WriteTo(json));
+
+    /// <summary>
+    /// One event as one row's JSON array (the columns of <see cref="SqlDialect.EventColumns"/>):
+    /// how a shared event log carries it, in the form it is stored.
+    /// </summary>
+    public static byte[] EncodeRow(OperationalEvent e, bool late, DateTimeOffset receivedAt)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(160);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            EventRow.From(e, late, receivedAt).WriteTo(json);
+            json.WriteEndArray();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>An event from <see cref="EncodeRow"/>; <see cref="InvalidDataException"/> when it is not one.</summary>
+    public static (OperationalEvent Event, bool Late, DateTimeOffset ReceivedAt) DecodeRow(ReadOnlySpan<byte> encoded)
+    {
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(encoded);
+            using var document = System.Text.Json.JsonDocument.ParseValue(ref reader);
+            var c = document.RootElement;
+            long? Optional(int i) => c[i].ValueKind == System.Text.Json.JsonValueKind.Null ? null : c[i].GetInt64();
+            var row = new EventRow
+            {
+                Source = c[0].GetString() ?? "",
+                EventId = c[1].GetString() ?? "",
+                Kind = c[2].GetInt64(),
+                OccurredAtMs = c[3].GetInt64(),
+                ReceivedAtMs = c[4].GetInt64(),
+                Late = c[5].GetInt64() != 0,
+                SubjectId = c[6].GetString() ?? "",
+                Line = Optional(7),
+                AreaCode = c[8].GetString(),
+                Grade = Optional(9),
+                WaitMs = Optional(10),
+            };
+            var stored = row.ToStoredEvent();
+            return (stored.Event, stored.Late, DateTimeOffset.FromUnixTimeMilliseconds(row.ReceivedAtMs));
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or IndexOutOfRangeException or FormatException)
+        {
+            throw new InvalidDataException($"not an event row: {e.Message}", e);
+        }
+    }
 
     /// <summary>Every stored event after a sequence number, in arrival order, a page at a time.</summary>
     public async IAsyncEnumerable<StoredEvent> ReadAfterAsync(long after, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, int pageSize = 10_000)
