@@ -8,6 +8,10 @@ using Grpc.Net.Client;
 // Scenarios: empty (a health check: the ceiling for a unary call), series, comparison, summary,
 // or several comma-separated ("empty,series"), run in turn --rounds times by one warm client;
 // fanout (N live subscribers, an event a second); rest (the server left alone for --seconds);
+// failover (N walls and a publisher at --rate events/s through the balancer at --server while
+// bench/failover.sh kills replicas under it; --replicas and --replica-metrics name each replica's
+// gRPC address and scrape, --database the historical store, --ready-file is written once the
+// walls are subscribed);
 // table (prints every path against its ceiling and floor from --results and --benchmarks DIR).
 // --metrics: the server's Prometheus scrape, for the figures the server measured itself.
 // The bearer tokens come from METRICS_TOKEN (a viewer's) and METRICS_PUBLISHER_TOKEN.
@@ -19,7 +23,8 @@ if (options.Scenario == "table")
 
 var server = new ServerFigures(options.MetricsUrl);
 var token = Environment.GetEnvironmentVariable("METRICS_TOKEN");
-GrpcChannel Channel(string? bearer) => GrpcChannel.ForAddress(options.Server, new GrpcChannelOptions
+GrpcChannel Channel(string? bearer) => ChannelTo(options.Server, bearer);
+GrpcChannel ChannelTo(string address, string? bearer) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
 {
     HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
     Credentials = string.IsNullOrEmpty(bearer)
@@ -36,6 +41,7 @@ return options.Scenario switch
 {
     "fanout" => await FanOut.RunAsync(options, server, () => Channel(token), Channel(Environment.GetEnvironmentVariable("METRICS_PUBLISHER_TOKEN"))),
     "rest" => await AtRest.RunAsync(options, server),
+    "failover" => await Failover.RunAsync(options, address => ChannelTo(address, token), address => ChannelTo(address, Environment.GetEnvironmentVariable("METRICS_PUBLISHER_TOKEN"))),
     _ => await UnaryLoad.RunAsync(options, server, () => Channel(null)),
 };
 
@@ -43,6 +49,16 @@ internal sealed record LoadOptions(
     string Scenario, string Server, string? MetricsUrl, string? ResultsFile, string? BenchmarksDirectory,
     int Seconds, int WarmupSeconds, int Concurrency, int Channels, int Rounds, int Subscribers)
 {
+    public IReadOnlyList<string> Replicas { get; init; } = [];
+
+    public IReadOnlyList<string> ReplicaMetrics { get; init; } = [];
+
+    public string? Database { get; init; }
+
+    public int Rate { get; init; } = 100;
+
+    public string? ReadyFile { get; init; }
+
     public static LoadOptions Parse(string[] args)
     {
         string? Value(string name)
@@ -64,7 +80,14 @@ internal sealed record LoadOptions(
             Number("--concurrency", 64),
             Number("--channels", 4),
             Number("--rounds", 1),
-            Number("--subscribers", 2000));
+            Number("--subscribers", 2000))
+        {
+            Replicas = Value("--replicas")?.Split(',') ?? [],
+            ReplicaMetrics = Value("--replica-metrics")?.Split(',') ?? [],
+            Database = Value("--database"),
+            Rate = Number("--rate", 100),
+            ReadyFile = Value("--ready-file"),
+        };
     }
 }
 

@@ -6,7 +6,8 @@ namespace Metrics.Server.Tests;
 /// The compose deployment as an attacker on the same network would meet it (issue 16, item 8):
 /// one published port, SQL Server reachable only by the services beside it, the server on its
 /// own least-privilege login and not root, and the TLS private key readable by the server alone.
-/// Docker cannot run here: the files are read as Docker reads them.
+/// And the scale-out profile (issue 17): three JetStream nodes, two replicas sharing them, and
+/// only the balancer published. Docker cannot run here: the files are read as Docker reads them.
 /// </summary>
 public sealed class DeploymentFilesTests
 {
@@ -20,7 +21,37 @@ public sealed class DeploymentFilesTests
             .SelectMany(s => ((YamlSequenceNode)s.Value["ports"]).Select(p => $"{s.Key}:{p}"))
             .ToList();
 
-        Assert.Equal(["metrics:5443:5443"], published);
+        Assert.Equal(["metrics:5443:5443", "balancer:8443:8443"], published);
+        Assert.Equal(["scale-out"], ((YamlSequenceNode)Service("balancer")["profiles"]).Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void TheScaleOutProfileRunsThreeJetStreamNodesAndTwoReplicasOfOneLogBehindTheBalancer()
+    {
+        var nodes = new[] { "nats-1", "nats-2", "nats-3" };
+        foreach (var node in nodes)
+        {
+            var command = ((YamlSequenceNode)Service(node)["command"]).Select(n => n.ToString()).ToList();
+            Assert.Contains("-js", command);
+            Assert.Equal(node, command[command.IndexOf("-n") + 1]);
+            Assert.Equal("nats://nats-1:6222,nats://nats-2:6222,nats://nats-3:6222", command[command.IndexOf("--routes") + 1]);
+        }
+
+        var replicas = new[] { "replica-1", "replica-2" };
+        foreach (var replica in replicas)
+        {
+            var environment = (YamlMappingNode)Service(replica)["environment"];
+            Assert.Equal("JetStream", environment["Live__Log"].ToString());
+            Assert.Equal(string.Join(',', nodes.Select(n => $"nats://{n}:4222")), environment["Live__JetStream__Servers"].ToString());
+            Assert.Equal(replica, environment["Live__JetStream__Replica"].ToString());
+            Assert.Equal("metrics_app", new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(environment["Storage__ConnectionString"].ToString()).UserID);
+        }
+
+        var balancer = File.ReadAllText(Path.Combine(RepositoryFolders.Root, "deploy", "nginx", "scale-out.conf"));
+        Assert.All(replicas, r => Assert.Contains($"server {r}:5080", balancer, StringComparison.Ordinal));
+        Assert.All(replicas, r => Assert.Contains($"server {r}:5081", balancer, StringComparison.Ordinal));
+        Assert.Contains("grpc_pass grpc://replicas_grpc;", balancer, StringComparison.Ordinal);
+        Assert.Contains("proxy_buffering off;", balancer, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -166,7 +166,9 @@ internal sealed class JetStreamLog(IOptions<JetStreamOptions> options, ILoggerFa
             _options.Stream,
             new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = (ulong)position },
             cancellationToken);
-        await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: cancellationToken))
+        // Short pulls with a heartbeat each second: a consumer whose node died is noticed within
+        // seconds and made again on another, not after the client's default half minute.
+        await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 1000, Expires = TimeSpan.FromSeconds(5), IdleHeartbeat = TimeSpan.FromSeconds(1) }, cancellationToken: cancellationToken))
         {
             var at = (long)(message.Metadata?.Sequence.Stream ?? 0);
             yield return Entry(at, message.Subject, message.Data, message.Headers?.ContainsKey(EndsBatchHeader) == true);
