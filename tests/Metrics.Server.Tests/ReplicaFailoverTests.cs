@@ -56,6 +56,74 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output)
         await ReplicaEvents.UntilSettledAsync(a, b);
     }
 
+    [Fact]
+    public async Task WithoutAQuorumIngestIsRefusedUnavailableAndWallsHearNothingUntilItIsBack()
+    {
+        await using var cluster = await NatsCluster.StartAsync();
+        await using var replica = await ServerProcess.StartAsync([.. ReplicaEvents.Settings(cluster, "a"), ("Live:Heartbeat", "00:00:01")]);
+        var ingest = new IngestService.IngestServiceClient(replica.CreateChannel());
+        using var stream = new LiveService.LiveServiceClient(replica.CreateChannel()).Subscribe(new SubscribeRequest { Feeds = { LiveFeed.Intelligence } });
+        var heard = System.Threading.Channels.Channel.CreateUnbounded<DateTime>();
+        var listening = Task.Run(async () =>
+        {
+            while (await stream.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                heard.Writer.TryWrite(DateTime.UtcNow);
+            }
+        });
+        Assert.True(await HeardWithinAsync(heard, TimeSpan.FromSeconds(5)), "the stream's first message");
+        Assert.True(await HeardWithinAsync(heard, TimeSpan.FromSeconds(3)), "a heartbeat while the log moves");
+
+        // Two of the three nodes gone: the stream has no quorum.
+        await cluster.KillAsync(1);
+        await cluster.KillAsync(2);
+        var refused = await Assert.ThrowsAsync<RpcException>(async () =>
+            await ingest.PublishBatchAsync(new PublishBatchRequest { Events = { ReplicaEvents.Make("no-quorum", DateTimeOffset.UtcNow, 5) } }));
+        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        Assert.Contains("the event log is unavailable", refused.Status.Detail, StringComparison.Ordinal);
+
+        // The figures stop with the log's clock: once it has not moved for three ticks, no heartbeats.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        while (heard.Reader.TryRead(out _))
+        {
+        }
+
+        Assert.False(await HeardWithinAsync(heard, TimeSpan.FromSeconds(4)), "a heartbeat while the log has no quorum");
+        Assert.False(listening.IsCompleted, "the stream stays open: the wall keeps its figures, marked stale");
+
+        // A node back: the clock moves, heartbeats come again, ingest takes the events.
+        await cluster.RestartAsync(1);
+        Assert.True(await HeardWithinAsync(heard, TimeSpan.FromSeconds(30)), "a message once the quorum is back");
+        await ReplicaEvents.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    var again = await ingest.PublishBatchAsync(new PublishBatchRequest { Events = { ReplicaEvents.Make("no-quorum", DateTimeOffset.UtcNow.AddSeconds(-30), 5) } });
+                    return again.Acknowledgement.Accepted + again.Acknowledgement.Duplicates == 5;
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+                {
+                    return false;
+                }
+            },
+            "ingest takes events again");
+    }
+
+    private static async Task<bool> HeardWithinAsync(System.Threading.Channels.Channel<DateTime> heard, TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await heard.Reader.ReadAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Batches in order, each sent again (same ids) until acknowledged, to the next replica whenever one fails.</summary>
     private sealed class Publisher(ServerProcess[] replicas, IReadOnlyList<OperationalEvent> events)
     {

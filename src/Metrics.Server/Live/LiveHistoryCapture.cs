@@ -113,13 +113,13 @@ internal sealed partial class LiveHistoryCapture(
         var month = pipeline.MonthOf(hour.AddMinutes(-1));
         if (force is not null)
         {
-            await RollUpAsync(pipeline.Month(month), force, areas, cancellationToken);
+            await RollUpAsync(pipeline.Month(month), hour, force, areas, cancellationToken);
         }
 
         Captured(logger, hour, rows.Count);
     }
 
-    private async Task RollUpAsync(MonthTotals totals, AreaDefinition force, IReadOnlyList<AreaDefinition> areas, CancellationToken cancellationToken)
+    private async Task RollUpAsync(MonthTotals totals, DateTimeOffset hour, AreaDefinition force, IReadOnlyList<AreaDefinition> areas, CancellationToken cancellationToken)
     {
         var period = Period.Month(totals.Month);
         var figures = new List<Observation>();
@@ -158,7 +158,7 @@ internal sealed partial class LiveHistoryCapture(
         // Recomputed from the stored events every hour: not versioned (nothing to undo, and an
         // hourly copy of the month's figures would only grow the store).
         await imports.StoreAsync(
-            new BatchDescription(RollupKind, $"live feed {totals.Month.ToIsoString()} to {now:yyyy-MM-dd HH:mm}Z", force.Code, "", now, figures.Count),
+            new BatchDescription(RollupKind, $"live feed {totals.Month.ToIsoString()} to {hour:yyyy-MM-dd HH:mm}Z", force.Code, "", now, figures.Count),
             ReplaceScope.Of(figures), figures, versioned: false, dryRun: false, clock, cancellationToken);
     }
 

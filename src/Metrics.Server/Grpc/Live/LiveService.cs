@@ -26,6 +26,7 @@ internal sealed class LiveService(
     StalledWrites stalledWrites,
     SharedUpdates sharedUpdates,
     ViewerTokenRenewal renewal,
+    Server.Live.Log.ILiveEventLog eventLog,
     Telemetry.ServiceMetrics metrics)
     : V1.LiveService.LiveServiceBase
 {
@@ -54,6 +55,13 @@ internal sealed class LiveService(
             catch (OperationCanceledException) when (expiry.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
             {
                 throw Expired(expires!.Value);
+            }
+
+            // Figures that no longer move (a replica's log without a quorum) get no heartbeat:
+            // the display marks itself stale, as for a lost connection, and keeps what it shows.
+            if (message.Kind == LiveMessageKind.Heartbeat && !eventLog.FiguresCurrent)
+            {
+                continue;
             }
 
             try

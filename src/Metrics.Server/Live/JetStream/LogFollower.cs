@@ -24,6 +24,7 @@ internal sealed partial class LogFollower(
     LivePipeline pipeline,
     LogTime time,
     History.CatalogueLookup lookup,
+    TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<LiveServiceOptions> live,
     IServiceProvider services,
     ILogger<LogFollower> logger) : IHostedService, IAsyncDisposable
@@ -34,13 +35,21 @@ internal sealed partial class LogFollower(
     private Task _following = Task.CompletedTask;
     private long _position;
     private long _lastSlice = long.MinValue;
+    private long _lastTickAppliedAt;
     private bool _figuresWaiting;
 
     /// <summary>The position of the last entry applied.</summary>
     public long Position => Interlocked.Read(ref _position);
 
-    /// <summary>Whether the follower is reading the log (false while the cluster cannot be reached).</summary>
+    /// <summary>Whether the follower is reading the log (false once it has failed for good).</summary>
     public bool Following { get; private set; }
+
+    /// <summary>
+    /// Whether the log's clock is moving: a tick was applied within the last three ticks (at
+    /// least three seconds). False while the cluster has no quorum (no replica can append one).
+    /// </summary>
+    public bool FiguresCurrent =>
+        Following && clock.GetElapsedTime(Interlocked.Read(ref _lastTickAppliedAt)) < TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(3).Ticks, log.Options.TickEvery.Ticks * 3));
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -129,6 +138,11 @@ internal sealed partial class LogFollower(
 
         var forEvents = _figuresWaiting && slice != _lastSlice;
         Interlocked.Exchange(ref _position, entry.Position);
+        if (entry is LoggedTick && moved)
+        {
+            Interlocked.Exchange(ref _lastTickAppliedAt, clock.GetTimestamp());
+        }
+
         if (forEvents || (entry is LoggedTick && moved))
         {
             _figuresWaiting = false;

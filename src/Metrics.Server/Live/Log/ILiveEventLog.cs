@@ -17,6 +17,13 @@ internal interface ILiveEventLog
     /// positions in <paramref name="events"/> of those whose identity is taken by another event.
     /// </summary>
     Task<AppendedEvents> AppendAsync(IReadOnlyList<OperationalEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the figures move with the clock now. A replica whose log has stopped (no quorum:
+    /// no ticks reach it) keeps its last figures and says it is not current; streams then send no
+    /// heartbeats, so a wall marks itself stale as it would for a lost connection.
+    /// </summary>
+    bool FiguresCurrent { get; }
 }
 
 /// <summary>What appending a batch did: the events appended now, in the log's order; repeats; identities already taken (by position in the batch).</summary>

@@ -13,6 +13,9 @@ internal sealed class LocalEventLog(EventRepository events, LivePipeline pipelin
 {
     private readonly SemaphoreSlim _oneBatchAtATime = new(1, 1);
 
+    /// <summary>The process's own clock drives the figures: current while it runs.</summary>
+    public bool FiguresCurrent => true;
+
     public async Task<AppendedEvents> AppendAsync(IReadOnlyList<OperationalEvent> batch, CancellationToken cancellationToken)
     {
         await _oneBatchAtATime.WaitAsync(cancellationToken);
