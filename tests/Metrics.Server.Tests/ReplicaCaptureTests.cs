@@ -41,8 +41,7 @@ public sealed class ReplicaCaptureTests
         await ReplicaEvents.UntilAsync(() => Task.FromResult(other.Output.Contains($"{otherName} writes the live history now", StringComparison.Ordinal)), "the other replica takes the turn to write");
         var next = hour.AddHours(1);
         await AppendTickAsync(cluster, next.AddSeconds(1));
-        await ReplicaEvents.UntilAsync(async () => await RollUpsAsync(other, next) == 1, $"the hour to {next:HH:mm} is captured by the other replica");
-        Assert.True(CapturedBy(other, next));
+        await ReplicaEvents.UntilAsync(async () => await RollUpsAsync(other, next) == 1 && CapturedBy(other, next), $"the hour to {next:HH:mm} is captured by the other replica");
         Assert.Equal(captures, await CapturesAsync(other, next));
         Assert.Equal(1, await RollUpsAsync(other, hour)); // the first hour not written again
     }

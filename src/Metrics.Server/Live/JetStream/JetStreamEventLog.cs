@@ -15,9 +15,9 @@ namespace Metrics.Server.Live.JetStream;
 /// JetStream answers a repeat with the entry it has, which is read back to tell a repeat from
 /// another event under the same id; after it, the historical store has it.
 /// </summary>
-internal sealed class JetStreamEventLog(JetStreamLog log, LogFollower follower, EventRepository events, LivePipeline pipeline, TimeProvider clock) : ILiveEventLog
+internal sealed class JetStreamEventLog(JetStreamLog log, LogTime time, EventRepository events, LivePipeline pipeline, TimeProvider clock) : ILiveEventLog
 {
-    public bool FiguresCurrent => follower.FiguresCurrent;
+    public bool FiguresCurrent => time.Moving;
 
     public async Task<AppendedEvents> AppendAsync(IReadOnlyList<OperationalEvent> batch, CancellationToken cancellationToken)
     {

@@ -24,7 +24,6 @@ internal sealed partial class LogFollower(
     LivePipeline pipeline,
     LogTime time,
     History.CatalogueLookup lookup,
-    TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<LiveServiceOptions> live,
     IServiceProvider services,
     ILogger<LogFollower> logger) : IHostedService, IAsyncDisposable
@@ -35,21 +34,10 @@ internal sealed partial class LogFollower(
     private Task _following = Task.CompletedTask;
     private long _position;
     private long _lastSlice = long.MinValue;
-    private long _lastTickAppliedAt;
     private bool _figuresWaiting;
 
     /// <summary>The position of the last entry applied.</summary>
     public long Position => Interlocked.Read(ref _position);
-
-    /// <summary>Whether the follower is reading the log (false once it has failed for good).</summary>
-    public bool Following { get; private set; }
-
-    /// <summary>
-    /// Whether the log's clock is moving: a tick was applied within the last three ticks (at
-    /// least three seconds). False while the cluster has no quorum (no replica can append one).
-    /// </summary>
-    public bool FiguresCurrent =>
-        Following && clock.GetElapsedTime(Interlocked.Read(ref _lastTickAppliedAt)) < TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(3).Ticks, log.Options.TickEvery.Ticks * 3));
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -87,7 +75,6 @@ internal sealed partial class LogFollower(
             }
         }
 
-        Following = true;
         CaughtUp(logger, replayed, storedThrough, caughtUp, Position);
 
         // The broadcast subscribes to the figures from here on.
@@ -110,8 +97,7 @@ internal sealed partial class LogFollower(
         }
         catch (Exception e)
         {
-            // The log is read again across lost connections and elections (JetStreamLog.ReadFromAsync): anything else stops this replica's figures, which is not to go unseen.
-            Following = false;
+            // The log is read again across lost connections and elections (JetStreamLog.ReadFromAsync): anything else stops this replica's figures, and its time stands still, so its walls go stale and say so.
             FollowFailed(logger, Position, e);
             throw;
         }
@@ -138,11 +124,6 @@ internal sealed partial class LogFollower(
 
         var forEvents = _figuresWaiting && slice != _lastSlice;
         Interlocked.Exchange(ref _position, entry.Position);
-        if (entry is LoggedTick && moved)
-        {
-            Interlocked.Exchange(ref _lastTickAppliedAt, clock.GetTimestamp());
-        }
-
         if (forEvents || (entry is LoggedTick && moved))
         {
             _figuresWaiting = false;

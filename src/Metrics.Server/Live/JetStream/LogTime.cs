@@ -10,10 +10,12 @@ namespace Metrics.Server.Live.JetStream;
 /// applied the same entries has the same time, so computes the same figures. Nothing is
 /// scheduled on it: the entries that say the figures are due (<see cref="FiguresDue"/>) drive the pipeline.
 /// </summary>
-internal sealed class LogTime : LocalScheduler, IDisposable
+internal sealed class LogTime(TimeProvider clock, Microsoft.Extensions.Options.IOptions<JetStreamOptions> options) : LocalScheduler, IDisposable
 {
     private readonly Subject<Unit> _figuresDue = new();
+    private readonly TimeSpan _standsStillAfter = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(3).Ticks, options.Value.TickEvery.Ticks * 3));
     private long _utcTicks = DateTimeOffset.UnixEpoch.UtcTicks;
+    private long _lastMovedAt;
 
     /// <summary>When the pipeline computes and publishes its figures: at the entries that say so (<see cref="LogFollower"/>).</summary>
     public IObservable<Unit> FiguresDue => _figuresDue;
@@ -33,8 +35,15 @@ internal sealed class LogTime : LocalScheduler, IDisposable
         }
 
         Volatile.Write(ref _utcTicks, at.UtcTicks);
+        Interlocked.Exchange(ref _lastMovedAt, clock.GetTimestamp());
         return true;
     }
+
+    /// <summary>
+    /// Whether the log's time moved within the last three ticks (at least three seconds): false
+    /// while the cluster has no quorum (no replica can append a tick) or this replica cannot read it.
+    /// </summary>
+    public bool Moving => Interlocked.Read(ref _lastMovedAt) != 0 && clock.GetElapsedTime(Interlocked.Read(ref _lastMovedAt)) < _standsStillAfter;
 
     public override IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<IScheduler, TState, IDisposable> action) =>
         throw new NotSupportedException("the log's time moves only with its entries: nothing is scheduled on it");

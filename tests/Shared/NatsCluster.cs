@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
-namespace Metrics.Server.Tests;
+namespace Metrics.Tests.Shared;
 
 /// <summary>
 /// A JetStream cluster of Debian's nats-server processes on loopback ports, each with its own
-/// store, for the replica tests: a node can be killed (SIGKILL) and started again on its store.
+/// store, for the replica tests and the log ingest benchmark: a node can be killed (SIGKILL) and
+/// started again on its store.
 /// </summary>
 public sealed class NatsCluster : IAsyncDisposable
 {
@@ -13,17 +16,15 @@ public sealed class NatsCluster : IAsyncDisposable
 
     private NatsCluster(int size)
     {
-        var clientPorts = Enumerable.Range(0, size).Select(_ => ServerProcess.FreePort()).ToArray();
-        var routePorts = Enumerable.Range(0, size).Select(_ => ServerProcess.FreePort()).ToArray();
-        var monitorPorts = Enumerable.Range(0, size).Select(_ => ServerProcess.FreePort()).ToArray();
+        var clientPorts = Enumerable.Range(0, size).Select(_ => FreePort()).ToArray();
+        var routePorts = Enumerable.Range(0, size).Select(_ => FreePort()).ToArray();
+        var monitorPorts = Enumerable.Range(0, size).Select(_ => FreePort()).ToArray();
         var routes = string.Join(',', routePorts.Select(p => $"nats://127.0.0.1:{p}"));
         _nodes = [.. Enumerable.Range(0, size).Select(i => new Node($"n{i + 1}", clientPorts[i], routePorts[i], monitorPorts[i], routes, Path.Combine(_folder, $"n{i + 1}")))];
     }
 
     /// <summary>Every node's client address, as Live:JetStream:Servers takes them.</summary>
     public string Servers => string.Join(',', _nodes.Select(n => $"nats://127.0.0.1:{n.ClientPort}"));
-
-    public static bool Installed => File.Exists("/usr/sbin/nats-server") || File.Exists("/usr/bin/nats-server");
 
     public static async Task<NatsCluster> StartAsync(int size = 3)
     {
@@ -51,6 +52,13 @@ public sealed class NatsCluster : IAsyncDisposable
     }
 
     public string Output(int node) => _nodes[node].Output;
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     private async Task WaitUntilReadyAsync()
     {
