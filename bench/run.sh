@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every path of the performance issue against its ceiling and floor, in one table (about eight
-# minutes on 2 cores): the in-process benchmarks (BenchmarkDotNet, short job), the server under
+# Every path of the performance issue against its ceiling and floor, in one table (about ten
+# minutes on 2 cores): the in-process benchmarks (BenchmarkDotNet, short job; ingest through the
+# shared log starts a three-node nats-server cluster: apt-get install nats-server), the server under
 # load (bench/load.sh), then the table. Figures and how to read them: docs/performance.md.
 # Usage: bash bench/run.sh [seconds per load path, default 10]
 #        bash bench/run.sh --filter '*Analytics*'   (BenchmarkDotNet alone, with any of its arguments)

@@ -149,7 +149,7 @@ internal static class FloorTable
     private static (double Events, double Mean, double Ceiling)? Benchmark(string directory, string type, string method, params string[] ceilings)
     {
         var report = Directory.Exists(directory)
-            ? Directory.EnumerateFiles(directory, $"*{type}-report*.json", SearchOption.AllDirectories).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+            ? Directory.EnumerateFiles(directory, $"*.{type}-report*.json", SearchOption.AllDirectories).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
             : null;
         if (report is null)
         {
