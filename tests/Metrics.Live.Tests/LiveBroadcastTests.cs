@@ -77,6 +77,49 @@ public sealed class LiveBroadcastTests : IDisposable
     }
 
     [Fact]
+    public async Task AReconnectFromBeforeTheFirstChangeGetsEveryChangeSince()
+    {
+        long start;
+        using (var first = _broadcast.Subscribe(SubscriberFilter.Everything, resume: null))
+        {
+            start = (await Next(first)).Sequence;
+        }
+
+        Publish(Offered("2019-03-12T10:00:10Z", "c1"));
+        Publish(Offered("2019-03-12T10:00:20Z", "c2"));
+        using var resumed = _broadcast.Subscribe(SubscriberFilter.Everything, resume: new ResumePoint(start, SubscriberFilter.Everything.Fingerprint));
+
+        var missed = new[] { await Next(resumed), await Next(resumed) };
+
+        Assert.All(missed, m => Assert.True(m.Resumed));
+        Assert.Equal([start + 1, start + 2], missed.Select(m => m.Sequence));
+    }
+
+    [Fact]
+    public async Task NumberedFromALogEachChangeTakesItsEntrysPositionAndOnlyThoseAreResumedFrom()
+    {
+        long position = 40;
+        using var broadcast = new LiveBroadcast(_snapshots, _state.Snapshot(_clock), replayCapacity: 3, LiveBroadcast.FirstLogSequence(position), _time, LiveBroadcast.LogNumbering(() => position));
+        using var first = broadcast.Subscribe(SubscriberFilter.Everything, resume: null);
+        await Next(first);
+        position = 41;
+        Publish(Offered("2019-03-12T10:00:00Z", "c1"));
+        var change = await Next(first);
+        position = 45;
+        Publish(Offered("2019-03-12T10:00:10Z", "c2"));
+
+        // Another replica's number for the same change resumes here; a number no change had, or the start, does not.
+        using var resumed = broadcast.Subscribe(SubscriberFilter.Everything, new ResumePoint(41 * 4, SubscriberFilter.Everything.Fingerprint));
+        using var between = broadcast.Subscribe(SubscriberFilter.Everything, new ResumePoint((41 * 4) + 1, SubscriberFilter.Everything.Fingerprint));
+        var next = await Next(resumed);
+        var refused = await Next(between);
+
+        Assert.Equal(41 * 4, change.Sequence);
+        Assert.Equal((LiveMessageKind.Update, true, 45L * 4), (next.Kind, next.Resumed, next.Sequence));
+        Assert.Equal((LiveMessageKind.Snapshot, ResumeMiss.ChangesNotKept), (refused.Kind, refused.ResumeMissed));
+    }
+
+    [Fact]
     public async Task AReconnectAskingForAnotherAreaGetsASnapshotWithItsFiguresThatSaysTheFilterChanged()
     {
         // The changes missed were chosen for Shropshire alone: replayed through the new filter

@@ -49,6 +49,9 @@ public sealed class LiveBroadcast : IDisposable
     {
         _replayCapacity = replayCapacity;
         _next = nextSequence ?? (previous => previous + 1);
+
+        // The number a subscriber that came before the first change holds: the changes after it are all kept until the buffer drops one.
+        _lastDropped = firstSequence;
         _time = time ?? TimeProvider.System;
         _current = LiveFigures.From(initial);
         _latest = new LiveChange(firstSequence, initial.AsOf, initial.Watermark, []);
