@@ -177,13 +177,14 @@ internal static class ReplicaEvents
         return snapshot.Figures.Where(f => f.Intelligence is not null).Sum(f => f.Intelligence.Outstanding);
     }
 
-    /// <summary>Waits until the condition holds; fails after 20 s saying what did not happen.</summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    /// <summary>Waits until the condition holds; fails after the time given (20 s unless said) saying what did not happen.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null)
     {
-        var giveUp = DateTime.UtcNow.AddSeconds(20);
+        var patience = within ?? TimeSpan.FromSeconds(20);
+        var giveUp = DateTime.UtcNow + patience;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < giveUp, $"not within 20 s: {what}");
+            Assert.True(DateTime.UtcNow < giveUp, $"not within {patience.TotalSeconds:0} s: {what}");
             await Task.Delay(100);
         }
     }
