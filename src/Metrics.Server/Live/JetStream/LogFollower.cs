@@ -45,22 +45,7 @@ internal sealed partial class LogFollower(
         await log.UntilAnsweredAsync(async c => { await log.EnsureStreamAsync(c); return true; }, cancellationToken);
 
         var storedThrough = await positions.ReadAsync(log.Name, cancellationToken);
-        var replayed = 0;
-        var page = new List<StoredEvent>(1000);
-        await foreach (var e in events.ReadAfterAsync(0, cancellationToken))
-        {
-            _seen.Add(e.Event);
-            page.Add(e);
-            if (page.Count == page.Capacity)
-            {
-                pipeline.Apply(page);
-                replayed += page.Count;
-                page.Clear();
-            }
-        }
-
-        pipeline.Apply(page);
-        replayed += page.Count;
+        var replayed = await LiveRecovery.ReplayStoredAsync(events, pipeline, cancellationToken, e => _seen.Add(e.Event));
         Interlocked.Exchange(ref _position, storedThrough);
 
         var head = await log.UntilAnsweredAsync(log.LastPositionAsync, cancellationToken);
